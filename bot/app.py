@@ -1,0 +1,140 @@
+"""Wiring: the services, the Bot and the Dispatcher that `zendigest run`, the demo and the tests share."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.anchors import ensure_anchors, stored_catalog
+from bot.audit import AuditLog
+from bot.cards import ThemeCards
+from bot.clock import Clock
+from bot.commands import reader_commands
+from bot.config import Settings
+from bot.i18n import LANGUAGES, Translator
+from bot.library import Library
+from bot.middlewares import ContextMiddleware
+from bot.nlp import TextEngine
+from bot.digests.service import Digests, Envelope
+from bot.permissions import ChatAdmins
+from bot.posting import Posting
+from bot.scheduler import add_interval_job, build_scheduler
+from bot.subscriptions import Subscriptions
+from handlers import routers
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything handlers get injected as workflow data; built once per process."""
+
+    settings: Settings
+    clock: Clock
+    store: Store
+    engine: TextEngine
+    library: Library
+    cards: ThemeCards
+    audit: AuditLog
+    posting: Posting
+    subscriptions: Subscriptions
+    digests: Digests
+    chat_admins: ChatAdmins
+    scheduler: AsyncIOScheduler
+
+    def workflow_data(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    async def start(self) -> None:
+        """Open storage, load models and the shipped anchors (idempotent)."""
+        await self.store.open()
+        await self.engine.warm_up()
+        await ensure_anchors(self.library)
+        self.engine.catalog = await stored_catalog(self.library)
+
+    async def close(self) -> None:
+        await self.store.close()
+        self.engine.close()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or Clock()
+    store = Store(settings.database_path)
+    engine = TextEngine()
+    library = Library(store, engine, clock)
+    audit = AuditLog(store, clock)
+    cards = ThemeCards(library)
+    return Services(
+        settings=settings, clock=clock, store=store, engine=engine, library=library,
+        cards=cards, audit=audit, posting=Posting(store, clock, settings, audit),
+        subscriptions=Subscriptions(store, clock, settings),
+        digests=Digests(library, cards, clock, settings, _undelivered),
+        chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
+    )
+
+
+async def _undelivered(kind: str, envelopes: list[Envelope]) -> None:
+    raise RuntimeError("delivery is attached in the dispatcher's startup, once the Bot exists")
+
+
+def _direct_delivery(bot: Bot):  # replaced by the outbox (delivery engine)
+    async def deliver(kind: str, envelopes: list[Envelope]) -> None:
+        for envelope in envelopes:
+            await bot.send_message(envelope.chat_id, envelope.html, disable_web_page_preview=True)
+
+    return deliver
+
+
+def build_bot(token: str, api_url: str) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+def _detached(router: Router) -> Router:
+    """Module-level routers can belong to one parent only; a process that builds a second
+    Dispatcher (tests, the demo after a run) takes them back first."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None  # noqa: SLF001 - aiogram offers no public detach
+    return router
+
+
+async def _on_startup(bot: Bot, services: Services) -> None:
+    await services.start()
+    services.digests.bot_username = (await bot.me()).username
+    services.digests.deliver = _direct_delivery(bot)
+    # Digests are checked every minute; each check is an idempotent catch-up pass.
+    add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60)
+    services.scheduler.start()
+    for language in LANGUAGES:
+        tr = Translator(language)
+        commands = [BotCommand(command=c.name, description=tr(f"cmd_{c.name}")) for c in reader_commands()]
+        await bot.set_my_commands(commands, language_code=None if language == "ru" else language)
+    log.info("bot started")
+
+
+async def _on_shutdown(services: Services) -> None:
+    if services.scheduler.running:
+        services.scheduler.shutdown(wait=False)
+    await services.close()
+    log.info("bot stopped")
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    dp = Dispatcher(services=services, **services.workflow_data())
+    dp.update.outer_middleware(ContextMiddleware())
+    dp.include_routers(*(_detached(r) for r in routers()))
+    dp.startup.register(_on_startup)
+    dp.shutdown.register(_on_shutdown)
+    return dp

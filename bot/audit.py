@@ -1,0 +1,23 @@
+"""The audit trail of admin actions (allowed and refused), written through the store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.clock import Clock
+from storage import audit as audit_sql
+from storage.db import Store
+
+
+class AuditLog:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def record(self, user_id: int | None, action: str, detail: dict[str, Any] | None = None, *, ok: bool = True) -> int:
+        return await self.store.call(
+            audit_sql.record, at=self.clock.iso(), user_id=user_id, action=action, detail=detail, ok=ok
+        )
+
+    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+        return await self.store.call(audit_sql.recent, limit)

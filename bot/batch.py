@@ -1,0 +1,71 @@
+"""Batch commands: summarize and ingest from the command line (one line of output per article)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from bot.config import Settings
+from bot.inputs import Document, InputError, is_url, read_file
+from bot.nlp import TextEngine
+
+
+def _fail(name: str, reason: str) -> None:
+    print(f"zendigest: {name}: {reason}", file=sys.stderr)
+
+
+async def _documents(settings: Settings, name: str) -> list[Document]:
+    if is_url(name):
+        from bot.ingestion import fetch_documents
+
+        return await fetch_documents(settings, name)
+    return [read_file(name)]
+
+
+async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sentences: int | None) -> int:
+    engine = TextEngine()
+    status = 0
+    try:
+        for name in inputs:
+            try:
+                docs = await _documents(settings, name)
+            except InputError as exc:
+                _fail(name, str(exc))
+                status = 1
+                continue
+            for doc in docs:
+                analysis = await engine.analyze(doc.title, doc.text, sentences=sentences)
+                if as_json:
+                    print(json.dumps(analysis.to_dict(doc.url or doc.source), ensure_ascii=False), flush=True)
+                else:
+                    print(f"# {analysis.title}\n\n{analysis.tldr}\n")
+                    print("\n".join(f"- {s}" for s in analysis.summary))
+                    themes = ", ".join(f"{t.slug} ({t.score:.2f})" for t in analysis.themes) or "-"
+                    print(f"\nthemes: {themes}\n", flush=True)
+    finally:
+        engine.close()
+    return status
+
+
+async def ingest(settings: Settings, inputs: list[str]) -> int:
+    from bot.app import build_services
+
+    services = build_services(settings)
+    await services.start()
+    status = 0
+    try:
+        for name in inputs:
+            try:
+                docs = await _documents(settings, name)
+            except InputError as exc:
+                _fail(name, str(exc))
+                status = 1
+                continue
+            for doc in docs:
+                article, state = await services.library.add(
+                    doc.title, doc.text, kind="file" if not doc.url else "page", url=doc.url, author=doc.author
+                )
+                print(f"{article.id}\t{state}\t{article.title}", flush=True)
+    finally:
+        await services.close()
+    return status

@@ -1,0 +1,77 @@
+"""Theme cards: what the anchor says on a theme, and what has been published on it since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.library import Article, Library
+from storage import catalog as catalog_sql
+
+
+@dataclass(frozen=True)
+class ThemeCard:
+    theme: dict[str, Any]
+    anchor: Article
+    position: int
+    total: int
+    claim: list[str]
+    quotes: list[str]
+    keywords: list[str]
+    entities: list[dict[str, str]]
+    related: list[Article] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return self.theme["slug"]
+
+
+def _mentions(sentences: list[str], entity: str) -> bool:
+    """Russian inflects names (Казахстан → Казахстаном): match on the stem of each word."""
+    text = " ".join(sentences).lower()
+    words = entity.lower().split()
+    return all(w[: max(4, len(w) - 2)] in text for w in words)
+
+
+class ThemeCards:
+    """Builds cards from the stored anchor analysis and catalog; no NLP at request time."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    async def themes(self, anchor_id: int | None = None) -> list[dict[str, Any]]:
+        return await self.library.store.call(catalog_sql.themes, anchor_id)
+
+    async def anchor_of(self, slug: str) -> Article | None:
+        anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
+        if anchor_id is None:
+            return None
+        anchors = await self.library.store.call(catalog_sql.anchors)
+        row = next((a for a in anchors if a["id"] == anchor_id), None)
+        return await self.library.get(row["article_id"]) if row else None
+
+    async def card(self, slug: str) -> ThemeCard | None:
+        anchor = await self.anchor_of(slug)
+        if anchor is None:
+            return None
+        anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
+        themes = await self.themes(anchor_id)
+        position = next(i for i, t in enumerate(themes) if t["slug"] == slug)
+        theme = themes[position]
+        hit = anchor.theme(slug) or {}
+        sentences = list(hit.get("sentences", []))
+        claim, quotes = sentences[:2], sentences[2:4]
+        entities = [e for e in anchor.analysis.get("entities", []) if _mentions(sentences, e["text"])]
+        related = await self.library.related(slug, since=anchor.published, limit=5)
+        return ThemeCard(
+            theme=theme, anchor=anchor, position=position, total=len(themes), claim=claim, quotes=quotes,
+            keywords=list(hit.get("keywords", []))[:8] or list(theme.get("keywords", []))[:6],
+            entities=entities[:8], related=related,
+        )
+
+    async def card_at(self, position: int, anchor_id: int | None = None) -> ThemeCard | None:
+        """Card by position (wrapping around), for ◀ ▶ navigation."""
+        themes = await self.themes(anchor_id)
+        if not themes:
+            return None
+        return await self.card(themes[position % len(themes)]["slug"])

@@ -1,0 +1,29 @@
+"""What delivery learns about chats from Telegram's errors, applied to storage.
+
+A chat that blocked the bot (403) or vanished stops receiving anything — its subscriptions are
+only served while the chat is active; a group upgraded to a supergroup moves under its new id.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.clock import Clock
+from storage import chats as chats_sql
+from storage.db import Store
+
+log = logging.getLogger(__name__)
+
+
+class ChatRegistry:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def deactivate(self, chat_id: int, reason: str) -> None:
+        log.info("chat deactivated", extra={"chat_id": chat_id, "reason": reason})
+        await self.store.call(chats_sql.set_active, chat_id, False, self.clock.iso())
+
+    async def migrate(self, old_id: int, new_id: int) -> None:
+        log.info("chat migrated", extra={"old": old_id, "new": new_id})
+        await self.store.call(chats_sql.migrate, old_id, new_id, self.clock.iso())

@@ -1,0 +1,40 @@
+"""The command registry: one list drives /help, setMyCommands and the unknown-command answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    args: str = ""
+    admin: bool = False
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start"),
+    Command("help"),
+    Command("latest"),
+    Command("summary", "[ID|URL]"),
+    Command("themes"),
+    Command("theme", "SLUG"),
+    Command("search", "QUERY"),
+    Command("digest"),
+    Command("subscribe"),
+    Command("unsubscribe"),
+    Command("settings"),
+    Command("post", "TEXT", admin=True),
+)
+
+
+def reader_commands() -> list[Command]:
+    return [c for c in COMMANDS if not c.admin]
+
+
+def admin_commands() -> list[Command]:
+    return [c for c in COMMANDS if c.admin]
+
+
+def known(name: str) -> bool:
+    return any(c.name == name for c in COMMANDS)

@@ -1,0 +1,1 @@
+"""Personal and follow-up digests: when they are due, what they contain, how they read."""

@@ -1,0 +1,197 @@
+"""Digest runs: who is due, composing each distinct window once, and handing messages to delivery.
+
+Exactly-once per window: a window is recorded in `digest_windows` and enqueued under the key
+"<kind>:<recipient>:<window end>", which the outbox refuses to take twice; a crash between the two
+steps is repaired on the next tick because both are idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable
+
+from bot.library import Library
+from bot.cards import ThemeCards
+from bot.clock import Clock
+from bot.config import Settings
+from bot.digests import compose, render
+from bot.digests.schedule import cron_slot, parse_cron, personal_slot
+from bot.i18n import Translator
+from storage import digests as digests_sql
+from storage import subscriptions as subs_sql
+from storage.timeutil import from_db, to_db
+
+log = logging.getLogger(__name__)
+ON_DEMAND_LOOKBACK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """One message for one chat, with the idempotency key the outbox dedups on."""
+
+    key: str
+    chat_id: int | str
+    html: str
+
+
+Deliver = Callable[[str, list[Envelope]], Awaitable[Any]]
+
+
+@dataclass
+class TickReport:
+    personal_sent: int = 0
+    personal_empty: int = 0
+    followup: "FollowupRun | None" = None
+
+
+@dataclass
+class FollowupRun:
+    digest: compose.FollowupDigest
+    envelopes: list[Envelope] = field(default_factory=list)
+    new_window: bool = True
+
+
+class Digests:
+    def __init__(self, library: Library, cards: ThemeCards, clock: Clock, settings: Settings, deliver: Deliver) -> None:
+        self.library = library
+        self.store = library.store
+        self.cards = cards
+        self.clock = clock
+        self.settings = settings
+        self.deliver = deliver
+        self.bot_username: str | None = None  # set at startup, for the t.me link to the theme cards
+
+    async def _themes(self) -> tuple[list[str], dict[str, dict]]:
+        themes = await self.cards.themes()
+        return [t["slug"] for t in themes], {t["slug"]: t for t in themes}
+
+    # -- personal ---------------------------------------------------------------------------
+
+    async def on_demand(self, chat_id: int, themes: list[str] | None, language: str) -> tuple[str | None, datetime]:
+        """/digest: what is new since the last delivered digest (or the last week); not recorded."""
+        sub = await self.store.call(subs_sql.get, chat_id)
+        now = self.clock.now()
+        since = from_db(sub["last_sent_end"]) if sub and sub.get("last_sent_end") else now - ON_DEMAND_LOOKBACK
+        if sub and since > now - timedelta(hours=1):
+            since = now - ON_DEMAND_LOOKBACK
+        order, by_slug = await self._themes()
+        rows = await self.store.call(digests_sql.articles_between, to_db(since), to_db(now))
+        digest = compose.personal(rows, order, themes, since)
+        if digest.empty:
+            return None, since
+        return render.personal(digest, by_slug, Translator(language)), since
+
+    async def _due_personal(self, now: datetime) -> tuple[list[Envelope], list[tuple[int, str, str | None]], int]:
+        subs = await self.store.call(subs_sql.scheduled)
+        due: list[tuple[dict, datetime]] = []
+        for sub in subs:
+            slot = personal_slot(now, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
+                                 zone=sub["timezone"])
+            if slot is not None and (not sub["last_slot"] or from_db(sub["last_slot"]) < slot):
+                due.append((sub, slot))
+        if not due:
+            return [], [], 0
+        order, by_slug = await self._themes()
+        starts = {sub["last_sent_end"] for sub, _ in due}
+        end = max(slot for _, slot in due)
+        windows: dict[str | None, list[dict]] = {}
+        for start in starts:
+            windows[start] = await self.store.call(digests_sql.articles_between, start, to_db(end), limit=500)
+        envelopes, marks, empty = await asyncio.to_thread(self._render_due, due, windows, order, by_slug)
+        return envelopes, marks, empty
+
+    @staticmethod
+    def _render_due(due: list[tuple[dict, datetime]], windows: dict[str | None, list[dict]], order: list[str],
+                    by_slug: dict[str, dict]) -> tuple[list[Envelope], list[tuple[int, str, str | None]], int]:
+        """Compose and render off the loop; identical (window, themes, language) render once."""
+        cache: dict[tuple, str | None] = {}
+        envelopes: list[Envelope] = []
+        marks: list[tuple[int, str, str | None]] = []
+        empty = 0
+        for sub, slot in due:
+            end = to_db(slot)
+            assert end is not None
+            rows = [r for r in windows[sub["last_sent_end"]] if r["created_at"] <= end]
+            language = sub.get("language") or "ru"
+            themes = sub["themes"]
+            cache_key = (sub["last_sent_end"], end, tuple(themes) if themes is not None else None, language)
+            if cache_key not in cache:
+                digest = compose.personal(rows, order, themes, from_db(sub["last_sent_end"]))
+                cache[cache_key] = None if digest.empty else render.personal(digest, by_slug, Translator(language))
+            html = cache[cache_key]
+            if html is None:
+                empty += 1
+                marks.append((sub["chat_id"], end, None))
+                continue
+            envelopes.append(Envelope(f"personal:{sub['chat_id']}:{end}", sub["chat_id"], html))
+            marks.append((sub["chat_id"], end, end))
+        return envelopes, marks, empty
+
+    # -- follow-up --------------------------------------------------------------------------
+
+    async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
+                       chat_id: int | None = None) -> FollowupRun | None:
+        """Compose the follow-up for the window since the previous one (the first: since the
+        anchor's publication) and, unless dry_run, deliver it to the channel and opted-in chats."""
+        anchor = await self.library.anchor()
+        if anchor is None:
+            return None
+        until = until or self.clock.now()
+        start = await self.store.call(digests_sql.last_window_end, "followup", "all")
+        rows = await self.store.call(digests_sql.articles_between, start, to_db(until),
+                                     published_after=to_db(anchor.published))
+        order, by_slug = await self._themes()
+        digest = compose.followup(rows, order, from_db(start) or anchor.published, until)
+        claims = {slug: (anchor.theme(slug) or {}).get("sentences", [""])[0] for slug in order}
+        link = f"https://t.me/{self.bot_username}?start=themes" if self.bot_username else None
+        recipients: list[tuple[int | str, str]] = []
+        if chat_id is not None:
+            recipients.append((chat_id, "ru"))
+        else:
+            if self.settings.channel_chat_id is not None:
+                recipients.append((self.settings.channel_chat_id, "ru"))
+            subs = await self.store.call(subs_sql.followup_recipients)
+            recipients += [(r["chat_id"], r.get("language") or "ru") for r in subs]
+        end = to_db(until)
+        rendered: dict[str, str] = {}
+        run = FollowupRun(digest)
+        for recipient, language in recipients:
+            if language not in rendered:
+                rendered[language] = render.followup(digest, by_slug, claims, Translator(language), link)
+            run.envelopes.append(Envelope(f"followup:{recipient}:{end}", recipient, rendered[language]))
+        if dry_run:
+            return run
+        if chat_id is None:
+            run.new_window = await self.store.call(
+                digests_sql.record_window, kind="followup", recipient="all", start=start, end=end or "",
+                articles=digest.count, now=self.clock.iso())
+        await self.deliver("followup", run.envelopes)
+        return run
+
+    async def _followup_due(self, now: datetime) -> datetime | None:
+        slot = cron_slot(parse_cron(self.settings.followup_cron, self.settings.timezone), now)
+        last = await self.store.call(digests_sql.last_window_end, "followup", "all")
+        if slot is None or (last and from_db(last) >= slot):
+            return None
+        return slot
+
+    # -- the minutely job -------------------------------------------------------------------
+
+    async def tick(self) -> TickReport:
+        """Deliver every due personal digest and a due follow-up; safe to run at any time, any
+        number of times (missed slots collapse into the newest one)."""
+        now = self.clock.now()
+        report = TickReport()
+        envelopes, marks, report.personal_empty = await self._due_personal(now)
+        if envelopes:
+            await self.deliver("digest", envelopes)
+        if marks:
+            await self.store.call(subs_sql.mark_slots, marks, self.clock.iso())
+        report.personal_sent = len(envelopes)
+        slot = await self._followup_due(now)
+        if slot is not None:
+            report.followup = await self.followup(until=slot)
+        return report

@@ -1,0 +1,138 @@
+"""The article library: what readers ask for (anchor, latest, by id/URL, search) and how texts enter it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.clock import Clock
+from bot.lookup import ArticleRef
+from bot.nlp import TextEngine
+from storage import articles as articles_sql
+from storage import catalog as catalog_sql
+from storage.db import Store
+from storage.timeutil import from_db, to_db
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as the bot shows it: stored fields plus the engine's analysis."""
+
+    id: int
+    title: str
+    text: str
+    kind: str
+    url: str | None = None
+    author: str | None = None
+    channel: str | None = None
+    published: datetime | None = None
+    tldr: str = ""
+    analysis: dict[str, Any] = field(default_factory=dict)
+    added: datetime | None = None
+
+    @property
+    def date(self) -> datetime | None:
+        """Publication date when the source gave one, else when the bot received it."""
+        return self.published or self.added
+
+    @property
+    def summary(self) -> list[str]:
+        return list(self.analysis.get("summary", []))
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [t["slug"] for t in self.analysis.get("themes", [])]
+
+    def theme(self, slug: str) -> dict[str, Any] | None:
+        return next((t for t in self.analysis.get("themes", []) if t["slug"] == slug), None)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Article":
+        return cls(
+            id=row["id"], title=row["title"], text=row["text"], kind=row["kind"], url=row.get("url"),
+            author=row.get("author"), channel=row.get("channel"), published=from_db(row.get("published")),
+            tldr=row.get("tldr") or "", analysis=articles_sql.analysis_of(row), added=from_db(row.get("created_at")),
+        )
+
+
+def content_hash(text: str) -> str:
+    """Whitespace- and case-insensitive fingerprint, so re-fetched copies of one text match."""
+    normal = re.sub(r"\s+", " ", text).strip().lower()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class Library:
+    """Reads and writes articles through the store; analysis goes through the text engine."""
+
+    def __init__(self, store: Store, engine: TextEngine, clock: Clock) -> None:
+        self.store = store
+        self.engine = engine
+        self.clock = clock
+
+    async def get(self, article_id: int) -> Article | None:
+        row = await self.store.call(articles_sql.get, article_id)
+        return Article.from_row(row) if row else None
+
+    async def by_url(self, url: str) -> Article | None:
+        row = await self.store.call(articles_sql.by_url, url)
+        return Article.from_row(row) if row else None
+
+    async def find(self, ref: ArticleRef) -> Article | None:
+        if ref.kind == "anchor":
+            return await self.anchor()
+        if ref.kind == "id":
+            return await self.get(int(ref.value))
+        return await self.by_url(ref.value)
+
+    async def anchor(self, slug: str | None = None) -> Article | None:
+        """The named anchor analysis, or the first one registered."""
+        rows = await self.store.call(catalog_sql.anchors)
+        chosen = next((r for r in rows if slug is None or r["slug"] == slug), None)
+        return await self.get(chosen["article_id"]) if chosen else None
+
+    async def latest(self, limit: int = 5) -> list[Article]:
+        rows = await self.store.call(articles_sql.latest, limit)
+        return [Article.from_row(r) for r in rows]
+
+    async def search(self, query: str, limit: int = 8) -> list[Article]:
+        """Word-form search: the query is lemmatised like the index, each lemma a prefix term."""
+        words = [w for w in await self.engine.lemmas(query) if _WORD.fullmatch(w)]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"*' for w in dict.fromkeys(words))
+        rows = await self.store.call(articles_sql.search, match, limit)
+        return [Article.from_row(r) for r in rows]
+
+    async def related(self, slug: str, *, since: datetime | None = None, limit: int = 5) -> list[Article]:
+        rows = await self.store.call(articles_sql.for_theme, slug, since=to_db(since), limit=limit)
+        return [Article.from_row(r) for r in rows]
+
+    async def add(
+        self, title: str, text: str, *, kind: str, url: str | None = None, author: str | None = None,
+        channel: str | None = None, published: datetime | None = None, external_id: str | None = None,
+        source_id: int | None = None,
+    ) -> tuple[Article, str]:
+        """Analyse and store one article; returns it with "new" | "updated" | "unchanged"."""
+        analysis = await self.engine.analyze(title, text)
+        data = analysis.to_dict(url or title)
+        lemmas = await self.engine.lemmas(f"{title}\n{text}")
+        now = self.clock.iso()
+        row = {
+            "url": url, "title": title, "text": text, "author": author, "channel": channel,
+            "published": to_db(published), "source_id": source_id, "kind": kind, "external_id": external_id,
+            "content_hash": content_hash(f"{title}\n{text}"), "tldr": analysis.tldr,
+            "analysis": json.dumps(data, ensure_ascii=False), "search_lemmas": " ".join(lemmas),
+            "created_at": now, "updated_at": now,
+        }
+        themes = [(t.slug, float(t.score)) for t in analysis.themes]
+        article_id, status = await self.store.call(articles_sql.save, row, themes)
+        article = await self.get(article_id)
+        assert article is not None
+        return article, status

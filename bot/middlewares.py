@@ -1,0 +1,57 @@
+"""Update middlewares: per-user language, chat bookkeeping and the admin gate."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
+
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.config import Settings
+from bot.i18n import Translator
+from storage import chats as chats_sql
+from storage.db import Store
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class ContextMiddleware(BaseMiddleware):
+    """Gives every handler a `tr` in the user's language and remembers the chat for delivery."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
+        data["tr"] = Translator.for_code(user.language_code if user else None)
+        store: Store = data["store"]
+        clock: Clock = data["clock"]
+        if chat is not None:
+            record = {"id": chat.id, "type": chat.type, "title": chat.title or chat.full_name,
+                      "username": chat.username}
+            if chat.type == "private" and user is not None:
+                record["language"] = data["tr"].language
+            await store.call(chats_sql.remember, record, clock.iso())
+        return await handler(event, data)
+
+
+class AdminOnly(BaseMiddleware):
+    """Inner middleware of the admin router: runs only for events an admin handler would take,
+    so a refusal is given exactly where an admin action was attempted — and audited."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        settings: Settings = data["settings"]
+        user: User | None = data.get("event_from_user")
+        if user is not None and settings.is_admin(user.id):
+            return await handler(event, data)
+        audit: AuditLog = data["audit"]
+        tr: Translator = data["tr"]
+        action = event.text.split()[0] if isinstance(event, Message) and event.text else type(event).__name__
+        if isinstance(event, CallbackQuery):
+            action = f"button:{event.data}"
+        await audit.record(user.id if user else None, "refused", {"attempt": action[:64]}, ok=False)
+        if isinstance(event, Message):
+            await event.answer(tr("admin_only"))
+        elif isinstance(event, CallbackQuery):
+            await event.answer(tr("admin_only"), show_alert=True)
+        return None

@@ -1,0 +1,128 @@
+"""HTML for chat answers, built with aiogram's formatting nodes so every external string is escaped."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
+
+from bot.cards import ThemeCard
+from bot.i18n import Translator
+from bot.library import Article
+from bot.subscriptions import Subscription, zone_label
+
+MAX_TITLE = 120
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten on a word boundary; cards and lists must stay far below Telegram's 4096."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:—-") + "…"
+
+
+def format_date(value: datetime | None, tr: Translator, *, month_only: bool = False) -> str:
+    if value is None:
+        return ""
+    if month_only:
+        return tr("month_year", month=tr(f"month_{value.month}"), year=value.year)
+    return value.strftime("%d.%m.%Y")
+
+
+def article_date(article: Article, tr: Translator) -> str:
+    return format_date(article.published, tr, month_only=article.kind == "anchor")
+
+
+def title_node(article: Article) -> Text:
+    title = clip(article.title, MAX_TITLE)
+    return TextLink(title, url=article.url) if article.url else Text(title)
+
+
+def theme_label(theme: dict, tr: Translator) -> str:
+    title = theme.get("title_en") if tr.language == "en" and theme.get("title_en") else theme.get("title")
+    return f"{theme.get('emoji', '•')} {title}"
+
+
+def summary(article: Article, themes: list[dict], tr: Translator) -> str:
+    """The /summary answer: title, byline, tl;dr, key sentences, themes present."""
+    byline = " · ".join(x for x in (article.author, article.channel, article_date(article, tr)) if x)
+    parts: list = [Bold("📰 ", clip(article.title, MAX_TITLE))]
+    if byline:
+        parts.append(Italic(byline))
+    if article.tldr:
+        parts.append(as_line(Bold(tr("summary_tldr")), " ", clip(article.tldr, 400), end=""))
+    bullets = [s for s in article.summary if s != article.tldr]  # the tl;dr is already shown
+    if bullets:
+        parts.append(as_list(*[Text("• ", clip(s, 600)) for s in bullets]))
+    labels = {t["slug"]: theme_label(t, tr) for t in themes}
+    present = [labels[s] for s in article.theme_slugs if s in labels]
+    if present:
+        parts.append(as_line(Bold(tr("summary_themes")), " ", " · ".join(present), end=""))
+    if article.url:
+        parts.append(TextLink(tr("source_link"), url=article.url))
+    parts.append(Italic(tr("summary_id", id=article.id)))
+    return as_list(*parts, sep="\n\n").as_html()
+
+
+def theme_card(card: ThemeCard, tr: Translator) -> str:
+    theme = card.theme
+    parts: list = [Bold(theme_label(theme, tr))]
+    if theme.get("description"):
+        parts.append(Italic(clip(theme["description"], 300)))
+    if card.claim:
+        parts.append(as_list(Bold(tr("card_claim")), Text(clip(" ".join(card.claim), 700))))
+    if card.quotes:
+        parts.append(as_list(Bold(tr("card_quotes")), *[BlockQuote(clip(q, 400)) for q in card.quotes]))
+    if card.keywords:
+        parts.append(as_line(Bold(tr("card_keywords")), " ", ", ".join(card.keywords), end=""))
+    if card.entities:
+        parts.append(as_line(Bold(tr("card_entities")), " ", ", ".join(e["text"] for e in card.entities), end=""))
+    since = [Bold(tr("card_since", date=article_date(card.anchor, tr)))]
+    if card.related:
+        since += [Text("• ", format_date(a.date, tr), " — ", title_node(a)) for a in card.related]
+    else:
+        since.append(Italic(tr("card_since_none")))
+    parts.append(as_list(*since))
+    parts.append(Italic(tr("card_position", n=card.position + 1, total=card.total)))
+    return as_list(*parts, sep="\n\n").as_html()
+
+
+def article_list(header: str, items: list[Article], tr: Translator) -> str:
+    lines: list = [Bold(header)]
+    for a in items:
+        when = format_date(a.date, tr)
+        line = as_line(Text(f"{a.id}. "), title_node(a), Text(f" ({when})" if when else ""), end="")
+        lines.append(as_list(line, Italic(clip(a.tldr, 200))) if a.tldr else line)
+    lines.append(Italic(tr("list_hint")))
+    return as_list(*lines, sep="\n\n").as_html()
+
+
+def plain(text: str) -> str:
+    """External text shown verbatim (e.g. an admin's post): escaped, nothing interpreted."""
+    return Text(text).as_html()
+
+
+def subscription(sub: Subscription, themes: list[dict], tr: Translator) -> str:
+    """Current settings, always shown above the settings keyboard."""
+    if sub.frequency == "weekly":
+        when = tr("settings_weekly", day=tr(f"weekday_{sub.weekday}"), hour=f"{sub.hour:02d}:00")
+    elif sub.frequency == "daily":
+        when = tr("settings_daily", hour=f"{sub.hour:02d}:00")
+    else:
+        when = tr("freq_off")
+    if sub.themes is None:
+        chosen = tr("btn_all_themes")
+    else:
+        chosen = ", ".join(theme_label(t, tr) for t in themes if t["slug"] in sub.themes)
+    lines = [
+        Bold(tr("settings_title")),
+        as_line(Bold(tr("settings_when")), " ", when, end=""),
+        as_line(Bold(tr("settings_zone")), " ", zone_label(sub.timezone), end=""),
+        as_line(Bold(tr("settings_themes")), " ", chosen, end=""),
+        as_line(Bold(tr("settings_followups")), " ", tr("on" if sub.followups else "off"), end=""),
+    ]
+    if not sub.active:
+        lines.append(Italic(tr("settings_inactive")))
+    return as_list(*lines).as_html()

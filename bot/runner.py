@@ -1,0 +1,41 @@
+"""`zendigest run`: Telegram when BOT_TOKEN is set, else the local sandbox with a terminal chat."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.app import build_bot, build_dispatcher, build_services
+from bot.config import Settings
+from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+
+log = logging.getLogger(__name__)
+TERMINAL_USER_ID = 100001
+
+
+async def run(settings: Settings) -> int:
+    if settings.sandbox_mode:
+        return await run_sandbox(settings)
+    services = build_services(settings)
+    bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
+    dp = build_dispatcher(services)
+    await bot.delete_webhook(drop_pending_updates=False)
+    await dp.start_polling(bot)
+    return 0
+
+
+async def run_sandbox(settings: Settings) -> int:
+    """Without a token: the sandbox plays Telegram; the terminal user is an admin (so /post can be
+    tried) and CHANNEL_ID defaults to a sandbox channel."""
+    from bot.terminal import TerminalChat
+
+    overrides: dict[str, object] = {}
+    if not settings.admin_ids:
+        overrides["admin_ids"] = frozenset({TERMINAL_USER_ID})
+    if not settings.channel_id:
+        overrides["channel_id"] = "@zendigest_sandbox"
+    settings = settings.model_copy(update=overrides)
+    print("No BOT_TOKEN: starting the local Bot API sandbox (loading models, a few seconds)…", flush=True)
+    async with LocalBot(settings) as local:
+        local.sandbox.add_user(TERMINAL_USER_ID, first_name="You", language_code="ru", username="you")
+        await TerminalChat(local.sandbox, TERMINAL_USER_ID, SANDBOX_CHANNEL_ID).run()
+    return 0

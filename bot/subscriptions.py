@@ -1,0 +1,128 @@
+"""Subscription settings: defaults, validation and changes (the /settings keyboard calls these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.clock import Clock
+from bot.config import Settings
+from storage import subscriptions as subs_sql
+from storage.db import Store
+
+FREQUENCIES = ("daily", "weekly", "off")
+COMMON_ZONES = (
+    "Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
+    "Asia/Almaty", "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok",
+    "Europe/Berlin", "Europe/London", "UTC",
+)
+
+
+class SettingError(ValueError):
+    """A refused value; args[0] is the i18n key, kwargs for the message in `params`."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Subscription:
+    chat_id: int
+    active: bool
+    frequency: str
+    weekday: int
+    hour: int
+    timezone: str
+    themes: list[str] | None  # None: all themes
+    followups: bool
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Subscription":
+        return cls(chat_id=row["chat_id"], active=bool(row["active"]), frequency=row["frequency"],
+                   weekday=row["weekday"], hour=row["hour"], timezone=row["timezone"], themes=row["themes"],
+                   followups=bool(row["followups"]))
+
+    def wants(self, slug: str) -> bool:
+        return self.themes is None or slug in self.themes
+
+
+def normalize_zone(name: str) -> str:
+    """Accept any IANA name, case-insensitively ("asia/almaty"), refuse everything else."""
+    name = name.strip()
+    if name in available_timezones():
+        return name
+    lowered = {z.lower(): z for z in available_timezones()}
+    if name.lower() in lowered:
+        return lowered[name.lower()]
+    raise SettingError("settings_bad_zone", zone=name)
+
+
+class Subscriptions:
+    def __init__(self, store: Store, clock: Clock, settings: Settings) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+
+    def defaults(self) -> dict[str, Any]:
+        """PRODUCT.md: weekly at 10:00 in TIMEZONE, follow-ups on, all themes."""
+        return {"frequency": "weekly", "weekday": 0, "hour": 10, "timezone": self.settings.timezone,
+                "themes": None, "followups": 1}
+
+    async def get(self, chat_id: int) -> Subscription | None:
+        row = await self.store.call(subs_sql.get, chat_id)
+        return Subscription.from_row(row) if row else None
+
+    async def subscribe(self, chat_id: int) -> tuple[Subscription, bool]:
+        row, restored = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso())
+        return Subscription.from_row(row), restored
+
+    async def unsubscribe(self, chat_id: int) -> bool:
+        return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso())
+
+    async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None) -> Subscription:
+        """Validate and apply one setting; raises SettingError with a reason to show."""
+        current = await self.get(chat_id)
+        if current is None or not current.active:
+            raise SettingError("settings_not_subscribed")
+        fields: dict[str, Any]
+        if field == "frequency":
+            if value not in FREQUENCIES:
+                raise SettingError("settings_bad_value")
+            fields = {"frequency": value}
+        elif field == "weekday":
+            if not (isinstance(value, int) and 0 <= value <= 6):
+                raise SettingError("settings_bad_value")
+            fields = {"weekday": value, "frequency": "weekly"}
+        elif field == "hour":
+            if not (isinstance(value, int) and 0 <= value <= 23):
+                raise SettingError("settings_bad_hour", hour=value)
+            fields = {"hour": value}
+        elif field == "timezone":
+            fields = {"timezone": normalize_zone(str(value))}
+        elif field == "followups":
+            fields = {"followups": int(bool(value))}
+        elif field == "theme":
+            slugs = catalog_slugs or []
+            if value not in slugs:
+                raise SettingError("settings_bad_value")
+            chosen = set(current.themes if current.themes is not None else slugs)
+            chosen ^= {value}
+            if not chosen:
+                raise SettingError("settings_need_theme")
+            fields = {"themes": None if chosen == set(slugs) else sorted(chosen)}
+        elif field == "all_themes":
+            fields = {"themes": None}
+        else:
+            raise SettingError("settings_bad_value")
+        row = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), **fields)
+        assert row is not None
+        return Subscription.from_row(row)
+
+
+def zone_label(zone: str) -> str:
+    """"Asia/Almaty (UTC+05:00)" style label for buttons and the summary line."""
+    offset = datetime.now(ZoneInfo(zone)).strftime("%z")
+    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"

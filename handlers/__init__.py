@@ -1,0 +1,12 @@
+"""aiogram routers only: each module parses one group of commands and replies; logic lives in bot/."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def routers() -> list[Router]:
+    """In dispatch order; the fallback router must stay last."""
+    from handlers import admin_post, fallback, reading, start, subscriptions, themes
+
+    return [start.router, reading.router, themes.router, subscriptions.router, admin_post.router, fallback.router]

@@ -1,0 +1,66 @@
+"""Callback-data factories and inline keyboards (callback_data stays far below 64 bytes)."""
+
+from __future__ import annotations
+
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.cards import ThemeCard
+from bot.i18n import Translator
+from bot.library import Article
+from bot.render import theme_label
+
+
+class ThemeNav(CallbackData, prefix="tn"):
+    """◀ ▶ on a card: show the card at `pos`, editing the same message."""
+
+    pos: int
+
+
+class ThemeOpen(CallbackData, prefix="to"):
+    slug: str
+
+
+class AnchorText(CallbackData, prefix="at"):
+    """The "source" button of a card whose anchor has no public URL: show the analysis here."""
+
+    article: int
+
+
+class PostAction(CallbackData, prefix="pa"):
+    action: str  # publish | cancel
+    post: int
+
+
+def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text="◀", callback_data=ThemeNav(pos=(card.position - 1) % card.total))
+    kb.button(text=f"{card.position + 1}/{card.total}", callback_data=ThemeOpen(slug=card.slug))
+    kb.button(text="▶", callback_data=ThemeNav(pos=(card.position + 1) % card.total))
+    if card.anchor.url:
+        kb.button(text=tr("btn_source"), url=card.anchor.url)
+    else:
+        kb.button(text=tr("btn_source"), callback_data=AnchorText(article=card.anchor.id))
+    kb.adjust(3, 1)
+    return kb.as_markup()
+
+
+def article_themes(article: Article, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup | None:
+    """One button per theme found in the article, opening its card."""
+    by_slug = {t["slug"]: t for t in themes}
+    present = [by_slug[s] for s in article.theme_slugs if s in by_slug][:8]
+    if not present:
+        return None
+    kb = InlineKeyboardBuilder()
+    for theme in present:
+        kb.button(text=theme_label(theme, tr), callback_data=ThemeOpen(slug=theme["slug"]))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def post_preview(post_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("btn_publish"), callback_data=PostAction(action="publish", post=post_id))
+    kb.button(text=tr("btn_cancel"), callback_data=PostAction(action="cancel", post=post_id))
+    return kb.as_markup()

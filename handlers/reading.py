@@ -1,0 +1,58 @@
+"""/latest, /summary, /search: reading the library."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot import render
+from bot.cards import ThemeCards
+from bot.i18n import Translator
+from bot.library import Library
+from bot.lookup import parse_article_ref
+from handlers import keyboards
+
+router = Router(name="reading")
+
+
+@router.message(Command("latest"))
+async def latest(message: Message, tr: Translator, library: Library) -> None:
+    items = await library.latest(5)
+    if not items:
+        await message.answer(tr("latest_empty"))
+        return
+    await message.answer(render.article_list(tr("latest_header"), items, tr), disable_web_page_preview=True)
+
+
+@router.message(Command("summary"))
+async def summary(message: Message, command: CommandObject, tr: Translator, library: Library, cards: ThemeCards) -> None:
+    ref = parse_article_ref(command.args)
+    if ref is None:
+        await message.answer(tr("summary_bad_arg"))
+        return
+    article = await library.find(ref)
+    if article is None:
+        await message.answer(tr("summary_not_found", ref=render.plain(ref.value)))
+        return
+    themes = await cards.themes()
+    await message.answer(
+        render.summary(article, themes, tr),
+        reply_markup=keyboards.article_themes(article, themes, tr),
+        disable_web_page_preview=True,
+    )
+
+
+@router.message(Command("search"))
+async def search(message: Message, command: CommandObject, tr: Translator, library: Library) -> None:
+    query = (command.args or "").strip()
+    if len(query) < 2:
+        await message.answer(tr("search_usage"))
+        return
+    found = await library.search(query)
+    if not found:
+        await message.answer(tr("search_empty", query=render.plain(render.clip(query, 100))))
+        return
+    header = tr("search_header", query=render.clip(query, 100))
+    await message.answer(render.article_list(header, found, tr), disable_web_page_preview=True)
+

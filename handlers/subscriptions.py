@@ -1,0 +1,155 @@
+"""/subscribe, /unsubscribe, /settings (buttons, plus a typed IANA zone) and /digest."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+
+from bot import render
+from bot.cards import ThemeCards
+from bot.digests.service import Digests
+from bot.i18n import Translator
+from bot.permissions import ChatAdmins
+from bot.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
+from handlers import settings_kb
+from handlers.settings_kb import Setting
+
+router = Router(name="subscriptions")
+
+
+class ZoneForm(StatesGroup):
+    typing = State()
+
+
+async def _allowed(message: Message, bot: Bot, admins: ChatAdmins, user_id: int | None) -> bool:
+    return user_id is not None and await admins.can_manage(bot, message.chat.id, message.chat.type, user_id)
+
+
+async def _show(message: Message, sub: Subscription, tr: Translator, cards: ThemeCards, *, edit: bool,
+                screen: str = "menu") -> None:
+    themes = await cards.themes()
+    text = render.subscription(sub, themes, tr)
+    markup = settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
+    if not edit:
+        await message.answer(text, reply_markup=markup)
+        return
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
+@router.message(Command("subscribe"))
+async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards,
+                    chat_admins: ChatAdmins) -> None:
+    if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
+        await message.answer(tr("group_admins_only"))
+        return
+    sub, restored = await subscriptions.subscribe(message.chat.id)
+    await message.answer(tr("subscribed_again" if restored else "subscribed"))
+    await _show(message, sub, tr, cards, edit=False)
+
+
+@router.message(Command("unsubscribe"))
+async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions,
+                      chat_admins: ChatAdmins) -> None:
+    if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
+        await message.answer(tr("group_admins_only"))
+        return
+    done = await subscriptions.unsubscribe(message.chat.id)
+    await message.answer(tr("unsubscribed" if done else "not_subscribed"))
+
+
+@router.message(Command("settings"))
+async def settings(message: Message, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards) -> None:
+    sub = await subscriptions.get(message.chat.id)
+    if sub is None or not sub.active:
+        await message.answer(tr("not_subscribed"))
+        return
+    await _show(message, sub, tr, cards, edit=False)
+
+
+@router.message(Command("digest"))
+async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests) -> None:
+    sub = await subscriptions.get(message.chat.id)
+    themes = sub.themes if sub and sub.active else None
+    html, since = await digests.on_demand(message.chat.id, themes, tr.language)
+    if html is None:
+        await message.answer(tr("digest_nothing", date=render.format_date(since, tr)))
+        return
+    await message.answer(html, disable_web_page_preview=True)
+
+
+def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
+    """Button payload → (field, value); anything unexpected is a stale or forged button."""
+    try:
+        if data.f == "fr":
+            return "frequency", data.v
+        if data.f in ("wd", "hr"):
+            return ("weekday" if data.f == "wd" else "hour"), int(data.v)
+        if data.f == "tz":
+            return "timezone", COMMON_ZONES[int(data.v)]
+        if data.f == "th":
+            return "theme", themes[int(data.v)]["slug"]
+        if data.f == "tha":
+            return "all_themes", None
+        if data.f == "fu":
+            return "followups", data.v == "1"
+    except (ValueError, IndexError):
+        pass
+    raise SettingError("stale_button")
+
+
+@router.callback_query(Setting.filter())
+async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr: Translator, state: FSMContext,
+                     subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    if not await _allowed(message, bot, chat_admins, query.from_user.id):
+        await query.answer(tr("group_admins_only"), show_alert=True)
+        return
+    sub = await subscriptions.get(message.chat.id)
+    if sub is None or not sub.active:
+        await query.answer(tr("not_subscribed"), show_alert=True)
+        return
+    if callback_data.f == "menu":
+        await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu")
+        await query.answer()
+        return
+    if callback_data.f == "tzt":
+        await state.set_state(ZoneForm.typing)
+        await query.answer()
+        await message.answer(tr("settings_type_zone"))
+        return
+    themes = await cards.themes()
+    try:
+        field, value = _parse(callback_data, themes)
+        sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes])
+    except SettingError as exc:
+        await query.answer(tr(exc.args[0], **exc.params), show_alert=True)
+        return
+    # Weekly needs a weekday next; a theme toggle keeps the theme screen; otherwise back to the menu.
+    next_screen = {"frequency": "wd" if value == "weekly" else "menu", "theme": "th", "all_themes": "th"}.get(field, "menu")
+    await _show(message, sub, tr, cards, edit=True, screen=next_screen)
+    await query.answer(tr("saved"))
+
+
+@router.message(StateFilter(ZoneForm.typing), F.text, ~F.text.startswith("/"))
+async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,
+                     cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+    if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
+        return
+    try:
+        sub = await subscriptions.change(message.chat.id, "timezone", message.text or "")
+    except SettingError as exc:
+        await message.answer(tr(exc.args[0], **{k: render.plain(str(v)) for k, v in exc.params.items()}))
+        return
+    await state.clear()
+    await _show(message, sub, tr, cards, edit=False)

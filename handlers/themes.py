@@ -1,0 +1,80 @@
+"""/themes, /theme SLUG and the card buttons (◀ ▶, open, source)."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+
+from bot import render
+from bot.cards import ThemeCards
+from bot.i18n import Translator
+from bot.library import Library
+from handlers import keyboards
+from handlers.keyboards import AnchorText, ThemeNav, ThemeOpen
+
+router = Router(name="themes")
+
+
+async def send_card(message: Message, cards: ThemeCards, tr: Translator, slug: str | None = None) -> bool:
+    card = await cards.card(slug) if slug else await cards.card_at(0)
+    if card is None:
+        return False
+    await message.answer(render.theme_card(card, tr), reply_markup=keyboards.theme_card(card, tr),
+                         disable_web_page_preview=True)
+    return True
+
+
+@router.message(Command("themes"))
+async def themes(message: Message, tr: Translator, cards: ThemeCards) -> None:
+    if not await send_card(message, cards, tr):
+        await message.answer(tr("themes_empty"))
+
+
+@router.message(Command("theme"))
+async def theme(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards) -> None:
+    slug = (command.args or "").strip().lower()
+    if slug and await send_card(message, cards, tr, slug):
+        return
+    slugs = "\n".join(f"• <code>{t['slug']}</code> — {render.plain(render.theme_label(t, tr))}" for t in await cards.themes())
+    key = "theme_unknown" if slug else "theme_usage"
+    await message.answer(tr(key, slug=render.plain(render.clip(slug, 60)), slugs=slugs))
+
+
+@router.callback_query(ThemeNav.filter())
+async def navigate(query: CallbackQuery, callback_data: ThemeNav, tr: Translator, cards: ThemeCards) -> None:
+    card = await cards.card_at(callback_data.pos)
+    if card is None or not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    try:
+        await query.message.edit_text(render.theme_card(card, tr), reply_markup=keyboards.theme_card(card, tr),
+                                      disable_web_page_preview=True)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+    await query.answer()
+
+
+@router.callback_query(ThemeOpen.filter())
+async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translator, cards: ThemeCards) -> None:
+    if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, callback_data.slug):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await query.answer()
+
+
+@router.callback_query(AnchorText.filter())
+async def anchor_text(query: CallbackQuery, callback_data: AnchorText, tr: Translator, library: Library,
+                      cards: ThemeCards) -> None:
+    article = await library.get(callback_data.article)
+    if article is None or not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    themes = await cards.themes()
+    await query.message.answer(render.summary(article, themes, tr),
+                               reply_markup=keyboards.article_themes(article, themes, tr))
+    await query.answer()
+
+

@@ -1,0 +1,109 @@
+"""SQL for the `articles` table and its FTS index."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+Row = dict[str, Any]
+
+
+def get(db: Database, article_id: int) -> Row | None:
+    try:
+        return db["articles"].get(article_id)
+    except NotFoundError:
+        return None
+
+
+def by_url(db: Database, url: str) -> Row | None:
+    rows = list(db["articles"].rows_where("url = ?", [url], limit=1))
+    return rows[0] if rows else None
+
+
+def by_external_id(db: Database, external_id: str) -> Row | None:
+    rows = list(db["articles"].rows_where("external_id = ?", [external_id], limit=1))
+    return rows[0] if rows else None
+
+
+def by_hash(db: Database, content_hash: str) -> Row | None:
+    rows = list(db["articles"].rows_where("content_hash = ?", [content_hash], limit=1))
+    return rows[0] if rows else None
+
+
+def latest(db: Database, limit: int = 5, *, exclude_kind: str | None = "anchor") -> list[Row]:
+    where = "kind != ?" if exclude_kind else None
+    params = [exclude_kind] if exclude_kind else None
+    order = "coalesce(published, created_at) desc, id desc"
+    return list(db["articles"].rows_where(where, params, order_by=order, limit=limit))
+
+
+def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, str]:
+    """Insert or update one article and its theme scores in one transaction.
+
+    Identity is the canonical URL, else the external id, else the content hash, so the same
+    article arriving by two routes stays one row. Returns (id, "new" | "updated" | "unchanged").
+    """
+    with db.atomic():
+        existing = None
+        if row.get("url"):
+            existing = by_url(db, row["url"])
+        if existing is None and row.get("external_id"):
+            existing = by_external_id(db, row["external_id"])
+        if existing is None:
+            existing = by_hash(db, row["content_hash"])
+        if existing is not None:
+            if existing["content_hash"] == row["content_hash"] and existing["title"] == row["title"]:
+                return existing["id"], "unchanged"
+            update = {k: v for k, v in row.items() if k not in ("created_at", "id") and v is not None}
+            # A stored date is never overwritten by a re-parsed one (sources give relative dates).
+            if existing.get("published"):
+                update.pop("published", None)
+            db["articles"].update(existing["id"], update)
+            article_id, status = existing["id"], "updated"
+        else:
+            article_id = db["articles"].insert(row).last_pk
+            status = "new"
+        db["article_themes"].delete_where("article_id = ?", [article_id])
+        db["article_themes"].insert_all(
+            [{"article_id": article_id, "slug": slug, "score": score} for slug, score in themes]
+        )
+    return int(article_id), status
+
+
+def search(db: Database, match_query: str, limit: int = 10) -> list[Row]:
+    """FTS5 match over title and lemmas; `match_query` is already built from lemmas by the caller."""
+    sql = (
+        "select articles.*, bm25(articles_fts) as rank from articles_fts "
+        "join articles on articles.rowid = articles_fts.rowid "
+        "where articles_fts match ? order by rank limit ?"
+    )
+    return list(db.query(sql, [match_query, limit]))
+
+
+def for_theme(db: Database, slug: str, *, since: str | None = None, limit: int = 5, exclude_id: int | None = None) -> list[Row]:
+    """Newest articles scored on a theme, optionally only those published after `since`."""
+    sql = (
+        "select a.*, t.score as theme_score from article_themes t join articles a on a.id = t.article_id "
+        "where t.slug = ? and a.kind != 'anchor' "
+    )
+    params: list[Any] = [slug]
+    if since:
+        sql += "and coalesce(a.published, a.created_at) > ? "
+        params.append(since)
+    if exclude_id is not None:
+        sql += "and a.id != ? "
+        params.append(exclude_id)
+    sql += "order by coalesce(a.published, a.created_at) desc, a.id desc limit ?"
+    params.append(limit)
+    return list(db.query(sql, params))
+
+
+def analysis_of(row: Row) -> dict[str, Any]:
+    return json.loads(row["analysis"]) if row.get("analysis") else {}
+
+
+def count(db: Database) -> int:
+    return db["articles"].count

@@ -1,0 +1,18 @@
+"""SQL for the `audit` table: every admin action, allowed or refused."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def record(db: Database, *, at: str, user_id: int | None, action: str, detail: dict[str, Any] | None, ok: bool) -> int:
+    row = {"at": at, "user_id": user_id, "action": action, "ok": int(ok),
+           "detail": json.dumps(detail or {}, ensure_ascii=False)}
+    return int(db["audit"].insert(row).last_pk)
+
+
+def recent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
+    return list(db["audit"].rows_where(order_by="id desc", limit=limit))

@@ -1,0 +1,62 @@
+"""SQL for the `chats` table: every chat the bot has talked to, and whether it still may."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+
+def remember(db: Database, chat: dict[str, Any], now: str) -> None:
+    """Upsert what Telegram told us about a chat; a chat that writes to us is active again."""
+    record = {
+        "id": chat["id"],
+        "type": chat.get("type"),
+        "title": chat.get("title"),
+        "username": chat.get("username"),
+        "language": chat.get("language"),
+        "active": 1,
+        "updated_at": now,
+    }
+    try:
+        db["chats"].get(chat["id"])
+        db["chats"].update(chat["id"], {k: v for k, v in record.items() if v is not None})
+    except NotFoundError:
+        db["chats"].insert({**record, "created_at": now})
+
+
+def get(db: Database, chat_id: int) -> dict[str, Any] | None:
+    try:
+        return db["chats"].get(chat_id)
+    except NotFoundError:
+        return None
+
+
+def set_active(db: Database, chat_id: int, active: bool, now: str) -> None:
+    if get(db, chat_id) is not None:
+        db["chats"].update(chat_id, {"active": int(active), "updated_at": now})
+
+
+def language(db: Database, chat_id: int) -> str | None:
+    row = get(db, chat_id)
+    return row["language"] if row else None
+
+
+def migrate(db: Database, old_id: int, new_id: int, now: str) -> None:
+    """Group → supergroup: the chat keeps its history, settings and pending deliveries under the new id."""
+    with db.atomic():
+        row = get(db, old_id)
+        if row is not None and get(db, new_id) is None:
+            db["chats"].insert({**row, "id": new_id, "type": "supergroup", "updated_at": now})
+        for table in ("subscriptions", "outbox"):
+            if db[table].exists():
+                db.execute(f"update {table} set chat_id = ? where chat_id = ?", [new_id, old_id])
+        db["chats"].delete_where("id = ?", [old_id])
+
+
+def active_ids(db: Database, ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    marks = ",".join("?" for _ in ids)
+    return {r["id"] for r in db.query(f"select id from chats where active = 1 and id in ({marks})", ids)}

@@ -1,0 +1,191 @@
+"""Versioned schema. Append new migrations at the end; never edit an applied one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("zendigest")
+
+
+@migrations()
+def m0001_core(db: Database) -> None:
+    """Articles with their analysis, the anchor/theme catalog, chats, admin drafts and the audit log."""
+    db["articles"].create(
+        {
+            "id": int,
+            "url": str,  # canonical public URL; NULL for pasted text
+            "title": str,
+            "text": str,
+            "author": str,
+            "channel": str,
+            "published": str,
+            "source_id": int,
+            "kind": str,  # anchor | dzen | telegram | feed | page | file | pasted
+            "external_id": str,
+            "content_hash": str,
+            "tldr": str,
+            "analysis": str,  # JSON: the text engine's Analysis.to_dict()
+            "search_lemmas": str,  # lemmatised title+text, indexed by FTS5 for word-form search
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"title", "text", "kind", "content_hash", "created_at", "updated_at"},
+    )
+    db["articles"].create_index(["url"], unique=True)
+    db["articles"].create_index(["external_id"], unique=True)
+    db["articles"].create_index(["content_hash"])
+    db["articles"].create_index(["published"])
+    db["articles"].enable_fts(["title", "search_lemmas"], create_triggers=True, tokenize="unicode61 remove_diacritics 2")
+
+    db["anchors"].create(
+        {"id": int, "slug": str, "article_id": int, "title": str, "position": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        not_null={"slug", "article_id"},
+    )
+    db["anchors"].create_index(["slug"], unique=True)
+    db["themes"].create(
+        {"slug": str, "anchor_id": int, "position": int, "data": str},
+        pk="slug",
+        foreign_keys=[("anchor_id", "anchors", "id")],
+    )
+    db["article_themes"].create(
+        {"article_id": int, "slug": str, "score": float},
+        pk=("article_id", "slug"),
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["article_themes"].create_index(["slug", "article_id"])
+
+    db["chats"].create(
+        {
+            "id": int,
+            "type": str,
+            "title": str,
+            "username": str,
+            "language": str,
+            "active": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        defaults={"active": 1},
+    )
+    db["posts"].create(
+        {
+            "id": int,
+            "admin_id": int,
+            "chat_id": int,  # where the preview was shown
+            "target": str,  # CHANNEL_ID at the time of the draft
+            "text": str,
+            "state": str,  # draft | scheduled | sent | cancelled | failed
+            "scheduled_at": str,
+            "preview_message_id": int,
+            "sent_message_id": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"admin_id", "text", "state", "created_at", "updated_at"},
+    )
+    db["posts"].create_index(["state", "scheduled_at"])
+    db["audit"].create(
+        {"id": int, "at": str, "user_id": int, "action": str, "detail": str, "ok": int},
+        pk="id",
+        not_null={"at", "action"},
+    )
+    db["audit"].create_index(["at"])
+
+
+@migrations()
+def m0002_delivery(db: Database) -> None:
+    """Durable delivery: a job (broadcast, digest run, ...) fans out to one outbox row per chat.
+
+    `outbox.key` is unique, so enqueueing the same (job, chat) or the same digest window twice is
+    a no-op; states pending → sending → sent | failed survive crashes and are resumed on start.
+    """
+    db["jobs"].create(
+        {
+            "id": int,
+            "kind": str,
+            "state": str,  # running | done | cancelled
+            "created_by": int,
+            "payload": str,  # JSON
+            "total": int,
+            "progress_chat_id": int,
+            "progress_message_id": int,
+            "created_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        not_null={"kind", "state", "created_at"},
+    )
+    db["outbox"].create(
+        {
+            "id": int,
+            "job_id": int,
+            "key": str,
+            "chat_id": int,
+            "priority": int,  # lower is sooner
+            "state": str,  # pending | sending | sent | failed
+            "html": str,
+            "markup": str,  # JSON reply_markup or NULL
+            "message_ids": str,  # JSON list of Telegram message ids once sent
+            "error": str,
+            "attempts": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("job_id", "jobs", "id")],
+        not_null={"key", "chat_id", "state", "html", "created_at", "updated_at"},
+        defaults={"priority": 10, "attempts": 0},
+    )
+    db["outbox"].create_index(["key"], unique=True)
+    db["outbox"].create_index(["state", "priority", "id"])
+    db["outbox"].create_index(["job_id", "state"])
+
+
+@migrations()
+def m0003_subscriptions(db: Database) -> None:
+    """Digest subscriptions and the durable record of every digest window sent.
+
+    Unsubscribing only clears `active`, so subscribing again restores the previous settings.
+    `digest_windows` has one row per (kind, recipient, window end): a window is composed and
+    enqueued at most once per recipient, across restarts.
+    """
+    db["subscriptions"].create(
+        {
+            "chat_id": int,
+            "active": int,
+            "frequency": str,  # daily | weekly | off
+            "weekday": int,  # 0 = Monday (weekly)
+            "hour": int,
+            "timezone": str,
+            "themes": str,  # JSON list of slugs; NULL = all themes
+            "followups": int,
+            "last_slot": str,  # newest schedule slot already handled (sent or empty)
+            "last_sent_end": str,  # end of the newest window actually delivered
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="chat_id",
+        not_null={"frequency", "hour", "timezone", "created_at", "updated_at"},
+        defaults={"active": 1, "weekday": 0, "followups": 1},
+    )
+    db["subscriptions"].create_index(["active", "frequency"])
+    db["digest_windows"].create(
+        {
+            "key": str,  # kind:recipient:window_end
+            "kind": str,  # personal | followup
+            "recipient": str,
+            "window_start": str,
+            "window_end": str,
+            "articles": int,
+            "created_at": str,
+        },
+        pk="key",
+        not_null={"kind", "recipient", "window_end", "created_at"},
+    )
+    db["digest_windows"].create_index(["kind", "recipient", "window_end"])

@@ -1,0 +1,49 @@
+"""Shared fixtures: the real bot (same Dispatcher as `zendigest run`) polling a loopback sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.local import LocalBot
+from bot.sandbox import Sandbox
+
+ADMIN_ID = 9001
+READER_ID = 1001
+CHANNEL = "@zen_test_channel"
+
+
+def make_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Settings that ignore the developer's own environment and `.env`."""
+    values: dict[str, object] = {
+        "bot_token": None,
+        "database_path": tmp_path / "zendigest.sqlite3",
+        "admin_ids": str(ADMIN_ID),
+        "channel_id": CHANNEL,
+        "timezone": "Europe/Moscow",
+        "fetch_allow_private": True,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox() as sb:
+        sb.add_user(READER_ID, first_name="Reader", language_code="ru")
+        sb.add_user(ADMIN_ID, first_name="Admin", language_code="ru")
+        yield sb
+
+
+@pytest.fixture
+async def app(sandbox: Sandbox, settings: Settings) -> AsyncIterator[LocalBot]:
+    async with LocalBot(settings, sandbox=sandbox) as local:
+        yield local

@@ -1,0 +1,123 @@
+"""Every reader command, end to end: real aiogram polling the sandbox, real SQLite file."""
+
+from __future__ import annotations
+
+from bot.local import LocalBot
+from tests.conftest import READER_ID
+
+ANCHOR_TITLE = "Казахстан – ЕС в декабре 2025 года"
+SLUGS = [
+    "transport-corridors", "critical-raw-materials", "supply-chains", "visa-facilitation",
+    "human-rights", "multi-vector-policy", "great-power-competition", "eu-rules-and-investment",
+]
+
+
+async def test_start_greets_and_points_to_summary(app: LocalBot) -> None:
+    reply = await app.sandbox.ask("/start", user_id=READER_ID)
+    assert "/summary" in reply.text and "/themes" in reply.text
+
+
+async def test_help_lists_every_reader_command_but_not_admin_ones(app: LocalBot) -> None:
+    reply = await app.sandbox.ask("/help", user_id=READER_ID)
+    for command in ("/start", "/help", "/latest", "/summary", "/themes", "/theme", "/search"):
+        assert command in reply.text
+    assert "/post" not in reply.text
+
+
+async def test_summary_without_argument_is_the_cleaned_anchor(app: LocalBot) -> None:
+    reply = await app.sandbox.ask("/summary", user_id=READER_ID)
+    assert ANCHOR_TITLE in reply.text
+    assert "Антон Михайлов" in reply.text
+    assert "Найти в Дзене" not in reply.text and "Подпишись" not in reply.text
+    bullets = [line for line in reply.text.splitlines() if line.startswith("• ")]
+    assert 2 <= len(bullets) <= 5
+    # buttons open the theme cards of the themes found in the analysis
+    assert any(data.startswith("to:") for row in reply.buttons for _, data in row)
+
+
+async def test_summary_by_id_and_bad_arguments(app: LocalBot) -> None:
+    anchor = await app.services.library.anchor()
+    assert anchor is not None
+    by_id = await app.sandbox.ask(f"/summary {anchor.id}", user_id=READER_ID)
+    assert ANCHOR_TITLE in by_id.text
+    missing = await app.sandbox.ask("/summary 987654", user_id=READER_ID)
+    assert "987654" in missing.text and "/latest" in missing.text
+    garbage = await app.sandbox.ask("/summary <b>что-то</b> & ещё", user_id=READER_ID)
+    assert "/summary 12" in garbage.text
+    unknown_url = await app.sandbox.ask("/summary https://dzen.ru/a/AAAAAAAAAAAAAAAA", user_id=READER_ID)
+    assert "не найден" in unknown_url.text
+
+
+async def test_themes_navigation_edits_the_same_message(app: LocalBot) -> None:
+    card = await app.sandbox.ask("/themes", user_id=READER_ID)
+    assert "Тема 1 из 8" in card.text
+    forward = next(data for row in card.buttons for text, data in row if text == "▶")
+    edited = await app.sandbox.click(card.chat_id, card.message_id, forward, user_id=READER_ID)
+    assert edited is not None and edited.message_id == card.message_id
+    assert "Тема 2 из 8" in edited.text
+    back = next(data for row in edited.buttons for text, data in row if text == "◀")
+    again = await app.sandbox.click(card.chat_id, card.message_id, back, user_id=READER_ID)
+    assert again is not None and "Тема 1 из 8" in again.text
+    # wrapping around from the first card goes to the last
+    wrap = next(data for row in again.buttons for text, data in row if text == "◀")
+    last = await app.sandbox.click(card.chat_id, card.message_id, wrap, user_id=READER_ID)
+    assert last is not None and "Тема 8 из 8" in last.text
+
+
+async def test_every_theme_card_quotes_the_anchor(app: LocalBot) -> None:
+    anchor = await app.services.library.anchor()
+    assert anchor is not None
+    for slug in SLUGS:
+        reply = await app.sandbox.ask(f"/theme {slug}", user_id=READER_ID)
+        assert "Что говорит анализ" in reply.text, slug
+        claim = reply.text.split("Что говорит анализ", 1)[1].strip().splitlines()[0]
+        first_words = " ".join(claim.split()[:4])
+        assert first_words in anchor.text, (slug, claim)
+        assert len(reply.text) < 4096
+
+
+async def test_unknown_and_missing_slug_list_the_catalog(app: LocalBot) -> None:
+    reply = await app.sandbox.ask("/theme no-such-<theme>", user_id=READER_ID)
+    assert "no-such-<theme>" in reply.text
+    for slug in SLUGS:
+        assert slug in reply.text
+    usage = await app.sandbox.ask("/theme", user_id=READER_ID)
+    assert "/theme SLUG" in usage.text
+
+
+async def test_latest_empty_then_lists_ingested(app: LocalBot) -> None:
+    empty = await app.sandbox.ask("/latest", user_id=READER_ID)
+    assert "пока нет" in empty.text
+    article, status = await app.services.library.add(
+        "Средний коридор: новые грузы через Каспий",
+        "Объём перевозок по Транскаспийскому международному транспортному маршруту вырос. "
+        "Казахстан и ЕС договорились о модернизации портов Актау и Курык.",
+        kind="file",
+    )
+    assert status == "new"
+    listed = await app.sandbox.ask("/latest", user_id=READER_ID)
+    assert "Средний коридор: новые грузы через Каспий" in listed.text
+    assert f"{article.id}." in listed.text
+
+
+async def test_search_finds_russian_word_forms(app: LocalBot) -> None:
+    # "коридоры" (nominative plural) must find the anchor, which says "коридоров"/"коридор"
+    found = await app.sandbox.ask("/search транспортными коридорами", user_id=READER_ID)
+    assert ANCHOR_TITLE in found.text
+    nothing = await app.sandbox.ask("/search квантовая гравитация", user_id=READER_ID)
+    assert "ничего не нашлось" in nothing.text
+    usage = await app.sandbox.ask("/search", user_id=READER_ID)
+    assert "/search" in usage.text
+
+
+async def test_unknown_command_and_plain_text_get_pointers(app: LocalBot) -> None:
+    unknown = await app.sandbox.ask("/frobnicate", user_id=READER_ID)
+    assert "/frobnicate" in unknown.text and "/help" in unknown.text
+    text = await app.sandbox.ask("привет", user_id=READER_ID)
+    assert "/help" in text.text
+
+
+async def test_english_speakers_get_english(app: LocalBot) -> None:
+    app.sandbox.add_user(4242, first_name="Jane", language_code="en")
+    reply = await app.sandbox.ask("/help", user_id=4242)
+    assert "What I can do" in reply.text
