@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -65,12 +65,34 @@ async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions:
     await message.answer(tr("unsubscribed" if done else "not_subscribed"))
 
 
+TYPED_FIELDS = {"hour": "hour", "час": "hour", "tz": "timezone", "zone": "timezone", "пояс": "timezone"}
+
+
 @router.message(Command("settings"))
-async def settings(message: Message, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards) -> None:
+async def settings(message: Message, command: CommandObject, bot: Bot, tr: Translator, subscriptions: Subscriptions,
+                   cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+    """Buttons for everything; `/settings hour 7` and `/settings tz Asia/Almaty` for those who type."""
     sub = await subscriptions.get(message.chat.id)
     if sub is None or not sub.active:
         await message.answer(tr("not_subscribed"))
         return
+    words = (command.args or "").split(maxsplit=1)
+    if words:
+        field = TYPED_FIELDS.get(words[0].lower())
+        if field is None or len(words) < 2:
+            await message.answer(tr("settings_typed_usage"))
+            return
+        if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
+            await message.answer(tr("group_admins_only"))
+            return
+        value: object = words[1].strip()
+        if field == "hour":
+            value = int(words[1]) if words[1].strip().lstrip("-").isdigit() else words[1].strip()
+        try:
+            sub = await subscriptions.change(message.chat.id, field, value)
+        except SettingError as exc:
+            await message.answer(tr(exc.args[0], **{k: render.plain(str(v)) for k, v in exc.params.items()}))
+            return
     await _show(message, sub, tr, cards, edit=False)
 
 

@@ -76,14 +76,14 @@ def mark_slots(db: Database, marks: list[tuple[int, str, str | None]], now: str)
     """After a tick: every handled slot, and the windows actually sent (recorded in
     `digest_windows` too), in one transaction for thousands of rows."""
     with db.atomic():
-        db.executemany(
+        db.conn.executemany(
             "insert or ignore into digest_windows (key, kind, recipient, window_start, window_end, created_at) "
             "select 'personal:' || chat_id || ':' || ?, 'personal', chat_id, last_sent_end, ?, ? "
             "from subscriptions where chat_id = ?",
             [(e, e, now, c) for c, _, e in marks if e is not None],
         )
-        db.executemany("update subscriptions set last_slot = ? where chat_id = ?", [(s, c) for c, s, _ in marks])
-        db.executemany(
+        db.conn.executemany("update subscriptions set last_slot = ? where chat_id = ?", [(s, c) for c, s, _ in marks])
+        db.conn.executemany(
             "update subscriptions set last_sent_end = ? where chat_id = ?",
             [(e, c) for c, _, e in marks if e is not None],
         )

@@ -1,0 +1,113 @@
+"""Subscribing, settings by buttons and by typing, groups, and every kind of bad input."""
+
+from __future__ import annotations
+
+from bot.local import LocalBot
+from storage import subscriptions as subs_sql
+from tests.conftest import READER_ID
+
+GROUP = -4001
+GROUP_ADMIN = 3001
+GROUP_MEMBER = 3002
+
+
+async def subscribe(app: LocalBot, user_id: int, chat_id: int | None = None):
+    target = chat_id or user_id
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/subscribe", user_id=user_id, chat_id=chat_id)
+    confirmation, keyboard = await app.sandbox.wait_for(target, 2, after=mark)
+    return confirmation, keyboard
+
+
+async def test_subscribe_defaults_are_visible(app: LocalBot) -> None:
+    confirmation, keyboard = await subscribe(app, READER_ID)
+    assert "подписаны" in confirmation.text
+    assert "еженедельно, Пн в 10:00" in keyboard.text
+    assert "Europe/Moscow" in keyboard.text and "Все темы" in keyboard.text and "включены" in keyboard.text
+
+
+async def test_unsubscribe_then_subscribe_restores_settings(app: LocalBot) -> None:
+    _, keyboard = await subscribe(app, READER_ID)
+    hours = await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🕙"), user_id=READER_ID)
+    assert hours is not None
+    await app.sandbox.click(READER_ID, hours.message_id, hours.button("07"), user_id=READER_ID)
+    bye = await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
+    assert "отписаны" in bye.text
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and row["active"] == 0
+    again, keyboard = await subscribe(app, READER_ID)
+    assert "восстановлена" in again.text and "07:00" in keyboard.text
+    twice = await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
+    assert "отписаны" in twice.text
+    not_any_more = await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
+    assert "Подписки нет" in not_any_more.text
+
+
+async def test_typed_time_zone_is_validated(app: LocalBot) -> None:
+    _, keyboard = await subscribe(app, READER_ID)
+    zones = await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🌍"), user_id=READER_ID)
+    assert zones is not None
+    prompt = await app.sandbox.click(READER_ID, zones.message_id, zones.button("Ввести"), user_id=READER_ID)
+    assert prompt is not None and "IANA" in prompt.text
+    bad = await app.sandbox.ask("Mars/Olympus_Mons", user_id=READER_ID)
+    assert "Mars/Olympus_Mons" in bad.text and "нет" in bad.text
+    good = await app.sandbox.ask("asia/tokyo", user_id=READER_ID)
+    assert "Asia/Tokyo (UTC+09:00)" in good.text
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and row["timezone"] == "Asia/Tokyo"
+
+
+async def test_typed_bad_values_and_stale_buttons_change_nothing(app: LocalBot) -> None:
+    _, keyboard = await subscribe(app, READER_ID)
+    hour25 = await app.sandbox.ask("/settings hour 25", user_id=READER_ID)
+    assert "от 0 до 23" in hour25.text and "25" in hour25.text
+    words = await app.sandbox.ask("/settings hour <семь>", user_id=READER_ID)
+    assert "<семь>" in words.text
+    zone = await app.sandbox.ask("/settings tz Nowhere/City", user_id=READER_ID)
+    assert "Nowhere/City" in zone.text
+    usage = await app.sandbox.ask("/settings colour red", user_id=READER_ID)
+    assert "/settings hour 7" in usage.text
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and (row["hour"], row["timezone"]) == (10, "Europe/Moscow")
+    typed = await app.sandbox.ask("/settings hour 8", user_id=READER_ID)
+    assert "08:00" in typed.text
+    await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
+    assert await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🕙"), user_id=READER_ID) is None
+    assert "Подписки нет" in app.sandbox.callback_answers[-1]["text"]
+
+
+async def test_cannot_untick_the_last_theme(app: LocalBot) -> None:
+    _, keyboard = await subscribe(app, READER_ID)
+    await app.services.subscriptions.change(READER_ID, "theme", "visa-facilitation",
+                                            [t["slug"] for t in await app.services.cards.themes()])
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and "visa-facilitation" not in row["themes"] and len(row["themes"]) == 7
+    screen = await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🏷"), user_id=READER_ID)
+    assert screen is not None
+    all_button = screen.button("Все темы")
+    back_to_all = await app.sandbox.click(READER_ID, screen.message_id, all_button, user_id=READER_ID)
+    assert back_to_all is not None
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and row["themes"] is None
+
+
+async def test_settings_without_subscription(app: LocalBot) -> None:
+    reply = await app.sandbox.ask("/settings", user_id=READER_ID)
+    assert "/subscribe" in reply.text
+
+
+async def test_only_group_admins_manage_the_group_subscription(app: LocalBot) -> None:
+    sb = app.sandbox
+    sb.add_user(GROUP_ADMIN, first_name="Boss")
+    sb.add_user(GROUP_MEMBER, first_name="Member")
+    sb.add_group(GROUP, title="Readers club", type="supergroup", admins=[GROUP_ADMIN])
+    refused = await sb.ask("/subscribe", user_id=GROUP_MEMBER, chat_id=GROUP)
+    assert "администраторы" in refused.text
+    assert await app.services.store.call(subs_sql.get, GROUP) is None
+    _, keyboard = await subscribe(app, GROUP_ADMIN, GROUP)
+    assert await sb.click(GROUP, keyboard.message_id, keyboard.button("🔔"), user_id=GROUP_MEMBER) is None
+    assert "администраторы" in sb.callback_answers[-1]["text"]
+    row = await app.services.store.call(subs_sql.get, GROUP)
+    assert row is not None and row["followups"] == 1
+    toggled = await sb.click(GROUP, keyboard.message_id, keyboard.button("🔔"), user_id=GROUP_ADMIN)
+    assert toggled is not None and "выключены" in toggled.text
