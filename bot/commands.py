@@ -25,6 +25,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("unsubscribe"),
     Command("settings"),
     Command("post", "TEXT", admin=True),
+    Command("schedule", "YYYY-MM-DD HH:MM TEXT", admin=True),
+    Command("queue", admin=True),
+    Command("cancel", "ID", admin=True),
+    Command("broadcast", "TEXT", admin=True),
 )
 
 

@@ -1,28 +1,53 @@
-"""Admin posts to the channel: a stored draft, previewed, then published once on confirmation."""
+"""Admin posts to the channel: a stored draft, previewed, then published once — now or at a
+scheduled time (a minutely job publishes due posts; state transitions make every send single)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.config import Settings
-from bot.render import plain
 from storage import posts as posts_sql
 from storage.db import Store
+from storage.timeutil import from_db, to_db
+
+DRAFT_EDIT_WINDOW = timedelta(minutes=30)
 
 
 class PostError(Exception):
-    """A reason to show the admin (i18n key in `args[0]`)."""
+    """A reason to show the admin: args[0] is the i18n key, `params` fill its placeholders."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.params = params
 
 
 @dataclass(frozen=True)
 class Draft:
     id: int
-    text: str
+    html: str
     target: str
+    scheduled_at: datetime | None = None
+
+
+def parse_schedule(args: str | None, zone: str, now: datetime) -> tuple[datetime, str]:
+    """`YYYY-MM-DD HH:MM TEXT` in the admin's zone → (aware UTC time, text); refuses the past."""
+    parts = (args or "").split(maxsplit=2)
+    if len(parts) < 3:
+        raise PostError("schedule_usage")
+    try:
+        local = datetime.strptime(f"{parts[0]} {parts[1]}", "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise PostError("schedule_bad_time", value=f"{parts[0]} {parts[1]}") from None
+    when = local.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    if when <= now:
+        raise PostError("schedule_in_past", value=f"{parts[0]} {parts[1]}", zone=zone)
+    return when, parts[2]
 
 
 class Posting:
@@ -38,36 +63,82 @@ class Posting:
             raise PostError("post_no_channel")
         return target
 
-    async def draft(self, admin_id: int, chat_id: int, text: str) -> Draft:
+    async def draft(self, admin_id: int, chat_id: int, html: str, scheduled_at: datetime | None = None) -> Draft:
         target = str(self.target())
         post_id = await self.store.call(
-            posts_sql.create, admin_id=admin_id, chat_id=chat_id, target=target, text=text, now=self.clock.iso()
+            posts_sql.create, admin_id=admin_id, chat_id=chat_id, target=target, text=html, now=self.clock.iso(),
+            scheduled_at=to_db(scheduled_at),
         )
-        await self.audit.record(admin_id, "post.draft", {"post_id": post_id, "chars": len(text)})
-        return Draft(post_id, text, target)
+        await self.audit.record(admin_id, "post.draft", {"post_id": post_id, "chars": len(html),
+                                                         "scheduled_at": to_db(scheduled_at)})
+        return Draft(post_id, html, target, scheduled_at)
+
+    async def open_draft(self, admin_id: int) -> dict | None:
+        """The admin's newest unconfirmed draft, if recent: new text sent now replaces its text."""
+        since = to_db(self.clock.now() - DRAFT_EDIT_WINDOW)
+        return await self.store.call(posts_sql.latest_draft, admin_id, since)
+
+    async def replace_text(self, post_id: int, admin_id: int, html: str) -> Draft:
+        post = await self.store.call(posts_sql.get, post_id)
+        if post is None or post["state"] != "draft":
+            raise PostError("post_already_done")
+        await self.store.call(posts_sql.update, post_id, self.clock.iso(), text=html)
+        await self.audit.record(admin_id, "post.edit", {"post_id": post_id, "chars": len(html)})
+        return Draft(post_id, html, post["target"], from_db(post["scheduled_at"]))
 
     async def set_preview(self, post_id: int, message_id: int) -> None:
         await self.store.call(posts_sql.update, post_id, self.clock.iso(), preview_message_id=message_id)
 
-    async def publish(self, bot: Bot, post_id: int, admin_id: int) -> int:
-        """Send a draft to the channel exactly once, even if the button is pressed twice."""
+    async def confirm(self, bot: Bot, post_id: int, admin_id: int) -> str:
+        """Publish now, or queue a scheduled draft; returns "published" or "scheduled"."""
         post = await self.store.call(posts_sql.get, post_id)
         if post is None:
             raise PostError("post_unknown")
+        if post["scheduled_at"]:
+            if from_db(post["scheduled_at"]) <= self.clock.now():
+                raise PostError("schedule_in_past", value=post["scheduled_at"], zone="UTC")
+            if not await self.store.call(posts_sql.transition, post_id, "draft", "scheduled", self.clock.iso()):
+                raise PostError("post_already_done")
+            await self.audit.record(admin_id, "post.schedule", {"post_id": post_id, "at": post["scheduled_at"]})
+            return "scheduled"
         if not await self.store.call(posts_sql.transition, post_id, "draft", "sending", self.clock.iso()):
             raise PostError("post_already_done")
+        await self._send(bot, post, admin_id)
+        return "published"
+
+    async def _send(self, bot: Bot, post: dict, admin_id: int | None) -> int:
         target = int(post["target"]) if post["target"].lstrip("-").isdigit() else post["target"]
         try:
-            sent = await bot.send_message(target, plain(post["text"]))
+            sent = await bot.send_message(target, post["text"], disable_web_page_preview=False)
         except Exception as exc:
-            await self.store.call(posts_sql.update, post_id, self.clock.iso(), state="failed")
-            await self.audit.record(admin_id, "post.publish", {"post_id": post_id, "error": str(exc)}, ok=False)
+            await self.store.call(posts_sql.update, post["id"], self.clock.iso(), state="failed")
+            await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "error": str(exc)}, ok=False)
             raise PostError("post_failed") from exc
-        await self.store.call(posts_sql.update, post_id, self.clock.iso(), state="sent", sent_message_id=sent.message_id)
-        await self.audit.record(admin_id, "post.publish", {"post_id": post_id, "message_id": sent.message_id})
+        await self.store.call(posts_sql.update, post["id"], self.clock.iso(), state="sent",
+                              sent_message_id=sent.message_id)
+        await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "message_id": sent.message_id})
         return sent.message_id
 
+    async def publish_due(self, bot: Bot) -> int:
+        """The scheduler job: every scheduled post whose time has come, each claimed exactly once."""
+        due = await self.store.call(posts_sql.due, self.clock.iso())
+        sent = 0
+        for post in due:
+            if await self.store.call(posts_sql.transition, post["id"], "scheduled", "sending", self.clock.iso()):
+                try:
+                    await self._send(bot, post, None)
+                    sent += 1
+                except PostError:
+                    continue
+        return sent
+
     async def cancel(self, post_id: int, admin_id: int) -> None:
-        if not await self.store.call(posts_sql.transition, post_id, "draft", "cancelled", self.clock.iso()):
-            raise PostError("post_already_done")
-        await self.audit.record(admin_id, "post.cancel", {"post_id": post_id})
+        for state in ("draft", "scheduled"):
+            if await self.store.call(posts_sql.transition, post_id, state, "cancelled", self.clock.iso()):
+                await self.audit.record(admin_id, "post.cancel", {"post_id": post_id, "was": state})
+                return
+        post = await self.store.call(posts_sql.get, post_id)
+        raise PostError("post_unknown" if post is None else "post_already_done", id=post_id)
+
+    async def queue(self) -> list[dict]:
+        return await self.store.call(posts_sql.with_state, "scheduled")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from html import unescape
+from zoneinfo import ZoneInfo
 
 from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
 
@@ -12,6 +15,7 @@ from bot.library import Article
 from bot.subscriptions import Subscription, zone_label
 
 MAX_TITLE = 120
+_TAG = re.compile(r"<[^>]*>")
 
 
 def clip(text: str, limit: int) -> str:
@@ -125,4 +129,24 @@ def subscription(sub: Subscription, themes: list[dict], tr: Translator) -> str:
     ]
     if not sub.active:
         lines.append(Italic(tr("settings_inactive")))
+    return as_list(*lines).as_html()
+
+
+def format_datetime(value: datetime, zone: str) -> str:
+    return value.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees of an HTML message (tags dropped, entities decoded): for length checks."""
+    return unescape(_TAG.sub("", html))
+
+
+def post_queue(posts: list[dict], zone: str, tr: Translator) -> str:
+    if not posts:
+        return Text(tr("queue_empty")).as_html()
+    lines: list = [Bold(tr("queue_header", zone=zone))]
+    for post in posts:
+        when = format_datetime(datetime.fromisoformat(post["scheduled_at"]), zone)
+        lines.append(Text(f"#{post['id']} · {when} · ", clip(visible_text(post["text"]), 80)))
+    lines.append(Italic(tr("queue_hint")))
     return as_list(*lines).as_html()

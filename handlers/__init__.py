@@ -7,6 +7,6 @@ from aiogram import Router
 
 def routers() -> list[Router]:
     """In dispatch order; the fallback router must stay last."""
-    from handlers import admin_post, fallback, reading, start, subscriptions, themes
+    from handlers import admin_broadcast, admin_post, fallback, reading, start, subscriptions, themes
 
-    return [start.router, reading.router, themes.router, subscriptions.router, admin_post.router, fallback.router]
+    return [start.router, reading.router, themes.router, subscriptions.router, admin_post.router, admin_post.drafts_router, admin_broadcast.router, fallback.router]

@@ -40,3 +40,13 @@ def transition(db: Database, post_id: int, from_state: str, to_state: str, now: 
 
 def with_state(db: Database, state: str, limit: int = 50) -> list[Row]:
     return list(db["posts"].rows_where("state = ?", [state], order_by="coalesce(scheduled_at, created_at), id", limit=limit))
+
+
+def latest_draft(db: Database, admin_id: int, since: str) -> Row | None:
+    rows = list(db["posts"].rows_where("admin_id = ? and state = 'draft' and created_at >= ?", [admin_id, since],
+                                       order_by="id desc", limit=1))
+    return rows[0] if rows else None
+
+
+def due(db: Database, now: str) -> list[Row]:
+    return list(db["posts"].rows_where("state = 'scheduled' and scheduled_at <= ?", [now], order_by="scheduled_at, id"))

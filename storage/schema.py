@@ -78,7 +78,7 @@ def m0001_core(db: Database) -> None:
             "admin_id": int,
             "chat_id": int,  # where the preview was shown
             "target": str,  # CHANNEL_ID at the time of the draft
-            "text": str,
+            "text": str,  # the HTML to send (typed text is stored escaped)
             "state": str,  # draft | scheduled | sent | cancelled | failed
             "scheduled_at": str,
             "preview_message_id": int,

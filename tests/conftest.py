@@ -25,6 +25,9 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "channel_id": CHANNEL,
         "timezone": "Europe/Moscow",
         "fetch_allow_private": True,
+        # Functional tests are not about pacing (tests/delivery is): don't make each reply wait 1 s.
+        "rate_private_per_sec": 100.0,
+        "rate_group_per_min": 6000.0,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
