@@ -1,0 +1,57 @@
+"""A parsed article: sentences with their word tokens, built once and shared.
+
+Why: summarizer, theme detector, keyword extractor and entity normalizer all need the same
+sentences and lemmas; tokenizing and lemmatizing once per article keeps ``analyze`` fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .lang import Word, paragraphs, sentences, words
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence: its text, position, paragraph index and word tokens."""
+
+    index: int
+    text: str
+    paragraph: int
+    words: tuple[Word, ...]
+
+    @property
+    def content(self) -> list[str]:
+        return [w.lemma for w in self.words if w.is_content]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Title plus sentences of an article, tokenized and lemmatized."""
+
+    title: str
+    title_words: tuple[Word, ...]
+    sentences: tuple[Sentence, ...]
+    text: str = field(repr=False, default="")
+
+    @classmethod
+    def build(cls, title: str, text: str) -> Document:
+        title = " ".join((title or "").split())
+        body = (text or "").strip()
+        # Pages often repeat the title as the first line of the body: do not count it twice.
+        paras = paragraphs(body)
+        if paras and title and paras[0].strip().rstrip(".") == title.rstrip("."):
+            paras = paras[1:]
+        sents: list[Sentence] = []
+        for p_index, para in enumerate(paras):
+            for s in sentences(para):
+                sents.append(Sentence(len(sents), s, p_index, tuple(words(s))))
+        return cls(title, tuple(words(title)), tuple(sents), "\n\n".join(paras))
+
+    @property
+    def texts(self) -> list[str]:
+        return [s.text for s in self.sentences]
+
+    @property
+    def n_words(self) -> int:
+        return sum(len(s.words) for s in self.sentences)

@@ -1,0 +1,65 @@
+"""Corpus knowledge from navec (shipped inside the natasha wheel): embeddings and word counts.
+
+Why: (1) keyword evidence is precise but brittle near the threshold; the cosine between an
+article's lemma centroid and a theme's keyword centroid is a cheap tie-breaker that measurably
+improves theme F1 on the dev set (``bench/eval_quality.py`` reports it on and off). (2) navec's
+vocabulary carries word counts from ~1.2B tokens of Russian news: a background frequency list,
+used as IDF so that "многовекторность" outranks "речь" without any corpus of our own. When
+navec is missing, embeddings are None and every word gets the same IDF.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+
+from .lang import words
+from .models import NAVEC
+
+
+def centroid(lemmas: Iterable[str]) -> np.ndarray | None:
+    """Unit-length mean of the embeddings of the lemmas navec knows (None if none/no navec)."""
+    navec = NAVEC.get()
+    if navec is None:
+        return None
+    word_ids = navec.vocab.word_ids
+    ids = [i for i in (word_ids.get(lem) for lem in lemmas) if i is not None]
+    if not ids:
+        return None
+    pq = navec.pq  # product-quantized: decode all rows at once instead of word by word
+    vectors = pq.codes[pq.qdims, pq.indexes[ids]].reshape(len(ids), pq.dim)
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm > 0 else None
+
+
+def phrases_centroid(phrases: Iterable[str]) -> np.ndarray | None:
+    """Centroid of the content lemmas of catalog phrases (a theme's vocabulary)."""
+    return centroid(w.lemma for phrase in phrases for w in words(phrase.replace("*", "")) if w.is_content)
+
+
+def cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
+    if a is None or b is None:
+        return None
+    return float(a @ b)
+
+
+@lru_cache(maxsize=1)
+def _total_count() -> int:
+    navec = NAVEC.get()
+    return int(sum(navec.vocab.counts)) if navec is not None else 0
+
+
+@lru_cache(maxsize=200_000)
+def background_idf(lemma: str) -> float:
+    """Specificity of a lemma in [0, 1]: 0 for the commonest words, 1 for unseen ones."""
+    total = _total_count()
+    if not total:
+        return 1.0
+    vocab = NAVEC.get().vocab
+    word_id = vocab.word_ids.get(lemma)
+    count = vocab.counts[word_id] if word_id is not None else 0
+    return min(1.0, math.log(total / (count + 1)) / math.log(total / 10))

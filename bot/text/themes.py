@@ -1,0 +1,141 @@
+"""Theme detection: which catalog themes an article is substantially about.
+
+Why this scoring: a theme must be *substantially* present, not mentioned in passing, and an
+article about Kazakhstan or the EU is not automatically about these themes. So evidence comes
+from the theme's own keyword phrases (multi-word phrases weigh more than single words, repeats
+of one phrase saturate, related words only reinforce sentences that already carry a keyword),
+is spread over how many sentences support it, and is discounted when the article is outside the
+theme's frame (no Kazakhstan / Central Asia / Caspian context).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .catalog import CompiledTheme, ThemeCatalog
+from .document import Document
+from .matcher import Match
+from .semantic import centroid, cosine
+from .stopwords import ALL as STOP
+
+PHRASE_WEIGHT = 1.0  # a multi-word keyword
+WORD_WEIGHT = 0.7  # a single-word keyword
+RELATED_WEIGHT = 0.25  # a related word in a sentence that has a keyword
+RELATED_ALONE = 0.1  # a related word elsewhere (only if the article has keywords at all)
+TITLE_FACTOR = 1.5  # the title states what the article is about
+REPEAT_FACTORS = (1.0, 0.5, 0.25)  # one phrase repeated counts less each time, then not at all
+SENTENCE_CAP = 2.0  # one keyword-stuffed sentence cannot carry a theme alone
+OUT_OF_FRAME = 0.35  # evidence factor for articles without the theme's context
+SCALE = 2.2  # evidence at which the score reaches 1 - 1/e
+SEMANTIC_WEIGHT = 0.2  # how far embedding similarity may move a score that has keyword evidence
+SEMANTIC_PIVOT = 0.5  # cosine at which the semantic term is neutral
+LONG_TEXT_WORDS = 150  # longer texts get their evidence damped (more room for passing mentions)
+
+
+@dataclass
+class ThemeResult:
+    """Score of one theme for one article, with the evidence behind it."""
+
+    slug: str
+    score: float
+    present: bool
+    sentences: list[int] = field(default_factory=list)  # supporting sentence indices, best first
+    keywords: list[str] = field(default_factory=list)  # matched catalog phrases, strongest first
+    in_frame: bool = False
+
+
+def _weight(match: Match) -> float:
+    return PHRASE_WEIGHT if match.size > 1 else WORD_WEIGHT
+
+
+def _overlaps(match: Match, spans: list[Match]) -> bool:
+    return any(match.start < s.stop and s.start < match.stop for s in spans)
+
+
+LemmaUnits = list[tuple[int, list[str], float]]
+
+
+def _units(doc: Document) -> LemmaUnits:
+    """(sentence index or -1 for the title, lemmas, weight factor) for every scored text unit."""
+    units: LemmaUnits = []
+    if doc.title_words:
+        units.append((-1, [w.lemma for w in doc.title_words], TITLE_FACTOR))
+    units.extend((s.index, [w.lemma for w in s.words], 1.0) for s in doc.sentences)
+    return units
+
+
+def _length_damping(n_words: int) -> float:
+    """Long analyses mention many things in passing; damp their evidence logarithmically.
+
+    Counted in words, not sentences, so list-like texts (one item per line) are not penalised.
+    """
+    return 1.0 / (1.0 + 0.5 * math.log(max(1.0, n_words / LONG_TEXT_WORDS)))
+
+
+def _evidence(units: LemmaUnits, compiled: CompiledTheme) -> tuple[float, list[tuple[float, int]], dict[str, float]]:
+    """Keyword evidence, supporting sentences (weight, index) and per-phrase weights."""
+    repeats: dict[str, int] = defaultdict(int)
+    phrase_weight: dict[str, float] = defaultdict(float)
+    support: list[tuple[float, int]] = []
+    evidence = 0.0
+    related_alone = 0.0
+    for index, lemmas, factor in units:
+        keyword_hits = compiled.keywords.find(lemmas)
+        related_hits = [m for m in compiled.related.find(lemmas) if not _overlaps(m, keyword_hits)]
+        if not keyword_hits:
+            related_alone += RELATED_ALONE * len(related_hits) * factor
+            continue
+        unit = RELATED_WEIGHT * len(related_hits)
+        for m in keyword_hits:
+            rep = repeats[m.phrase]
+            repeats[m.phrase] += 1
+            unit += _weight(m) * (REPEAT_FACTORS[rep] if rep < len(REPEAT_FACTORS) else 0.0)
+            phrase_weight[m.phrase] += _weight(m)
+        unit = min(unit, SENTENCE_CAP) * factor
+        evidence += unit
+        if index >= 0:
+            support.append((unit, index))
+    if evidence > 0:
+        evidence += min(related_alone, 1.0)
+    return evidence, support, phrase_weight
+
+
+def score_theme(
+    doc: Document,
+    compiled: CompiledTheme,
+    units: LemmaUnits,
+    doc_vector: np.ndarray | None = None,
+) -> ThemeResult:
+    """Score one theme on one article (see the module docstring for the model)."""
+    evidence, support, phrase_weight = _evidence(units, compiled)
+    # A theme without context (e.g. added by an admin) has no frame to be outside of.
+    all_lemmas = [lem for _, unit_lemmas, _ in units for lem in unit_lemmas]
+    in_frame = not compiled.context.size or bool(compiled.context.find(all_lemmas))
+    if not in_frame:
+        evidence *= OUT_OF_FRAME
+    score = 1.0 - math.exp(-evidence * _length_damping(doc.n_words) / SCALE)
+    similarity = cosine(doc_vector, compiled.vector)
+    if score > 0 and similarity is not None:
+        score = min(1.0, max(0.0, score + SEMANTIC_WEIGHT * (similarity - SEMANTIC_PIVOT)))
+    support.sort(key=lambda x: (-x[0], x[1]))
+    return ThemeResult(
+        slug=compiled.theme.slug,
+        score=round(score, 4),
+        present=score >= compiled.theme.threshold,
+        sentences=[i for _, i in support],
+        keywords=sorted(phrase_weight, key=lambda p: -phrase_weight[p]),
+        in_frame=in_frame,
+    )
+
+
+def score_themes(doc: Document, catalog: ThemeCatalog, *, semantic: bool = True) -> list[ThemeResult]:
+    """All themes of the catalog scored on the article, best first."""
+    units = _units(doc)
+    vector = centroid(lem for _, lemmas, _ in units for lem in lemmas if lem not in STOP) if semantic else None
+    results = [score_theme(doc, c, units, vector) for c in catalog.compiled()]
+    results.sort(key=lambda r: -r.score)
+    return results

@@ -1,0 +1,78 @@
+"""Summarizer properties: length, order, override, no duplicates, robustness."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.text import CleanedPage, analyze
+
+
+def _positions(summary: list[str], sentences: list[str]) -> list[int]:
+    return [sentences.index(s) for s in summary]
+
+
+def test_anchor_summary_length_and_order(anchor_page: CleanedPage) -> None:
+    a = analyze(anchor_page.title, anchor_page.text)
+    assert 2 <= len(a.summary) <= 5
+    positions = _positions(a.summary, a.sentences)
+    assert positions == sorted(positions)
+    assert len(set(a.summary)) == len(a.summary)
+    assert a.tldr in a.summary
+    assert "\n" not in a.tldr and len(a.tldr) <= 321
+    assert a.tldr.startswith("К декабрю 2025 года")
+
+
+@pytest.mark.parametrize("n", [1, 3, 7])
+def test_sentences_override(anchor_page: CleanedPage, n: int) -> None:
+    a = analyze(anchor_page.title, anchor_page.text, sentences=n)
+    assert len(a.summary) == n
+    positions = _positions(a.summary, a.sentences)
+    assert positions == sorted(positions)
+
+
+def test_override_larger_than_article() -> None:
+    a = analyze("Заголовок", "Первое предложение статьи. Второе предложение статьи.", sentences=10)
+    assert a.summary == ["Первое предложение статьи.", "Второе предложение статьи."]
+
+
+def test_long_article_is_capped(anchor_page: CleanedPage) -> None:
+    text = "\n\n".join([anchor_page.text] * 5)
+    a = analyze(anchor_page.title, text)
+    assert len(a.summary) <= 5
+    assert len(set(a.summary)) == len(a.summary)
+
+
+def test_repeated_paragraphs_give_no_duplicates() -> None:
+    para = "Казахстан расширяет порт Актау для Среднего коридора. Грузопоток растёт третий год подряд."
+    a = analyze("Порт", "\n\n".join([para] * 4), sentences=3)
+    assert len(set(a.summary)) == len(a.summary)
+
+
+def test_short_text() -> None:
+    a = analyze("Коротко", "Астана и Брюссель подписали меморандум.")
+    assert a.summary == ["Астана и Брюссель подписали меморандум."]
+    assert a.tldr == "Астана и Брюссель подписали меморандум."
+
+
+def test_empty_text() -> None:
+    a = analyze("Только заголовок", "")
+    assert a.summary == [] and a.sentences == []
+    assert a.tldr == "Только заголовок"
+    assert a.themes == []
+    assert analyze("", "").to_dict("x")["summary"] == []
+
+
+def test_english_text_does_not_crash() -> None:
+    text = (
+        "Kazakhstan and the European Union discussed the Middle Corridor in Astana on Monday. "
+        "Officials agreed to speed up rail and ferry links across the Caspian Sea. "
+        "The EU plans to invest in ports and logistics hubs along the route."
+    )
+    a = analyze("EU and Kazakhstan talk transport", text)
+    assert 1 <= len(a.summary) <= 3
+    assert a.tldr
+    a.to_dict("en")
+
+
+def test_odd_characters_do_not_crash() -> None:
+    analyze("…", "— «» 12345 😀😀\n\n\n   \t ** ### ... !!! ??? 2025-12-01 https://example.com/a?b=c")
