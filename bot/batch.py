@@ -69,3 +69,12 @@ async def ingest(settings: Settings, inputs: list[str]) -> int:
     finally:
         await services.close()
     return status
+
+
+async def backup(settings: Settings, destination: str) -> int:
+    from storage.db import Store, backup_to
+
+    async with Store(settings.database_path) as store:
+        await store.call(backup_to, destination)
+    print(f"backed up {settings.database_path} to {destination}")
+    return 0

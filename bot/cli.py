@@ -10,6 +10,7 @@ import sys
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.logs import setup_logging
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,19 +29,23 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--followup", action="store_true", help="the follow-up digest of the anchor analysis")
     d.add_argument("--chat", type=int, metavar="ID", help="only this chat")
     d.add_argument("--dry-run", action="store_true", help="print, do not send")
+    b = sub.add_parser("backup", help="consistent copy of the database (safe while the bot runs)")
+    b.add_argument("destination", metavar="FILE")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
-            print(f"zendigest: configuration error: {err['msg']}", file=sys.stderr)
+            where = ".".join(str(p) for p in err["loc"]).upper()
+            print(f"zendigest: configuration error in {where}: {err['msg']}", file=sys.stderr)
         return 2
+    setup_logging(verbose=args.verbose, fmt=settings.log_format)
+    if args.command not in ("run",) and not args.verbose:
+        logging.getLogger().setLevel(logging.WARNING)  # batch commands print results, not chatter
     if args.command == "summarize":
         from bot.batch import summarize
 
@@ -56,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.batch import digest
 
         return asyncio.run(digest(settings, followup=args.followup, chat_id=args.chat, dry_run=args.dry_run))
+    if args.command == "backup":
+        from bot.batch import backup
+
+        return asyncio.run(backup(settings, args.destination))
     if args.command == "demo":
         from bot.demo import demo
 

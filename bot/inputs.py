@@ -29,7 +29,7 @@ def read_text_file(path: Path) -> Document:
     title = lines[0].strip()
     body = "\n".join(lines[1:]).strip()
     if not title or not body:
-        raise InputError(f"{path}: expected a title line, a blank line and the text")
+        raise InputError("expected a title line, a blank line and the text")
     return Document(source=str(path), title=title, text=body)
 
 
@@ -39,20 +39,20 @@ def read_html_file(path: Path) -> Document:
     html = path.read_bytes().decode("utf-8", errors="replace")
     article = extract_article(html, path.resolve().as_uri())
     if not article.text.strip():
-        raise InputError(f"{path}: no article text found in the HTML")
+        raise InputError("no article text found in the HTML")
     return Document(source=str(path), title=article.title or path.stem, text=article.text, author=article.author)
 
 
 def read_file(name: str) -> Document:
     path = Path(name)
     if not path.is_file():
-        raise InputError(f"{name}: no such file")
+        raise InputError("no such file")
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         return read_html_file(path)
     if suffix in (".txt", ".md", ""):
         return read_text_file(path)
-    raise InputError(f"{name}: unsupported file type {suffix!r} (use .txt or .html)")
+    raise InputError(f"unsupported file type {suffix!r} (use .txt or .html)")
 
 
 def is_url(value: str) -> bool:

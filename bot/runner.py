@@ -1,12 +1,16 @@
-"""`zendigest run`: Telegram when BOT_TOKEN is set, else the local sandbox with a terminal chat."""
+"""`zendigest run`: Telegram when BOT_TOKEN is set (polling, or webhook with WEBHOOK_URL), else the
+local sandbox with a terminal chat."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from bot.app import build_bot, build_dispatcher, build_services
 from bot.config import Settings
 from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.web import health_app, serve, stop_on_signals, webhook_app
 
 log = logging.getLogger(__name__)
 TERMINAL_USER_ID = 100001
@@ -18,8 +22,22 @@ async def run(settings: Settings) -> int:
     services = build_services(settings)
     bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
     dp = build_dispatcher(services)
+    if settings.webhook_url:
+        app, _ = webhook_app(services, bot, dp)
+        log.info("webhook mode", extra={"url": settings.webhook_url, "port": settings.web_port or 8080})
+        await serve(app, settings.web_host, settings.web_port or 8080, stop_on_signals())
+        return 0
     await bot.delete_webhook(drop_pending_updates=False)
-    await dp.start_polling(bot)
+    if settings.web_port is None:
+        await dp.start_polling(bot)
+        return 0
+    stop = stop_on_signals()
+    health = asyncio.create_task(serve(health_app(services), settings.web_host, settings.web_port, stop))
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False))
+    await stop.wait()
+    with contextlib.suppress(RuntimeError):
+        await dp.stop_polling()
+    await asyncio.gather(polling, health)
     return 0
 
 

@@ -107,3 +107,13 @@ def analysis_of(row: Row) -> dict[str, Any]:
 
 def count(db: Database) -> int:
     return db["articles"].count
+
+
+def counts_by_kind(db: Database) -> list[Row]:
+    return list(db.query("select kind, count(*) as n from articles group by kind order by n desc"))
+
+
+def counts_by_theme(db: Database) -> list[Row]:
+    return list(db.query(
+        "select t.slug, count(*) as n from article_themes t join articles a on a.id = t.article_id "
+        "where a.kind != 'anchor' group by t.slug order by n desc"))

@@ -68,3 +68,13 @@ class Store:
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.close()
+
+
+def backup_to(db: Database, destination: str) -> None:
+    """SQLite's online backup API: a consistent copy while the bot keeps writing."""
+    Path(destination).parent.mkdir(parents=True, exist_ok=True)
+    target = sqlite3.connect(destination)
+    try:
+        db.conn.backup(target)
+    finally:
+        target.close()
