@@ -1,0 +1,120 @@
+"""Entry points for the scheduler and for /addsource, /ingest.
+
+``collect`` polls a ``SourceRef`` of any kind; ``resolve_source`` decides what an
+admin-supplied URL is, fetching it when the URL shape alone cannot tell (a page may be a
+feed served as text/xml, or advertise one via ``<link rel=alternate>``).
+Every failure is a ``SourceError`` with a one-line reason; nothing fails silently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.net.http import FetchResult, HttpFetcher
+from bot.sources.dzen.article import parse_article
+from bot.sources.dzen.collector import collect_dzen_article, collect_dzen_channel
+from bot.sources.feeds import looks_like_feed, parse_feed
+from bot.sources.fetching import FEED_ACCEPT, fetch
+from bot.sources.model import CollectResult, SourceError, SourceRef
+from bot.sources.pages import extract_article, find_feed_links
+from bot.sources.telegram.collector import collect_telegram_channel, collect_telegram_post
+from bot.sources.urls import detect_source, dzen_publication_id, telegram_post
+
+_TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
+MAX_FEED_CANDIDATES = 3
+RESOLVE_ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml;q=0.9,*/*;q=0.5"
+
+
+async def collect_feed(ref: SourceRef, fetcher: HttpFetcher, state: dict[str, Any]) -> CollectResult:
+    """Conditional GET of a feed; 304 gives ``not_modified`` and no articles."""
+    result = await fetch(fetcher, ref.url, "feed", accept=FEED_ACCEPT,
+                         etag=state.get("etag"), last_modified=state.get("last_modified"))
+    new_state = dict(state)
+    new_state.update(etag=result.etag, last_modified=result.last_modified)
+    if result.not_modified:
+        return CollectResult(articles=[], state=new_state, not_modified=True)
+    return CollectResult(articles=parse_feed(result.content, result.url), state=new_state)
+
+
+def _is_html(result: FetchResult) -> bool:
+    return result.content_type in _TEXT_TYPES or result.content_type.endswith("+xml") and "html" in result.content_type
+
+
+async def collect_page(ref: SourceRef, fetcher: HttpFetcher) -> CollectResult:
+    """A single URL: a Telegram post, a Dzen article, a feed in disguise, or an article page."""
+    post = telegram_post(ref.url)
+    if post is not None:
+        return await collect_telegram_post(post[0], post[1], fetcher)
+    if dzen_publication_id(ref.url):
+        return await collect_dzen_article(ref.url, fetcher)
+    result = await fetch(fetcher, ref.url, "page")
+    if looks_like_feed(result.content, result.content_type):
+        return CollectResult(articles=parse_feed(result.content, result.url), state={})
+    if not _is_html(result):
+        raise SourceError(f"page: unsupported content type '{result.content_type}'")
+    html = result.text
+    if dzen_publication_id(result.url):  # redirected onto a Dzen article
+        return CollectResult(articles=[parse_article(html, result.url, result.headers)], state={})
+    return CollectResult(articles=[extract_article(html, result.url)], state={},
+                         feed_links=find_feed_links(html, result.url))
+
+
+async def collect(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool,
+                  state: dict[str, Any]) -> CollectResult:
+    """Poll a source once.
+
+    ``state`` is what the previous ``CollectResult.state`` returned (``{}`` at first);
+    ``first_run`` allows deeper history (more pages) than a routine poll.
+    """
+    state = dict(state or {})
+    if ref.kind == "dzen_channel":
+        return await collect_dzen_channel(ref, fetcher, first_run=first_run, state=state)
+    if ref.kind == "telegram_channel":
+        return await collect_telegram_channel(ref, fetcher, first_run=first_run, state=state)
+    if ref.kind == "feed":
+        return await collect_feed(ref, fetcher, state)
+    if ref.kind == "dzen_article":
+        return await collect_dzen_article(ref.url, fetcher)
+    if ref.kind == "page":
+        return await collect_page(ref, fetcher)
+    raise SourceError(f"unknown source kind '{ref.kind}'")
+
+
+async def _validated_feed(url: str, fetcher: HttpFetcher) -> SourceRef | None:
+    """SourceRef for ``url`` if it really serves a parseable feed."""
+    try:
+        result = await fetch(fetcher, url, "feed", accept=FEED_ACCEPT)
+        parse_feed(result.content, result.url)
+    except SourceError:
+        return None
+    return SourceRef("feed", result.url, urlsplit(result.url).hostname)
+
+
+async def resolve_source(url: str, fetcher: HttpFetcher) -> SourceRef:
+    """What to poll for an admin-supplied URL.
+
+    Dzen/Telegram URLs are decided by shape.  Other URLs are fetched: a feed (by content,
+    whatever the URL looks like) stays a feed; an HTML page that advertises a working feed
+    becomes that feed (the admin adds *sources*; a site's feed is what can be polled);
+    otherwise it is a single "page".  Raises ``SourceError`` when the URL cannot be fetched
+    or is neither a feed nor an HTML page.
+    """
+    ref = detect_source(url)
+    if ref.kind not in ("page", "feed") or telegram_post(ref.url) or dzen_publication_id(ref.url):
+        return ref
+    result = await fetch(fetcher, ref.url, "source", accept=FEED_ACCEPT if ref.kind == "feed" else RESOLVE_ACCEPT)
+    moved = detect_source(result.url)
+    if moved.kind in ("dzen_channel", "telegram_channel", "dzen_article"):
+        return moved
+    host = urlsplit(result.url).hostname
+    if looks_like_feed(result.content, result.content_type):
+        parse_feed(result.content, result.url)  # refuse bombs / non-feeds now, not at the first poll
+        return SourceRef("feed", result.url, host)
+    if not _is_html(result):
+        raise SourceError(f"source: neither a feed nor an HTML page ('{result.content_type}')")
+    for link in find_feed_links(result.text, result.url)[:MAX_FEED_CANDIDATES]:
+        feed = await _validated_feed(link, fetcher)
+        if feed is not None:
+            return feed
+    return SourceRef("page", result.url, host)

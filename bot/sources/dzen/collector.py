@@ -1,0 +1,182 @@
+"""Collecting a Dzen channel: list publications, then fetch each article page.
+
+List sources are tried in the order SOURCES-FORMATS.md recommends for 2026:
+``launcher/export`` (current), ``launcher/more`` (older, now often empty), then the channel
+page's embedded state.  Paging follows ``more.link`` (first run up to 3 pages, later polls
+1) and stops on an empty page or a repeated ``next_page_id``.  Article pages are fetched
+with bounded concurrency; one article behind a captcha keeps its listing snippet and is
+reported in ``CollectResult.errors`` instead of failing the channel.
+
+State keys: ``seen`` - publication keys already collected with full text (not fetched
+again, so edits of old Dzen articles are not picked up), ``last_ids`` - ids of the last
+listing, for diagnostics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+from urllib.parse import quote
+
+from bot.net.http import FetchResult, HttpFetcher
+from bot.sources.dzen.article import parse_article
+from bot.sources.dzen.blocking import SSO_MESSAGE, raise_if_blocked, sso_retpath
+from bot.sources.dzen.listing import Listing, next_page_id, parse_channel_page, parse_launcher
+from bot.sources.fetching import JSON_ACCEPT, fetch
+from bot.sources.model import CollectResult, ListedItem, ParsedArticle, SourceError, SourceRef
+from bot.sources.urls import DZEN
+
+LAUNCHER = f"{DZEN}/api/v3/launcher"
+FIRST_RUN_PAGES = 3
+POLL_PAGES = 1
+ARTICLE_CONCURRENCY = 4
+SEEN_LIMIT = 500
+
+
+async def fetch_dzen_page(fetcher: HttpFetcher, url: str, what: str) -> FetchResult:
+    """GET a Dzen HTML page, retrying once through the SSO interstitial's ``retpath``.
+
+    The stub sets cookies and expects a second request (yt-dlp GETs ``retpath``, which is
+    the original URL); the fetcher's cookie jar carries them.  We request the URL we
+    wanted rather than whatever ``retpath`` says, so a stub cannot swap the page.  A second
+    stub, or a captcha, is a ``SourceError``.
+    """
+    result = await fetch(fetcher, url, what)
+    if sso_retpath(result.text) is not None:
+        result = await fetch(fetcher, url, what)
+        if sso_retpath(result.text) is not None:
+            raise SourceError(f"{what}: {SSO_MESSAGE}")
+    try:
+        raise_if_blocked(result.text, result.url, result.headers)
+    except SourceError as exc:
+        raise SourceError(f"{what}: {exc}") from exc
+    return result
+
+
+def _channel_query(ref: SourceRef) -> str:
+    name = ref.name or ref.url.rstrip("/").rsplit("/", 1)[-1]
+    key = "channel_id" if re.fullmatch(r"[0-9a-f]{24}", name) else "channel_name"
+    return f"{key}={quote(name)}"
+
+
+async def fetch_launcher(fetcher: HttpFetcher, url: str, what: str) -> Listing:
+    """GET and parse a launcher API page; a captcha instead of JSON is named as such."""
+    result = await fetch(fetcher, url, what, accept=JSON_ACCEPT)
+    if "json" not in result.content_type:
+        try:
+            raise_if_blocked(result.text, result.url, result.headers)
+        except SourceError as exc:
+            raise SourceError(f"{what}: {exc}") from exc
+    try:
+        return parse_launcher(result.content)
+    except SourceError as exc:
+        raise SourceError(f"{what}: {exc}") from exc
+
+
+async def _list_first_page(ref: SourceRef, fetcher: HttpFetcher) -> Listing:
+    """First listing page from the first list source that yields items."""
+    query = _channel_query(ref)
+    problems: list[SourceError] = []
+    for label in ("launcher/export", "launcher/more", "channel page"):
+        try:
+            if label == "channel page":
+                result = await fetch_dzen_page(fetcher, ref.url, label)
+                try:
+                    items, next_link = parse_channel_page(result.text, result.url)
+                except SourceError as exc:
+                    raise SourceError(f"{label}: {exc}") from exc
+            else:
+                items, next_link = await fetch_launcher(fetcher, f"{LAUNCHER}/{label.split('/')[1]}?{query}", label)
+        except SourceError as exc:
+            problems.append(exc)
+            continue
+        if items:
+            return items, next_link
+        problems.append(SourceError(f"{label}: no publications"))
+    raise SourceError(f"Dzen channel {ref.name}: " + "; ".join(map(str, problems)),
+                      transient=all(p.transient for p in problems))
+
+
+async def list_channel(ref: SourceRef, fetcher: HttpFetcher, *, max_pages: int,
+                       errors: list[str]) -> list[ListedItem]:
+    """All listed items of up to ``max_pages`` pages, deduplicated by URL."""
+    items, next_link = await _list_first_page(ref, fetcher)
+    urls = {item.url for item in items}
+    tokens: set[str | None] = set()
+    pages = 1
+    while next_link and pages < max_pages:
+        token = next_page_id(next_link)
+        if token in tokens:
+            break
+        tokens.add(token)
+        try:
+            more, next_link = await fetch_launcher(fetcher, next_link, "launcher/more (next page)")
+        except SourceError as exc:
+            errors.append(str(exc))
+            break
+        fresh = [item for item in more if item.url not in urls]
+        if not fresh:
+            break
+        urls.update(item.url for item in fresh)
+        items.extend(fresh)
+        pages += 1
+    return items
+
+
+def article_from_listing(item: ListedItem) -> ParsedArticle:
+    """Article built from the listing alone (videos, posts, or when the page failed)."""
+    return ParsedArticle(
+        url=item.url, title=item.title, text=item.snippet or "", author=item.author,
+        published=item.published, external_id=item.external_id, source_kind="dzen",
+        summary_hint=item.snippet, image=item.image,
+        meta={"kind": item.kind, "is_video": item.is_video, "full_text": False},
+    )
+
+
+async def _full_article(item: ListedItem, fetcher: HttpFetcher, gate: asyncio.Semaphore,
+                        errors: list[str]) -> tuple[ParsedArticle, bool]:
+    """(article, complete?) - complete when the full text was fetched or none exists."""
+    if item.is_video or item.kind == "post":
+        return article_from_listing(item), True
+    async with gate:
+        try:
+            result = await fetch_dzen_page(fetcher, item.url, f"article {item.url}")
+            article = parse_article(result.text, result.url, result.headers)
+        except SourceError as exc:
+            message = str(exc) if str(exc).startswith("article ") else f"article {item.url}: {exc}"
+            errors.append(message)
+            return article_from_listing(item), False
+    article.published = article.published or item.published
+    article.author = article.author or item.author
+    article.image = article.image or item.image
+    article.summary_hint = item.snippet or article.summary_hint
+    article.title = article.title or item.title
+    return article, True
+
+
+def _key(item: ListedItem) -> str:
+    return item.external_id or item.url
+
+
+async def collect_dzen_channel(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool,
+                               state: dict[str, Any]) -> CollectResult:
+    """Poll one Dzen channel (see module docstring for paging and state)."""
+    errors: list[str] = []
+    items = await list_channel(ref, fetcher, max_pages=FIRST_RUN_PAGES if first_run else POLL_PAGES,
+                               errors=errors)
+    seen: list[str] = [] if first_run else list(state.get("seen") or [])
+    todo = [item for item in items if _key(item) not in seen]
+    gate = asyncio.Semaphore(ARTICLE_CONCURRENCY)
+    done = await asyncio.gather(*(_full_article(item, fetcher, gate, errors) for item in todo))
+    completed = [_key(item) for item, (_article, ok) in zip(todo, done) if ok]
+    new_state = dict(state)
+    new_state["seen"] = (completed + [k for k in seen if k not in completed])[:SEEN_LIMIT]
+    new_state["last_ids"] = [_key(item) for item in items]
+    return CollectResult(articles=[article for article, _ok in done], state=new_state, errors=errors)
+
+
+async def collect_dzen_article(url: str, fetcher: HttpFetcher) -> CollectResult:
+    """One Dzen article/video page."""
+    result = await fetch_dzen_page(fetcher, url, "Dzen article")
+    return CollectResult(articles=[parse_article(result.text, result.url, result.headers)], state={})

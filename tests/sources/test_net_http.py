@@ -1,0 +1,286 @@
+"""HttpFetcher: URL mapping, redirects, SSRF guard, size cap, timeouts, conditional GET, decoding."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import re
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+from aiohttp import web
+
+from bot.net import BlockedAddressError, FetchError, HttpFetcher
+from bot.net.charset import decode_body
+from bot.net.guard import address_problem
+
+if TYPE_CHECKING:
+    from tests.sources.conftest import LoopbackServer
+
+
+# ---------------------------------------------------------------- URL mapping
+
+
+async def test_dzen_url_is_fetched_from_base_and_reported_public(server: LoopbackServer, fetcher: HttpFetcher):
+    server.add("/a/XYZ", "<p>article</p>")
+    result = await fetcher.get("https://dzen.ru/a/XYZ")
+    assert server.paths == ["/a/XYZ"]
+    assert result.url == "https://dzen.ru/a/XYZ"
+    assert result.status == 200 and result.text == "<p>article</p>"
+
+
+async def test_legacy_zen_hosts_map_to_dzen(server: LoopbackServer, fetcher: HttpFetcher):
+    server.add("/media/slug/x-66a1b2c3d4e5f60718293a4b", "old")
+    result = await fetcher.get("https://zen.yandex.ru/media/slug/x-66a1b2c3d4e5f60718293a4b?from=feed")
+    assert result.url == "https://dzen.ru/media/slug/x-66a1b2c3d4e5f60718293a4b?from=feed"
+    assert server.paths == ["/media/slug/x-66a1b2c3d4e5f60718293a4b?from=feed"]
+
+
+async def test_base_url_with_path_prefix(server: LoopbackServer):
+    server.add("/mirror/dzen/a/XYZ", "ok")
+    server.redirect("/mirror/dzen/old", "/mirror/dzen/a/XYZ")
+    async with HttpFetcher(allow_private=True, dzen_base_url=server.base + "/mirror/dzen/") as client:
+        result = await client.get("https://dzen.ru/old")
+    assert result.url == "https://dzen.ru/a/XYZ"
+    assert result.redirects == ["https://dzen.ru/old"]
+
+
+async def test_redirect_hops_map_back_to_public_form(server: LoopbackServer, fetcher: HttpFetcher):
+    # relative Location, absolute Location on the mirror host, and absolute public Location
+    server.redirect("/s/closed", "/closed")
+    server.add("/closed", "join page")
+    server.redirect("/s/abs", server.base + "/abs_target")
+    server.add("/abs_target", "x")
+    server.redirect("/a/pub", "https://dzen.ru/a/final")
+    server.add("/a/final", "y")
+    assert (await fetcher.get("https://t.me/s/closed")).url == "https://t.me/closed"
+    assert (await fetcher.get("https://t.me/s/abs")).url == "https://t.me/abs_target"
+    assert (await fetcher.get("https://dzen.ru/a/pub")).url == "https://dzen.ru/a/final"
+
+
+async def test_too_many_redirects(server: LoopbackServer):
+    server.redirect("/loop", "/loop")
+    async with HttpFetcher(allow_private=True, max_redirects=3) as client:
+        with pytest.raises(FetchError, match="^too many redirects$"):
+            await client.get(server.base + "/loop")
+    assert len(server.requests) == 4
+
+
+async def test_http_error_status(server: LoopbackServer, fetcher: HttpFetcher):
+    with pytest.raises(FetchError, match="^HTTP 404$") as info:
+        await fetcher.get("https://dzen.ru/missing")
+    assert info.value.status == 404 and info.value.url == "https://dzen.ru/missing"
+
+
+async def test_user_agent_and_accept_sent(server: LoopbackServer, fetcher: HttpFetcher):
+    server.add("/ua", "ok")
+    await fetcher.get(server.base + "/ua", accept="application/json")
+    headers = server.requests[0].headers
+    assert headers["User-Agent"].startswith("ZenDigestBot/0.1")
+    assert headers["Accept"] == "application/json"
+
+
+# ---------------------------------------------------------------- SSRF guard
+
+
+def test_address_policy():
+    def problem(ip: str, allow_private: bool) -> str | None:
+        return address_problem(ipaddress.ip_address(ip), allow_private=allow_private)
+
+    for always in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200", "0.0.0.0", "0.1.2.3", "224.0.0.1",
+                   "fe80::1", "240.0.0.1", "ff02::1"):
+        assert problem(always, True) == f"address {ipaddress.ip_address(always)} is not allowed", always
+    for tunnelled in ("::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::1"):
+        assert problem(tunnelled, True) == "address 169.254.169.254 is not allowed", tunnelled
+    for private in ("127.0.0.1", "::1", "10.0.0.1", "192.168.1.1", "172.16.0.1", "fc00::1", "::ffff:127.0.0.1"):
+        assert problem(private, False) is not None, private
+        assert problem(private, True) is None, private
+    for public in ("77.88.55.242", "149.154.167.99", "2a00:1450:4010::1"):
+        assert problem(public, False) is None
+
+
+async def test_loopback_refused_without_allow_private(server: LoopbackServer):
+    server.add("/x", "secret")
+    async with HttpFetcher(allow_private=False) as client:
+        with pytest.raises(BlockedAddressError, match="^address 127.0.0.1 is not allowed$"):
+            await client.get(server.base + "/x")
+        # a host *name* resolving to loopback is caught where the connection is opened
+        with pytest.raises(BlockedAddressError, match=r"^address (127\.0\.0\.1|::1) is not allowed$"):
+            await client.get(server.base.replace("127.0.0.1", "localhost") + "/x")
+    assert server.requests == []
+
+
+async def test_redirect_to_metadata_refused_even_with_allow_private(server: LoopbackServer, fetcher: HttpFetcher):
+    server.redirect("/meta", "http://169.254.169.254/latest/meta-data/")
+    server.redirect("/meta6", "http://[fd00:ec2::254]/latest/")
+    with pytest.raises(BlockedAddressError, match="^address 169.254.169.254 is not allowed$") as info:
+        await fetcher.get("https://dzen.ru/meta")
+    assert info.value.url == "http://169.254.169.254/latest/meta-data/"
+    with pytest.raises(BlockedAddressError, match="fd00:ec2::254"):
+        await fetcher.get("https://dzen.ru/meta6")
+
+
+@pytest.mark.parametrize("target, address", [
+    ("http://127.0.0.1:8080/admin", "127.0.0.1"),
+    ("http://[::1]/", "::1"),
+    ("http://10.0.0.5/internal", "10.0.0.5"),
+])
+async def test_redirect_hop_to_private_address_refused(target: str, address: str):
+    """The first hop is public (mocked transport); the redirect to a private address is refused."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.host == "public.example"
+        return httpx.Response(302, headers={"Location": target})
+
+    async with HttpFetcher(allow_private=False, transport=httpx.MockTransport(handler)) as client:
+        with pytest.raises(BlockedAddressError, match=f"^address {re.escape(address)} is not allowed$"):
+            await client.get("https://public.example/start")
+
+
+async def test_unpinned_fallback_resolves_before_each_hop(server: LoopbackServer):
+    async with HttpFetcher(allow_private=False) as client:
+        client._resolve_before_hop = True  # what happens if httpx ever drops the pool hook
+        with pytest.raises(BlockedAddressError, match="is not allowed"):
+            await client.get(server.base.replace("127.0.0.1", "localhost") + "/x")
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("file:///etc/passwd", "unsupported URL scheme 'file'"),
+    ("ftp://example.com/x", "unsupported URL scheme 'ftp'"),
+    ("gopher://example.com/", "unsupported URL scheme 'gopher'"),
+])
+async def test_non_http_schemes_refused(url: str, reason: str):
+    async with HttpFetcher() as client:
+        with pytest.raises(FetchError, match=f"^{reason}$"):
+            await client.get(url)
+
+
+async def test_redirect_to_file_scheme_refused(server: LoopbackServer, fetcher: HttpFetcher):
+    server.redirect("/to-file", "file:///etc/passwd")
+    with pytest.raises(FetchError, match="^unsupported URL scheme 'file'$"):
+        await fetcher.get(server.base + "/to-file")
+
+
+# ---------------------------------------------------------------- size and time limits
+
+
+async def test_streamed_50mb_body_aborted_at_cap(server: LoopbackServer, fetcher: HttpFetcher):
+    sent = {"bytes": 0}
+    chunk = b"x" * 65536
+
+    async def huge(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        try:
+            while sent["bytes"] < 50_000_000:
+                await response.write(chunk)
+                sent["bytes"] += len(chunk)
+        except (ConnectionResetError, RuntimeError):
+            pass
+        return response
+
+    server.add("/huge", handler=huge)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="^response larger than 5 MB$"):
+        await fetcher.get(server.base + "/huge")
+    assert time.monotonic() - started < 5
+    assert sent["bytes"] < 50_000_000
+
+
+async def test_announced_content_length_over_cap(server: LoopbackServer):
+    async def liar(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Length": "60000000", "Content-Type": "text/plain"})
+        await response.prepare(request)
+        await response.write(b"tiny")
+        return response
+
+    server.add("/liar", handler=liar)
+    async with HttpFetcher(allow_private=True, max_bytes=1_000_000) as client:
+        with pytest.raises(FetchError, match="^response larger than 1 MB$"):
+            await client.get(server.base + "/liar")
+
+
+async def test_slow_server_times_out(server: LoopbackServer):
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(3)
+        return web.Response(text="late")
+
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse()
+        await response.prepare(request)
+        for _ in range(100):  # each byte arrives well within the read timeout
+            await response.write(b".")
+            await asyncio.sleep(0.05)
+        return response
+
+    server.add("/slow", handler=slow)
+    server.add("/trickle", handler=trickle)
+    async with HttpFetcher(allow_private=True, timeout=0.5) as client:
+        for path in ("/slow", "/trickle"):
+            started = time.monotonic()
+            with pytest.raises(FetchError, match=r"^timed out after 0\.5 s$"):
+                await client.get(server.base + path)
+            assert time.monotonic() - started < 2
+
+
+# ---------------------------------------------------------------- conditional GET
+
+
+async def test_conditional_get(server: LoopbackServer, fetcher: HttpFetcher):
+    async def feed(request: web.Request) -> web.Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return web.Response(status=304, headers={"ETag": '"v1"'})
+        return web.Response(text="<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Mon, 15 Dec 2025 09:30:00 GMT"})
+
+    server.add("/feed", handler=feed)
+    first = await fetcher.get(server.base + "/feed")
+    assert (first.etag, first.last_modified, first.not_modified) == ('"v1"', "Mon, 15 Dec 2025 09:30:00 GMT", False)
+    second = await fetcher.get(server.base + "/feed", etag=first.etag, last_modified=first.last_modified)
+    assert second.not_modified and second.status == 304 and second.content == b""
+    assert server.requests[1].headers["If-Modified-Since"] == "Mon, 15 Dec 2025 09:30:00 GMT"
+
+
+# ---------------------------------------------------------------- decoding
+
+
+async def test_cp1251_pages_decoded(server: LoopbackServer, fetcher: HttpFetcher):
+    server.add_fixture("/meta", "pages/article-cp1251.html", content_type="text/html")
+    server.add_fixture("/bare", "pages/article-cp1251-nometa.html", content_type="text/html")
+    server.add("/header", "Привет, мир".encode("cp1251"), content_type="text/plain; charset=windows-1251")
+    for path in ("/meta", "/bare"):
+        result = await fetcher.get(server.base + path)
+        assert "Казахстан и ЕС: итоги декабря" in result.text, path
+        assert result.encoding == "cp1251"
+    assert (await fetcher.get(server.base + "/header")).text == "Привет, мир"
+
+
+def test_decode_order():
+    utf8 = "Дзен".encode("utf-8")
+    assert decode_body(utf8, "text/html") == ("Дзен", "utf-8")
+    # a wrong HTTP charset that cannot decode strictly falls through to the next layer
+    assert decode_body(b'<meta charset="windows-1251">' + "тест".encode("cp1251"), "text/html; charset=utf-8")[1] == "cp1251"
+    assert decode_body("Привет".encode("koi8-r") + " мир, как дела".encode("koi8-r"))[1] == "koi8-r"
+    assert decode_body(b"\xef\xbb\xbfabc")[0] == "abc"
+    xml = '<?xml version="1.0" encoding="windows-1251"?><rss>Лента</rss>'.encode("cp1251")
+    assert "Лента" in decode_body(xml, "application/xml")[0]
+
+
+# ---------------------------------------------------------------- post_json
+
+
+async def test_post_json(server: LoopbackServer, fetcher: HttpFetcher):
+    async def echo(request: web.Request) -> web.Response:
+        return web.json_response({"got": await request.json(), "auth": request.headers.get("Authorization")})
+
+    server.add("/v1/chat", handler=echo)
+    server.add("/text", "not json", content_type="text/plain")
+    answer = await fetcher.post_json(server.base + "/v1/chat", {"q": "привет"}, headers={"Authorization": "Bearer k"})
+    assert answer == {"got": {"q": "привет"}, "auth": "Bearer k"}
+    with pytest.raises(FetchError, match="^response is not JSON$"):
+        await fetcher.post_json(server.base + "/text", {})
+    with pytest.raises(FetchError, match="^HTTP 404$"):
+        await fetcher.post_json(server.base + "/nowhere", {})
+    with pytest.raises(FetchError, match="169.254.169.254"):
+        await fetcher.post_json("http://169.254.169.254/v1", {})
