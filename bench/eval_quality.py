@@ -3,7 +3,9 @@
 Reads the development sets in ../shared/eval (next to the repo; override with ZEN_EVAL_DIR).
 When they are absent it says so and exits 0, because the sets are not part of the product.
 
-    /work/venv/bin/python bench/eval_quality.py [--errors]
+    /work/venv/bin/python bench/eval_quality.py [--errors] [--split]
+
+``--split`` adds the split check of the summarizer's ranking knobs (text_summary_checks.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from text_baselines import REPO, SumyLexRank, lead  # noqa: E402
 from text_rouge import TYPES, rouge_f1  # noqa: E402
+from text_summary_checks import bootstrap, headline_proxy, lead_restored, split_check  # noqa: E402
 
 from bot.text import analyze, load_catalog  # noqa: E402
 from bot.text.document import Document  # noqa: E402
@@ -41,6 +44,7 @@ def eval_summaries(items: list[dict]) -> None:
         "zen summary (2-5)": [" ".join(a.summary) for a in analyses],
         "Lead-1": [" ".join(lead(it["text"], 1)) for it in items],
         "Lead-3": [" ".join(lead(it["text"], 3)) for it in items],
+        "Lead (=zen n)": [" ".join(lead(it["text"], len(a.summary))) for it, a in zip(items, analyses, strict=True)],
         "sumy LexRank (1)": [" ".join(sumy(it["text"], 1)) for it in items],
         "sumy LexRank (=zen n)": [
             " ".join(sumy(it["text"], len(a.summary))) for it, a in zip(items, analyses, strict=True)
@@ -113,8 +117,14 @@ def main() -> int:
         print(f"evaluation data not found in {EVAL_DIR}; nothing to measure (set ZEN_EVAL_DIR)")
         return 0
     show_errors = "--errors" in sys.argv
-    eval_summaries(_read(XLSUM))
+    xlsum = _read(XLSUM)
     followups = _read(FOLLOWUPS)
+    eval_summaries(xlsum)
+    bootstrap(xlsum)
+    lead_restored(xlsum)
+    headline_proxy(followups)
+    if "--split" in sys.argv:
+        split_check(xlsum)
     eval_themes(followups, semantic=True, show_errors=show_errors)
     eval_themes(followups, semantic=False, show_errors=show_errors)
     threshold_sensitivity(followups)

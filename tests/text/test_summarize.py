@@ -1,10 +1,13 @@
-"""Summarizer properties: length, order, override, no duplicates, robustness."""
+"""Summarizer properties: length, order, override, no duplicates, robustness, lead bias."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.text import CleanedPage, analyze
+from bot.text.document import Document
+from bot.text.summarize import DEFAULT_PARAMS, RankParams, personalized_pagerank, rank, summarize
 
 
 def _positions(summary: list[str], sentences: list[str]) -> list[int]:
@@ -76,3 +79,32 @@ def test_english_text_does_not_crash() -> None:
 
 def test_odd_characters_do_not_crash() -> None:
     analyze("…", "— «» 12345 😀😀\n\n\n   \t ** ### ... !!! ??? 2025-12-01 https://example.com/a?b=c")
+
+
+def test_directed_walk_credits_earlier_sentences() -> None:
+    """With equal similarities the undirected walk is flat; the directed one favours the opening."""
+    sim = np.ones((4, 4))
+    prior = np.full(4, 0.25)
+    flat = personalized_pagerank(sim, prior)
+    assert np.allclose(flat, flat[0])
+    directed = personalized_pagerank(sim, prior, forward_weight=0.5)
+    assert list(np.argsort(-directed)) == [0, 1, 2, 3]
+    assert np.all(np.diff(directed) < 0)
+
+
+def test_lead_prior_orders_equally_central_sentences() -> None:
+    """Sentences that say the same thing are ranked by position, and the tl;dr is the first."""
+    counts = ("сорок", "пятьдесят", "шестьдесят")
+    text = " ".join(f"Порт Актау принял {n} паромов с контейнерами из Китая." for n in counts)
+    doc = Document.build("Порт Актау", text)
+    relevance, _ = rank(doc)
+    assert list(np.argsort(-relevance)) == [0, 1, 2]
+    assert summarize(doc).tldr_index == 0
+
+
+def test_params_default_and_override(anchor_page: CleanedPage) -> None:
+    doc = Document.build(anchor_page.title, anchor_page.text)
+    default, explicit = summarize(doc), summarize(doc, None, DEFAULT_PARAMS)
+    assert default.indices == explicit.indices and np.array_equal(default.relevance, explicit.relevance)
+    undirected = summarize(doc, None, RankParams(forward_weight=1.0))
+    assert 2 <= len(undirected.indices) <= 5 and undirected.tldr_index == 0
