@@ -35,6 +35,13 @@ TLDR_MAX_CHARS = 320
 _MIN_WORDS = 5
 _MAX_WORDS = 70
 _NORM_RE = re.compile(r"\W+")
+# Edmundson's location and cue methods: an analysis states its conclusion in its last paragraph,
+# usually opened by a summing-up phrase. The directed graph alone never picks it, because a
+# conclusion restates what came before it.
+CONCLUSION_CUES = ("в целом", "таким образом", "итак", "в итоге", "подводя итог", "в сухом остатке",
+                   "in conclusion", "overall", "in sum")
+CONCLUSION_MIN_PARAGRAPHS = 4
+CONCLUSION_BONUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +137,21 @@ def _position_prior(doc: Document, title_sim: np.ndarray, lead_decay: float = LE
     return prior / prior.sum()
 
 
+def _conclusion(doc: Document) -> np.ndarray:
+    """1 for the opening sentence of a long text's last paragraph when it sums up (a cue phrase)."""
+    flags = np.zeros(len(doc.sentences))
+    paragraphs = {s.paragraph for s in doc.sentences}
+    if len(paragraphs) < CONCLUSION_MIN_PARAGRAPHS:
+        return flags
+    last = max(paragraphs)
+    for i, sentence in enumerate(doc.sentences):
+        opens_last = sentence.paragraph == last and (i == 0 or doc.sentences[i - 1].paragraph != last)
+        cue = sentence.text.lower().lstrip("«\"( ").startswith(CONCLUSION_CUES)
+        if cue and (opens_last or sentence.paragraph >= last - 1):
+            flags[i] = 1.0
+    return flags
+
+
 def _length_factor(sentence: Sentence) -> float:
     """Down-weight fragments (captions, headings) and run-on sentences."""
     n = len(sentence.words)
@@ -177,6 +199,7 @@ def rank(doc: Document, params: RankParams = DEFAULT_PARAMS) -> tuple[np.ndarray
     centrality = personalized_pagerank(sim, prior, params.damping, params.forward_weight)
     lengths = np.array([_length_factor(s) for s in doc.sentences])
     relevance = centrality * lengths
+    relevance = relevance / max(relevance.max(), 1e-12) + CONCLUSION_BONUS * _conclusion(doc)
     return relevance / max(relevance.max(), 1e-12), sim
 
 

@@ -108,3 +108,19 @@ def test_params_default_and_override(anchor_page: CleanedPage) -> None:
     assert default.indices == explicit.indices and np.array_equal(default.relevance, explicit.relevance)
     undirected = summarize(doc, None, RankParams(forward_weight=1.0))
     assert 2 <= len(undirected.indices) <= 5 and undirected.tldr_index == 0
+
+
+def test_a_long_analysis_keeps_its_summing_up_conclusion() -> None:
+    """Edmundson's cue/location: "В целом, …" opening the last paragraph of a long text is kept."""
+    from bot.text import analyze
+
+    paragraphs = [
+        "Правительство объявило о новой программе поддержки фермеров. Программа рассчитана на три года.",
+        "Субсидии получат хозяйства, которые закупают отечественную технику. Размер субсидии зависит от площади.",
+        "Эксперты отмечают, что программа повторяет прошлогоднюю. Главное отличие касается сроков выплат.",
+        "Фермерские ассоциации просили увеличить бюджет программы. Их предложения учтены частично.",
+        "Региональные власти получат право распределять часть средств. Это ускорит выплаты на местах.",
+        "В целом, программа скорее закрепляет существующую поддержку, чем меняет аграрную политику.",
+    ]
+    result = analyze("Новая программа поддержки фермеров", "\n\n".join(paragraphs))
+    assert result.summary[-1].startswith("В целом")
