@@ -16,17 +16,23 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.anchors import ensure_anchors, stored_catalog
 from bot.audit import AuditLog
+from bot.broadcast import Broadcasts
 from bot.cards import ThemeCards
+from bot.chats import ChatRegistry
 from bot.clock import Clock
 from bot.commands import reader_commands
 from bot.config import Settings
+from bot.delivery import Outbox, RateLimits, Sender, Throttle
+from bot.digests.service import Digests
 from bot.i18n import LANGUAGES, Translator
+from bot.ingestion import Ingestion, make_fetcher
 from bot.library import Library
 from bot.middlewares import ContextMiddleware
+from bot.net import HttpFetcher
 from bot.nlp import TextEngine
-from bot.digests.service import Digests, Envelope
 from bot.permissions import ChatAdmins
 from bot.posting import Posting
+from bot.render import plain
 from bot.scheduler import add_interval_job, build_scheduler
 from bot.subscriptions import Subscriptions
 from handlers import routers
@@ -51,6 +57,14 @@ class Services:
     digests: Digests
     chat_admins: ChatAdmins
     scheduler: AsyncIOScheduler
+    fetcher: HttpFetcher
+    ingestion: Ingestion
+    # Delivery: every API call passes `throttle`; `sender` splits; `outbox` is the durable fan-out.
+    throttle: Throttle
+    chats: ChatRegistry
+    sender: Sender
+    outbox: Outbox
+    broadcasts: Broadcasts
 
     def workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -63,6 +77,7 @@ class Services:
         self.engine.catalog = await stored_catalog(self.library)
 
     async def close(self) -> None:
+        await self.fetcher.aclose()
         await self.store.close()
         self.engine.close()
 
@@ -74,25 +89,20 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     library = Library(store, engine, clock)
     audit = AuditLog(store, clock)
     cards = ThemeCards(library)
+    chats = ChatRegistry(store, clock)
+    sender = Sender()
+    outbox = Outbox(store, clock, sender)
+    fetcher = make_fetcher(settings)
     return Services(
-        settings=settings, clock=clock, store=store, engine=engine, library=library,
-        cards=cards, audit=audit, posting=Posting(store, clock, settings, audit),
+        settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
+        posting=Posting(store, clock, settings, audit, sender),
         subscriptions=Subscriptions(store, clock, settings),
-        digests=Digests(library, cards, clock, settings, _undelivered),
+        digests=Digests(library, cards, clock, settings, outbox.deliver),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
+        fetcher=fetcher, ingestion=Ingestion(library, fetcher, clock),
+        throttle=Throttle(RateLimits.from_settings(settings), chats), chats=chats, sender=sender, outbox=outbox,
+        broadcasts=Broadcasts(store, outbox, sender, audit),
     )
-
-
-async def _undelivered(kind: str, envelopes: list[Envelope]) -> None:
-    raise RuntimeError("delivery is attached in the dispatcher's startup, once the Bot exists")
-
-
-def _direct_delivery(bot: Bot):  # replaced by the outbox (delivery engine)
-    async def deliver(kind: str, envelopes: list[Envelope]) -> None:
-        for envelope in envelopes:
-            await bot.send_message(envelope.chat_id, envelope.html, disable_web_page_preview=True)
-
-    return deliver
 
 
 def build_bot(token: str, api_url: str) -> Bot:
@@ -110,12 +120,28 @@ def _detached(router: Router) -> Router:
     return router
 
 
+def _admin_notice(services: Services):
+    """Operational notices (a source disabled, ...) go to every admin's private chat."""
+    async def notify(text: str) -> None:
+        for admin_id in sorted(services.settings.admin_ids):
+            await services.sender.send(admin_id, plain(text))
+
+    return notify
+
+
 async def _on_startup(bot: Bot, services: Services) -> None:
     await services.start()
+    # Pace every call (replies too), then resume what a crash left unfinished.
+    services.throttle.install(bot)
+    services.sender.bind(bot)
+    await services.outbox.start()
+    await services.posting.recover()
     services.digests.bot_username = (await bot.me()).username
-    services.digests.deliver = _direct_delivery(bot)
-    # Digests are checked every minute; each check is an idempotent catch-up pass.
+    services.ingestion.notify = _admin_notice(services)
+    # Every job is an idempotent catch-up pass: a missed run is simply made up by the next one.
     add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60)
+    add_interval_job(services.scheduler, "scheduled-posts", services.posting.publish_due, seconds=30)
+    add_interval_job(services.scheduler, "sources", services.ingestion.poll_due, seconds=60)
     services.scheduler.start()
     for language in LANGUAGES:
         tr = Translator(language)
@@ -127,6 +153,8 @@ async def _on_startup(bot: Bot, services: Services) -> None:
 async def _on_shutdown(services: Services) -> None:
     if services.scheduler.running:
         services.scheduler.shutdown(wait=False)
+    await services.outbox.stop()  # in-flight sends finish, the rest resumes on the next start
+    await services.broadcasts.stop()
     await services.close()
     log.info("bot stopped")
 
@@ -138,3 +166,4 @@ def build_dispatcher(services: Services) -> Dispatcher:
     dp.startup.register(_on_startup)
     dp.shutdown.register(_on_shutdown)
     return dp
+

@@ -15,11 +15,20 @@ def _fail(name: str, reason: str) -> None:
 
 
 async def _documents(settings: Settings, name: str) -> list[Document]:
-    if is_url(name):
-        from bot.ingestion import fetch_documents
+    """A file is one document; a URL may be an article, a feed or a channel (several)."""
+    if not is_url(name):
+        return [read_file(name)]
+    from bot.ingestion import fetch_articles, make_fetcher
+    from bot.net import FetchError
+    from bot.sources import SourceError
 
-        return await fetch_documents(settings, name)
-    return [read_file(name)]
+    async with make_fetcher(settings) as fetcher:
+        try:
+            articles = await fetch_articles(name, fetcher)
+        except (SourceError, FetchError) as exc:
+            raise InputError(str(exc)) from exc
+    return [Document(source=name, title=a.title, text=a.text, url=a.url, author=a.author, published=a.published,
+                     kind=a.source_kind, external_id=a.external_id) for a in articles]
 
 
 async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sentences: int | None) -> int:
@@ -63,7 +72,8 @@ async def ingest(settings: Settings, inputs: list[str]) -> int:
                 continue
             for doc in docs:
                 article, state = await services.library.add(
-                    doc.title, doc.text, kind="file" if not doc.url else "page", url=doc.url, author=doc.author
+                    doc.title, doc.text, kind=doc.kind, url=doc.url, author=doc.author, published=doc.published,
+                    external_id=doc.external_id,
                 )
                 print(f"{article.id}\t{state}\t{article.title}", flush=True)
     finally:

@@ -28,6 +28,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("schedule", "YYYY-MM-DD HH:MM TEXT", admin=True),
     Command("queue", admin=True),
     Command("cancel", "ID", admin=True),
+    Command("ingest", "URL", admin=True),
+    Command("sources", admin=True),
+    Command("addsource", "URL", admin=True),
+    Command("delsource", "ID", admin=True),
+    Command("followup", admin=True),
+    Command("stats", admin=True),
+    Command("audit", admin=True),
     Command("broadcast", "TEXT", admin=True),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 
@@ -17,6 +18,9 @@ class Document:
     text: str
     url: str | None = None
     author: str | None = None
+    published: datetime | None = None
+    kind: str = "file"
+    external_id: str | None = None
 
 
 def read_text_file(path: Path) -> Document:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ from typing import Any
 from bot.clock import Clock
 from bot.lookup import ArticleRef
 from bot.nlp import TextEngine
+from bot.sources import canonical_url, content_hash
 from storage import articles as articles_sql
 from storage import catalog as catalog_sql
 from storage.db import Store
@@ -59,12 +59,6 @@ class Article:
         )
 
 
-def content_hash(text: str) -> str:
-    """Whitespace- and case-insensitive fingerprint, so re-fetched copies of one text match."""
-    normal = re.sub(r"\s+", " ", text).strip().lower()
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
-
-
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -89,7 +83,7 @@ class Library:
             return await self.anchor()
         if ref.kind == "id":
             return await self.get(int(ref.value))
-        return await self.by_url(ref.value)
+        return await self.by_url(canonical_url(ref.value))
 
     async def anchor(self, slug: str | None = None) -> Article | None:
         """The named anchor analysis, or the first one registered."""
@@ -114,12 +108,22 @@ class Library:
         rows = await self.store.call(articles_sql.for_theme, slug, since=to_db(since), limit=limit)
         return [Article.from_row(r) for r in rows]
 
+    async def preview(self, title: str, text: str, *, url: str | None = None, author: str | None = None,
+                      published: datetime | None = None) -> Article:
+        """Analyse without storing (a reader's /summary of an outside URL must not enter the
+        channel's library and digests)."""
+        analysis = await self.engine.analyze(title, text)
+        return Article(id=0, title=title, text=text, kind="preview", url=url, author=author, published=published,
+                       tldr=analysis.tldr, analysis=analysis.to_dict(url or title))
+
     async def add(
         self, title: str, text: str, *, kind: str, url: str | None = None, author: str | None = None,
         channel: str | None = None, published: datetime | None = None, external_id: str | None = None,
-        source_id: int | None = None,
+        source_id: int | None = None, backfill: bool = False,
     ) -> tuple[Article, str]:
-        """Analyse and store one article; returns it with "new" | "updated" | "unchanged"."""
+        """Analyse and store one article; returns it with "new" | "updated" | "unchanged".
+
+        `backfill` marks a source's back catalogue: searchable, but never "new" in digests."""
         analysis = await self.engine.analyze(title, text)
         data = analysis.to_dict(url or title)
         lemmas = await self.engine.lemmas(f"{title}\n{text}")
@@ -129,7 +133,7 @@ class Library:
             "published": to_db(published), "source_id": source_id, "kind": kind, "external_id": external_id,
             "content_hash": content_hash(f"{title}\n{text}"), "tldr": analysis.tldr,
             "analysis": json.dumps(data, ensure_ascii=False), "search_lemmas": " ".join(lemmas),
-            "created_at": now, "updated_at": now,
+            "created_at": now, "updated_at": now, "backfill": int(backfill),
         }
         themes = [(t.slug, float(t.score)) for t in analysis.themes]
         article_id, status = await self.store.call(articles_sql.save, row, themes)

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from aiogram import Bot
-
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import Sender
 from storage import posts as posts_sql
 from storage.db import Store
 from storage.timeutil import from_db, to_db
@@ -51,11 +50,12 @@ def parse_schedule(args: str | None, zone: str, now: datetime) -> tuple[datetime
 
 
 class Posting:
-    def __init__(self, store: Store, clock: Clock, settings: Settings, audit: AuditLog) -> None:
+    def __init__(self, store: Store, clock: Clock, settings: Settings, audit: AuditLog, sender: Sender) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
         self.audit = audit
+        self.sender = sender
 
     def target(self) -> int | str:
         target = self.settings.channel_chat_id
@@ -89,7 +89,7 @@ class Posting:
     async def set_preview(self, post_id: int, message_id: int) -> None:
         await self.store.call(posts_sql.update, post_id, self.clock.iso(), preview_message_id=message_id)
 
-    async def confirm(self, bot: Bot, post_id: int, admin_id: int) -> str:
+    async def confirm(self, post_id: int, admin_id: int) -> str:
         """Publish now, or queue a scheduled draft; returns "published" or "scheduled"."""
         post = await self.store.call(posts_sql.get, post_id)
         if post is None:
@@ -103,30 +103,34 @@ class Posting:
             return "scheduled"
         if not await self.store.call(posts_sql.transition, post_id, "draft", "sending", self.clock.iso()):
             raise PostError("post_already_done")
-        await self._send(bot, post, admin_id)
+        await self._send(post, admin_id)
         return "published"
 
-    async def _send(self, bot: Bot, post: dict, admin_id: int | None) -> int:
+    async def _send(self, post: dict, admin_id: int | None) -> int:
         target = int(post["target"]) if post["target"].lstrip("-").isdigit() else post["target"]
-        try:
-            sent = await bot.send_message(target, post["text"], disable_web_page_preview=False)
-        except Exception as exc:
+        result = await self.sender.send(target, post["text"])
+        if not result.ok:
             await self.store.call(posts_sql.update, post["id"], self.clock.iso(), state="failed")
-            await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "error": str(exc)}, ok=False)
-            raise PostError("post_failed") from exc
+            await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "error": result.error}, ok=False)
+            raise PostError("post_failed")
         await self.store.call(posts_sql.update, post["id"], self.clock.iso(), state="sent",
-                              sent_message_id=sent.message_id)
-        await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "message_id": sent.message_id})
-        return sent.message_id
+                              sent_message_id=result.message_ids[0])
+        await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "message_ids": result.message_ids})
+        return result.message_ids[0]
 
-    async def publish_due(self, bot: Bot) -> int:
+    async def recover(self) -> int:
+        """At start: posts a crash caught mid-send go back to the queue (at most one duplicate each,
+        like the outbox's in-flight rows) instead of being silently lost."""
+        return await self.store.call(posts_sql.requeue_sending, self.clock.iso())
+
+    async def publish_due(self) -> int:
         """The scheduler job: every scheduled post whose time has come, each claimed exactly once."""
         due = await self.store.call(posts_sql.due, self.clock.iso())
         sent = 0
         for post in due:
             if await self.store.call(posts_sql.transition, post["id"], "scheduled", "sending", self.clock.iso()):
                 try:
-                    await self._send(bot, post, None)
+                    await self._send(post, None)
                     sent += 1
                 except PostError:
                     continue

@@ -12,6 +12,7 @@ from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, a
 from bot.cards import ThemeCard
 from bot.i18n import Translator
 from bot.library import Article
+from bot.stats import Stats
 from bot.subscriptions import Subscription, zone_label
 
 MAX_TITLE = 120
@@ -66,7 +67,8 @@ def summary(article: Article, themes: list[dict], tr: Translator) -> str:
         parts.append(as_line(Bold(tr("summary_themes")), " ", " · ".join(present), end=""))
     if article.url:
         parts.append(TextLink(tr("source_link"), url=article.url))
-    parts.append(Italic(tr("summary_id", id=article.id)))
+    if article.id:
+        parts.append(Italic(tr("summary_id", id=article.id)))
     return as_list(*parts, sep="\n\n").as_html()
 
 
@@ -149,4 +151,67 @@ def post_queue(posts: list[dict], zone: str, tr: Translator) -> str:
         when = format_datetime(datetime.fromisoformat(post["scheduled_at"]), zone)
         lines.append(Text(f"#{post['id']} · {when} · ", clip(visible_text(post["text"]), 80)))
     lines.append(Italic(tr("queue_hint")))
+    return as_list(*lines).as_html()
+
+
+def ingested(stored: list, tr: Translator) -> str:
+    """Result of /ingest: one line per article with its status."""
+    lines: list = [Bold(tr("ingested_header", count=len(stored)))]
+    for item in stored[:20]:
+        a = item.article
+        lines.append(as_line(Text(f"{a.id}. "), title_node(a), Text(f" — {tr('status_' + item.status)}"), end=""))
+    if len(stored) > 20:
+        lines.append(Italic(tr("and_more", count=len(stored) - 20)))
+    lines.append(Italic(tr("list_hint")))
+    return as_list(*lines).as_html()
+
+
+def source_list(sources: list[dict], tr: Translator) -> str:
+    if not sources:
+        return Text(tr("sources_empty")).as_html()
+    lines: list = [Bold(tr("sources_header"))]
+    for s in sources:
+        state = tr("source_on") if s["enabled"] else tr("source_off")
+        last = s["last_success_at"][:16].replace("T", " ") if s.get("last_success_at") else "—"
+        block = [Text(f"#{s['id']} · {s['kind']} · {state}"), Text(s["url"]),
+                 Italic(tr("source_line", items=s["items"], last=last, failures=s["failures"]))]
+        if s.get("last_error"):
+            block.append(Italic(tr("source_error", error=clip(s["last_error"], 200))))
+        lines.append(as_list(*block))
+    lines.append(Italic(tr("sources_hint")))
+    return as_list(*lines, sep="\n\n").as_html()
+
+
+def stats(figures: Stats, tr: Translator) -> str:
+    subs = figures.subscribers
+    lines: list = [Bold(tr("stats_title"))]
+    lines.append(Text(tr("stats_subscribers", active=subs.get("active") or 0, inactive=subs.get("inactive") or 0,
+                         daily=subs.get("daily") or 0, weekly=subs.get("weekly") or 0, off=subs.get("off") or 0)))
+    kinds = ", ".join(f"{r['kind']}: {r['n']}" for r in figures.articles_by_kind) or "—"
+    lines.append(as_line(Bold(tr("stats_articles")), " ", kinds, end=""))
+    themes = ", ".join(f"{r['slug']}: {r['n']}" for r in figures.articles_by_theme) or "—"
+    lines.append(as_line(Bold(tr("stats_themes")), " ", themes, end=""))
+    broken = [s for s in figures.sources if s.get("last_error")]
+    lines.append(as_line(Bold(tr("stats_sources")), " ", tr("stats_sources_line", total=len(figures.sources),
+                                                            broken=len(broken)), end=""))
+    for s in broken[:5]:
+        lines.append(Italic(f"#{s['id']} {clip(s['url'], 60)}: {clip(s['last_error'], 120)}"))
+    windows = ", ".join(f"{w['kind']} → {w['recipient']} ({w['window_end'][:16].replace('T', ' ')})"
+                        for w in figures.recent_windows) or "—"
+    lines.append(as_line(Bold(tr("stats_digests")), " ", windows, end=""))
+    d = figures.deliveries_24h
+    lines.append(as_line(Bold(tr("stats_deliveries")), " ",
+                         tr("stats_deliveries_line", sent=d.get("sent", 0), failed=d.get("failed", 0),
+                            pending=d.get("pending", 0) + d.get("sending", 0)), end=""))
+    return as_list(*lines).as_html()
+
+
+def audit(rows: list[dict], tr: Translator) -> str:
+    if not rows:
+        return Text(tr("audit_empty")).as_html()
+    lines: list = [Bold(tr("audit_title"))]
+    for row in rows:
+        mark = "✅" if row["ok"] else "⛔"
+        lines.append(Text(f"{mark} {row['at'][:16].replace('T', ' ')} · {row['user_id']} · {row['action']} · ",
+                          clip(row.get("detail") or "", 120)))
     return as_list(*lines).as_html()

@@ -116,10 +116,10 @@ async def cancel(message: Message, command: CommandObject, tr: Translator, posti
 
 
 @router.callback_query(PostAction.filter())
-async def post_action(query: CallbackQuery, callback_data: PostAction, bot: Bot, tr: Translator, posting: Posting) -> None:
+async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Translator, posting: Posting) -> None:
     try:
         if callback_data.action == "publish":
-            outcome = await posting.confirm(bot, callback_data.post, query.from_user.id)
+            outcome = await posting.confirm(callback_data.post, query.from_user.id)
             note = tr("post_published" if outcome == "published" else "post_scheduled", id=callback_data.post)
         else:
             await posting.cancel(callback_data.post, query.from_user.id)

@@ -57,7 +57,7 @@ def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, 
         if existing is not None:
             if existing["content_hash"] == row["content_hash"] and existing["title"] == row["title"]:
                 return existing["id"], "unchanged"
-            update = {k: v for k, v in row.items() if k not in ("created_at", "id") and v is not None}
+            update = {k: v for k, v in row.items() if k not in ("created_at", "id", "backfill") and v is not None}
             # A stored date is never overwritten by a re-parsed one (sources give relative dates).
             if existing.get("published"):
                 update.pop("published", None)

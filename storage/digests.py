@@ -18,7 +18,7 @@ def articles_between(db: Database, start: str | None, end: str, *, published_aft
         f"select a.id, a.url, a.title, a.tldr, a.published, a.created_at, "
         f"(select group_concat(slug, ' ') from (select slug from article_themes t where t.article_id = a.id "
         f"order by t.score desc)) as slugs "
-        f"from articles a where a.kind != 'anchor' and {column} <= ? "
+        f"from articles a where a.kind != 'anchor' and a.backfill = 0 and {column} <= ? "
     )
     params: list[Any] = [end]
     if start:

@@ -50,3 +50,11 @@ def latest_draft(db: Database, admin_id: int, since: str) -> Row | None:
 
 def due(db: Database, now: str) -> list[Row]:
     return list(db["posts"].rows_where("state = 'scheduled' and scheduled_at <= ?", [now], order_by="scheduled_at, id"))
+
+
+def requeue_sending(db: Database, now: str) -> int:
+    cur = db.execute(
+        "update posts set state = 'scheduled', scheduled_at = coalesce(scheduled_at, ?), updated_at = ? "
+        "where state = 'sending'", [now, now])
+    db.conn.commit()
+    return cur.rowcount

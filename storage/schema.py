@@ -189,3 +189,35 @@ def m0003_subscriptions(db: Database) -> None:
         not_null={"kind", "recipient", "window_end", "created_at"},
     )
     db["digest_windows"].create_index(["kind", "recipient", "window_end"])
+
+
+@migrations()
+def m0004_sources(db: Database) -> None:
+    """Polled sources, and a `backfill` mark for articles that came with a source's back catalogue
+    (stored and searchable, but never announced as new in digests)."""
+    db["sources"].create(
+        {
+            "id": int,
+            "kind": str,  # dzen_channel | telegram_channel | feed | page
+            "url": str,
+            "name": str,
+            "state": str,  # JSON: collector state (etag, last ids, ...)
+            "interval_s": int,
+            "enabled": int,
+            "next_poll_at": str,
+            "failures": int,
+            "last_success_at": str,
+            "last_error": str,
+            "last_error_at": str,
+            "items": int,
+            "added_by": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"kind", "url", "created_at", "updated_at"},
+        defaults={"enabled": 1, "failures": 0, "items": 0, "interval_s": 900},
+    )
+    db["sources"].create_index(["url"], unique=True)
+    db["sources"].create_index(["enabled", "next_poll_at"])
+    db["articles"].add_column("backfill", int, not_null_default=0)

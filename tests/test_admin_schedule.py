@@ -48,12 +48,12 @@ async def test_scheduled_post_is_sent_once_across_a_restart(sandbox: Sandbox, se
         assert "запланирован" in await confirm(sandbox, preview)
         queue = await sandbox.ask("/queue", user_id=ADMIN_ID)
         assert "02.03.2026 15:30" in queue.text and "Вечерний выпуск" in queue.text
-        assert await first.services.posting.publish_due(first.bot) == 0  # not yet
+        assert await first.services.posting.publish_due() == 0  # not yet
         clock.set(datetime(2026, 3, 2, 12, 30, 5, tzinfo=timezone.utc))
-        assert await first.services.posting.publish_due(first.bot) == 1
+        assert await first.services.posting.publish_due() == 1
     async with LocalBot(settings, sandbox=sandbox, clock=clock) as second:
         clock.advance(minutes=1)
-        assert await second.services.posting.publish_due(second.bot) == 0
+        assert await second.services.posting.publish_due() == 0
     assert [t for t in [m.text for m in sandbox.messages(SANDBOX_CHANNEL_ID)]] == ["Вечерний выпуск & <анонс>"]
 
 
@@ -80,7 +80,7 @@ async def test_cancel_a_scheduled_post(app: LocalBot, clock: FrozenClock) -> Non
     done = await app.sandbox.ask(f"/cancel {post['id']}", user_id=ADMIN_ID)
     assert f"#{post['id']}" in done.text
     clock.set(datetime(2026, 3, 4, 0, 0, tzinfo=timezone.utc))
-    assert await app.services.posting.publish_due(app.bot) == 0
+    assert await app.services.posting.publish_due() == 0
     assert channel(app) == []
     empty = await app.sandbox.ask("/queue", user_id=ADMIN_ID)
     assert "нет" in empty.text

@@ -61,6 +61,13 @@ async def subscribe_daily(app: LocalBot, user_id: int, hour: int, zone: str) -> 
     assert final is not None and zone in final.text
 
 
+async def tick(app: LocalBot):
+    """One scheduler pass, then wait until the outbox has delivered what it enqueued."""
+    report = await app.services.digests.tick()
+    await app.services.outbox.wait_idle()
+    return report
+
+
 def digests_in(sb: Sandbox, chat_id: int) -> list:
     return [m for m in sb.messages(chat_id) if "Ваш дайджест" in m.text]
 
@@ -73,21 +80,21 @@ async def test_digest_arrives_at_each_readers_local_hour(app: LocalBot, clock: F
     await add(app, UNRELATED, None)
 
     clock.set(datetime(2026, 1, 12, 4, 1, tzinfo=timezone.utc))  # 09:01 Almaty, 07:01 Moscow
-    await app.services.digests.tick()
+    await tick(app)
     almaty = digests_in(app.sandbox, ALMATY_READER)
     assert len(almaty) == 1 and digests_in(app.sandbox, MOSCOW_READER) == []
     assert CORRIDOR[0] in almaty[0].text and "Транспортные коридоры" in almaty[0].text
     assert UNRELATED[0] in almaty[0].text  # all themes: unthemed news in "other"
 
     clock.set(datetime(2026, 1, 12, 6, 0, tzinfo=timezone.utc))  # 09:00 Moscow
-    await app.services.digests.tick()
-    await app.services.digests.tick()  # a second pass in the same minute sends nothing more
+    await tick(app)
+    await tick(app)  # a second pass in the same minute sends nothing more
     assert len(digests_in(app.sandbox, MOSCOW_READER)) == 1
     assert len(digests_in(app.sandbox, ALMATY_READER)) == 1
 
     # next day: nothing new → no message
     clock.set(datetime(2026, 1, 13, 6, 30, tzinfo=timezone.utc))
-    report = await app.services.digests.tick()
+    report = await tick(app)
     assert report.personal_sent == 0 and report.personal_empty == 2
     assert len(digests_in(app.sandbox, MOSCOW_READER)) == 1
     assert corridor
@@ -108,8 +115,8 @@ async def test_theme_filter_and_missed_days_catch_up_once(app: LocalBot, clock: 
     await add(app, CORRIDOR, "transport-corridors")
     await add(app, VISAS, "visa-facilitation")
     clock.set(datetime(2026, 1, 16, 12, 0, tzinfo=timezone.utc))  # the bot was down for 4 days
-    await app.services.digests.tick()
-    await app.services.digests.tick()
+    await tick(app)
+    await tick(app)
     got = digests_in(app.sandbox, MOSCOW_READER)
     assert len(got) == 1
     assert VISAS[0] in got[0].text and CORRIDOR[0] not in got[0].text
@@ -121,10 +128,10 @@ async def test_restart_inside_a_window_sends_once(sandbox: Sandbox, settings: Se
         clock.advance(minutes=1)
         await add(first, CORRIDOR, "transport-corridors")
         clock.set(datetime(2026, 1, 12, 6, 0, 30, tzinfo=timezone.utc))
-        await first.services.digests.tick()
+        await tick(first)
     async with LocalBot(settings, sandbox=sandbox, clock=clock) as second:
         clock.advance(seconds=40)
-        await second.services.digests.tick()
+        await tick(second)
     assert len(digests_in(sandbox, MOSCOW_READER)) == 1
 
 
@@ -134,7 +141,7 @@ async def test_followup_lists_new_articles_by_theme_and_never_repeats(app: Local
     await add(app, CORRIDOR, "transport-corridors")
     await add(app, UNRELATED, None)
     clock.set(datetime(2026, 1, 19, 7, 0, tzinfo=timezone.utc))  # Monday 10:00 Moscow: the weekly slot
-    report = await app.services.digests.tick()
+    report = await tick(app)
     assert report.followup is not None
     channel = app.sandbox.messages(SANDBOX_CHANNEL_ID)
     assert len(channel) == 1
@@ -151,7 +158,7 @@ async def test_followup_lists_new_articles_by_theme_and_never_repeats(app: Local
     clock.advance(days=1)
     await add(app, VISAS, "visa-facilitation")
     clock.set(datetime(2026, 1, 26, 7, 0, tzinfo=timezone.utc))
-    await app.services.digests.tick()
+    await tick(app)
     channel = app.sandbox.messages(SANDBOX_CHANNEL_ID)
     assert len(channel) == 2
     second = channel[1].text

@@ -1,0 +1,117 @@
+"""The one way bot code sends a text: split to Telegram's limits, sent in order, ids returned.
+
+Digests, channel posts, broadcasts and long previews all call :meth:`Sender.send`; pacing,
+retries and error classes are applied underneath by the Throttle on the bot's session, so the
+sender only has to care about message shape and about reporting what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from aiogram import Bot
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardMarkup, LinkPreviewOptions
+
+from bot.delivery.split import split_html
+from bot.delivery.throttle import priority
+
+# Called after each part but the last with the ids sent so far and the (possibly migrated) chat,
+# so a crash in the middle of a long message does not resend the parts already delivered.
+PartHook = Callable[[list[int], int | str], Awaitable[None]]
+_TRANSIENT = (TelegramServerError, TelegramNetworkError, TelegramRetryAfter)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    chat_id: int | str  # where it went: the new id if the group was migrated meanwhile
+    message_ids: list[int] = field(default_factory=list)
+    ok: bool = True
+    error: str | None = None
+    transient: bool = False  # the failure may pass (5xx, network) — worth another try later
+
+
+class Sender:
+    """Splits and sends HTML texts through the bot it is bound to at startup."""
+
+    def __init__(self, bot: Bot | None = None) -> None:
+        self._bot = bot
+
+    def bind(self, bot: Bot) -> None:
+        self._bot = bot
+
+    @property
+    def bot(self) -> Bot:
+        if self._bot is None:
+            raise RuntimeError("Sender.bind(bot) was not called (the bot has not started)")
+        return self._bot
+
+    async def send(
+        self,
+        chat_id: int | str,
+        html: str,
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        bulk: bool = False,
+        link_preview: bool = True,
+        skip: int = 0,
+        on_part: PartHook | None = None,
+    ) -> SendResult:
+        """Send ``html`` as one or more messages; ``reply_markup`` goes on the last one.
+
+        ``skip`` parts are assumed delivered already (resuming a crashed send). Errors are
+        returned, not raised: a broadcast must go on after one recipient fails.
+        """
+        parts = split_html(html)
+        if not parts:
+            return SendResult(chat_id, ok=False, error="empty text")
+        ids: list[int] = []
+        preview = None if link_preview else LinkPreviewOptions(is_disabled=True)
+        with priority(bulk=bulk):
+            for index, part in enumerate(parts):
+                if index < skip:
+                    continue
+                last = index == len(parts) - 1
+                try:
+                    message = await self.bot.send_message(
+                        chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=preview,
+                        reply_markup=reply_markup if last else None,
+                    )
+                except TelegramAPIError as exc:
+                    return SendResult(chat_id, ids, False, describe(exc), isinstance(exc, _TRANSIENT))
+                chat_id = message.chat.id
+                ids.append(message.message_id)
+                if on_part is not None and not last:
+                    await on_part(list(ids), chat_id)
+        return SendResult(chat_id, ids)
+
+    async def edit(
+        self,
+        chat_id: int | str,
+        message_id: int,
+        html: str,
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+    ) -> bool:
+        """Replace a short message's text (progress displays); False if Telegram refused it."""
+        try:
+            with priority(bulk=False):
+                await self.bot.edit_message_text(
+                    text=html, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML,
+                    reply_markup=reply_markup, link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+        except TelegramAPIError:
+            return False
+        return True
+
+
+def describe(exc: TelegramAPIError) -> str:
+    """A short, stable error text for the outbox and reports ("TelegramForbiddenError: ...")."""
+    return f"{type(exc).__name__}: {exc.message.splitlines()[0]}"[:300]

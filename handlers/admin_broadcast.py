@@ -1,0 +1,69 @@
+"""/broadcast TEXT: preview with Send / Cancel, then delivery with live progress. Admins only."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.broadcast import BroadcastError, Broadcasts, command_html
+from bot.delivery.sender import Sender
+from bot.i18n import Translator
+from bot.middlewares import AdminOnly
+
+router = Router(name="admin_broadcast")
+router.message.middleware(AdminOnly())
+router.callback_query.middleware(AdminOnly())
+
+
+class BroadcastAction(CallbackData, prefix="bc"):
+    action: str  # send | cancel
+    job: int
+
+
+def confirm_keyboard(job_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("broadcast_btn_send"), callback_data=BroadcastAction(action="send", job=job_id))
+    kb.button(text=tr("broadcast_btn_cancel"), callback_data=BroadcastAction(action="cancel", job=job_id))
+    return kb.as_markup()
+
+
+@router.message(Command("broadcast"))
+async def broadcast(message: Message, command: CommandObject, tr: Translator, broadcasts: Broadcasts, sender: Sender) -> None:
+    html = command_html(message)
+    if not html:
+        await message.answer(tr("broadcast_usage"))
+        return
+    assert message.from_user is not None
+    try:
+        draft = await broadcasts.draft(message.from_user.id, message.chat.id, html, tr.language)
+    except BroadcastError as exc:
+        await message.answer(tr(exc.args[0]))
+        return
+    preview = tr("broadcast_preview", count=draft.recipients) + "\n\n" + html
+    await sender.send(message.chat.id, preview, reply_markup=confirm_keyboard(draft.job_id, tr))
+
+
+@router.callback_query(BroadcastAction.filter())
+async def broadcast_action(query: CallbackQuery, callback_data: BroadcastAction, tr: Translator, broadcasts: Broadcasts) -> None:
+    try:
+        if callback_data.action == "send":
+            recipients = await broadcasts.confirm(callback_data.job, query.from_user.id)
+            outcome = tr("broadcast_started", count=recipients)
+        else:
+            await broadcasts.cancel(callback_data.job, query.from_user.id)
+            outcome = tr("broadcast_cancelled")
+    except BroadcastError as exc:
+        await query.answer(tr(exc.args[0]), show_alert=True)
+        return
+    await query.answer(outcome)
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+        if callback_data.action == "send":
+            text = await broadcasts.progress_text(callback_data.job, tr)
+            shown = await query.message.answer(text)
+            await broadcasts.attach_progress(callback_data.job, shown.chat.id, shown.message_id)
+        else:
+            await query.message.answer(outcome)

@@ -1,0 +1,87 @@
+"""/ingest URL, /sources, /addsource URL, /delsource ID — admins only."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable, TypeVar
+
+from aiogram import Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+
+from bot import render
+from bot.audit import AuditLog
+from bot.i18n import Translator
+from bot.ingestion import Ingestion
+from bot.lookup import parse_article_ref
+from bot.middlewares import AdminOnly
+from bot.net import FetchError
+from bot.sources import SourceError
+
+T = TypeVar("T")
+router = Router(name="admin_sources")
+router.message.middleware(AdminOnly())
+
+
+def _url(command: CommandObject) -> str | None:
+    ref = parse_article_ref(command.args)
+    return ref.value if ref is not None and ref.kind == "url" else None
+
+
+async def _fetching(message: Message, command: CommandObject, tr: Translator, audit: AuditLog, action: str,
+                    usage: str, work: Callable[[str], Awaitable[T]]) -> tuple[str, Message, T] | None:
+    """Shared by /ingest and /addsource: check the URL, show "fetching…", run, report a failure
+    in place of the progress line (and in the audit log)."""
+    url = _url(command)
+    if url is None:
+        await message.answer(tr(usage))
+        return None
+    assert message.from_user is not None
+    progress = await message.answer(tr("fetching", url=render.plain(url)))
+    try:
+        return url, progress, await work(url)
+    except (SourceError, FetchError) as exc:
+        await audit.record(message.from_user.id, action, {"url": url, "error": str(exc)}, ok=False)
+        await progress.edit_text(tr("fetch_failed", reason=render.plain(str(exc))))
+        return None
+
+
+@router.message(Command("ingest"))
+async def ingest(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion, audit: AuditLog) -> None:
+    done = await _fetching(message, command, tr, audit, "ingest", "ingest_usage", ingestion.ingest_url)
+    if done is None:
+        return
+    url, progress, stored = done
+    await audit.record(message.from_user and message.from_user.id, "ingest", {"url": url, "articles": len(stored)})
+    await progress.edit_text(render.ingested(stored, tr), disable_web_page_preview=True)
+
+
+@router.message(Command("addsource"))
+async def add_source(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion,
+                     audit: AuditLog) -> None:
+    admin_id = message.from_user.id if message.from_user else None
+    done = await _fetching(message, command, tr, audit, "source.add", "addsource_usage",
+                           lambda url: ingestion.add_source(url, admin_id))
+    if done is None:
+        return
+    url, progress, (source, created, count) = done
+    await audit.record(admin_id, "source.add", {"url": url, "id": source["id"], "created": created})
+    key = "source_added" if created else "source_exists"
+    await progress.edit_text(tr(key, id=source["id"], kind=source["kind"], url=render.plain(source["url"]), count=count))
+
+
+@router.message(Command("sources"))
+async def sources(message: Message, tr: Translator, ingestion: Ingestion) -> None:
+    await message.answer(render.source_list(await ingestion.sources(), tr), disable_web_page_preview=True)
+
+
+@router.message(Command("delsource"))
+async def del_source(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion,
+                     audit: AuditLog) -> None:
+    arg = (command.args or "").strip()
+    if not arg.isdigit():
+        await message.answer(tr("delsource_usage"))
+        return
+    assert message.from_user is not None
+    deleted = await ingestion.delete_source(int(arg))
+    await audit.record(message.from_user.id, "source.delete", {"id": int(arg)}, ok=deleted)
+    await message.answer(tr("source_deleted" if deleted else "source_unknown", id=int(arg)))

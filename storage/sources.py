@@ -1,0 +1,88 @@
+"""SQL for `sources`: what is polled, when next, and how it went."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.db import NotFoundError
+
+Row = dict[str, Any]
+
+
+def _decode(row: Row) -> Row:
+    row = dict(row)
+    row["state"] = json.loads(row["state"]) if row.get("state") else {}
+    return row
+
+
+def add(db: Database, *, kind: str, url: str, name: str | None, interval_s: int, added_by: int | None,
+        now: str) -> tuple[Row, bool]:
+    """Insert a source (or return the existing one with the same URL); (row, created)."""
+    existing = by_url(db, url)
+    if existing is not None:
+        return existing, False
+    source_id = db["sources"].insert({
+        "kind": kind, "url": url, "name": name, "state": "{}", "interval_s": interval_s, "enabled": 1,
+        "next_poll_at": now, "added_by": added_by, "created_at": now, "updated_at": now,
+    }).last_pk
+    row = get(db, int(source_id))
+    assert row is not None
+    return row, True
+
+
+def get(db: Database, source_id: int) -> Row | None:
+    try:
+        return _decode(db["sources"].get(source_id))
+    except NotFoundError:
+        return None
+
+
+def by_url(db: Database, url: str) -> Row | None:
+    rows = list(db["sources"].rows_where("url = ?", [url], limit=1))
+    return _decode(rows[0]) if rows else None
+
+
+def all_sources(db: Database) -> list[Row]:
+    return [_decode(r) for r in db["sources"].rows_where(order_by="id")]
+
+
+def due(db: Database, now: str) -> list[Row]:
+    return [_decode(r) for r in db["sources"].rows_where("enabled = 1 and next_poll_at <= ?", [now],
+                                                        order_by="next_poll_at")]
+
+
+def delete(db: Database, source_id: int) -> bool:
+    """Forget a source; its articles stay in the library (they were published)."""
+    with db.atomic():
+        if get(db, source_id) is None:
+            return False
+        db.execute("update articles set source_id = null where source_id = ?", [source_id])
+        db["sources"].delete(source_id)
+    return True
+
+
+def record_success(db: Database, source_id: int, *, state: dict, new_items: int, next_poll_at: str, now: str) -> None:
+    db.execute(
+        "update sources set state = ?, items = items + ?, failures = 0, last_success_at = ?, last_error = null, "
+        "next_poll_at = ?, updated_at = ? where id = ?",
+        [json.dumps(state, ensure_ascii=False), new_items, now, next_poll_at, now, source_id],
+    )
+    db.conn.commit()
+
+
+def record_failure(db: Database, source_id: int, *, error: str, next_poll_at: str, disable: bool, now: str) -> int:
+    """Count a failure; returns the consecutive failure count."""
+    db.execute(
+        "update sources set failures = failures + 1, last_error = ?, last_error_at = ?, next_poll_at = ?, "
+        "enabled = case when ? then 0 else enabled end, updated_at = ? where id = ?",
+        [error[:500], now, next_poll_at, int(disable), now, source_id],
+    )
+    db.conn.commit()
+    row = get(db, source_id)
+    return row["failures"] if row else 0
+
+
+def with_errors(db: Database) -> list[Row]:
+    return [_decode(r) for r in db["sources"].rows_where("last_error is not null", order_by="id")]

@@ -1,0 +1,175 @@
+"""The request middleware against a sandbox that enforces the limits and injects faults."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramForbiddenError, TelegramServerError
+
+from bot.delivery import RateLimits, Throttle, bulk, delivery_context
+from bot.sandbox import SANDBOX_TOKEN, Sandbox, SandboxLimits, SandboxSession
+from storage import chats as chats_sql
+from storage import subscriptions as subs_sql
+from storage.db import Store
+from tests.delivery.conftest import FAST_RETRY, SCALE
+
+NOW = "2025-12-20T10:00:00+00:00"
+
+
+def users(sb: Sandbox, first: int, count: int) -> list[int]:
+    ids = list(range(first, first + count))
+    for uid in ids:
+        sb.add_user(uid)
+    return ids
+
+
+async def send_all(bot: Bot, ids: list[int], text: str = "hi") -> list:
+    return await asyncio.gather(*(bot.send_message(uid, text) for uid in ids))
+
+
+async def test_global_and_private_limits_hold_without_429(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, _ = throttled
+    ids = users(limited, 5000, 90)
+    started = time.monotonic()
+    await asyncio.gather(send_all(bot, ids), *(bot.send_message(5000, f"m{i}") for i in range(4)))
+    elapsed = time.monotonic() - started
+    assert limited.stats["rejected_429"] == 0
+    # 94 messages at 30/s nominal (300/s here) cannot take less than ~0.3 s; 5 to one private
+    # chat at 1/s nominal need at least 4 windows of 0.1 s
+    assert elapsed >= 0.4
+    assert len(limited.messages(5000)) == 5
+
+
+async def test_group_window_of_twenty_per_minute() -> None:
+    async with Sandbox(SandboxLimits(enforce=True, time_scale=60)) as sb:
+        sb.add_group(-700, "G")
+        throttle = Throttle(RateLimits(time_scale=60), retry=FAST_RETRY)
+        bot = Bot(token=SANDBOX_TOKEN, session=SandboxSession(sb.base_url))
+        throttle.install(bot)
+        started = time.monotonic()
+        await asyncio.gather(*(bot.send_message(-700, f"g{i}") for i in range(24)))
+        elapsed = time.monotonic() - started
+        await bot.session.close()
+        assert sb.stats["rejected_429"] == 0 and len(sb.messages(-700)) == 24
+        assert 1.0 <= elapsed < 2.0  # 20 at once, the rest one nominal minute (1 s) later
+
+
+async def test_429_storm_pauses_every_send_for_retry_after(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, throttle = throttled
+    ids = users(limited, 6000, 40)
+    limited.fail_next("sendMessage", 429, count=6, description="Too Many Requests: retry after 3",
+                      parameters={"retry_after": 3})
+    await send_all(bot, ids)
+    assert all(len(limited.messages(uid)) == 1 for uid in ids)
+    assert throttle.stats.flood_waits == 6
+    floods = [c.at for c in limited.calls if c.error_code == 429]
+    pause = 3 / SCALE
+    quiet = [c for c in limited.calls if c.method == "sendMessage" and floods[0] + 0.05 < c.at < floods[0] + pause - 0.02]
+    assert quiet == [], "sends went out while Telegram asked to wait"
+
+
+async def test_5xx_and_dropped_connections_are_retried(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, throttle = throttled
+    ids = users(limited, 7000, 12)
+    limited.fail_next("sendMessage", 502, count=4)
+    limited.drop_connections(2, methods=["sendMessage"])
+    await send_all(bot, ids)
+    assert all(len(limited.messages(uid)) == 1 for uid in ids)
+    assert throttle.stats.server_errors == 4 and throttle.stats.network_errors == 2
+
+
+async def test_persistent_5xx_gives_up_after_bounded_tries(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, _ = throttled
+    limited.fail_next("sendMessage", 500, count=100)
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(1001, "never")
+    assert sum(1 for c in limited.calls if c.method == "sendMessage") == FAST_RETRY.tries
+
+
+async def test_slow_answers_are_pipelined(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, _ = throttled
+    ids = users(limited, 8000, 30)
+    limited.set_delay(0.4, ["sendMessage"])
+    started = time.monotonic()
+    await send_all(bot, ids)
+    assert time.monotonic() - started < 1.2  # not 30 × 0.4 s
+    assert limited.stats["rejected_429"] == 0
+
+
+async def test_blocked_kicked_and_unknown_chats_are_deactivated(
+    throttled: tuple[Bot, Throttle], limited: Sandbox, store: Store
+) -> None:
+    bot, throttle = throttled
+    blocked, gone = users(limited, 9000, 2)
+    limited.add_group(-9100, "Kicked")
+    limited.block_chat(blocked)
+    limited.deactivate_user(gone)
+    limited.kick_from_chat(-9100)
+    for chat_id in (blocked, gone, -9100, 9999):
+        await store.call(chats_sql.remember, {"id": chat_id, "type": "private" if chat_id > 0 else "group"}, NOW)
+    for chat_id in (blocked, gone, -9100):
+        with pytest.raises(TelegramForbiddenError):
+            await bot.send_message(chat_id, "x")
+    with pytest.raises(Exception, match="chat not found"):
+        await bot.send_message(9999, "x")
+    assert await store.call(chats_sql.active_ids, [blocked, gone, -9100, 9999]) == set()
+    assert throttle.stats.deactivations == 4
+
+
+async def test_migrated_group_moves_and_is_resent(throttled: tuple[Bot, Throttle], limited: Sandbox, store: Store) -> None:
+    bot, throttle = throttled
+    limited.add_group(-4500, "Old group")
+    await store.call(chats_sql.remember, {"id": -4500, "type": "group", "title": "Old group"}, NOW)
+    await store.call(subs_sql.subscribe, -4500, {"frequency": "off", "hour": 10, "timezone": "UTC"}, NOW)
+    limited.migrate_group(-4500, -1004500)
+    first = await bot.send_message(-4500, "после миграции")
+    second = await bot.send_message(-4500, "и ещё")
+    assert first.chat.id == second.chat.id == -1004500
+    assert [m.text for m in limited.messages(-1004500)] == ["после миграции", "и ещё"]
+    assert sum(1 for c in limited.calls if c.error_code == 400) == 1  # the old id is asked once
+    assert await store.call(chats_sql.get, -4500) is None
+    assert (await store.call(subs_sql.get, -1004500))["active"] == 1
+    assert throttle.stats.migrations == 1
+
+
+async def test_unparsable_html_is_logged_and_sent_as_plain_text(
+    throttled: tuple[Bot, Throttle], limited: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot, throttle = throttled
+    with caplog.at_level(logging.WARNING), delivery_context("job 7/7:1001"):
+        sent = await bot.send_message(1001, "Tom & Jerry: <b>жирный</b> <i>не закрыт", parse_mode="HTML")
+    assert sent.text == "Tom & Jerry: жирный не закрыт"
+    assert throttle.stats.plain_fallbacks == 1
+    assert any("job 7/7:1001" in r.getMessage() and "plain text" in r.getMessage() for r in caplog.records)
+
+
+async def test_message_is_not_modified_is_not_an_error(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, throttle = throttled
+    sent = await bot.send_message(1001, "тот же текст")
+    assert await bot.edit_message_text("тот же текст", chat_id=1001, message_id=sent.message_id) is True
+    assert throttle.stats.not_modified == 1
+
+
+async def test_interactive_sends_jump_ahead_of_bulk(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    bot, _ = throttled
+    ids = users(limited, 10000, 150)  # 0.5 s of bulk traffic at the scaled global rate
+    finished: dict[str, float] = {}
+
+    async def bulk_send(uid: int) -> None:
+        with bulk():
+            await bot.send_message(uid, "bulk")
+        finished[f"b{uid}"] = time.monotonic()
+
+    async def reply() -> None:
+        await asyncio.sleep(0.1)
+        asked = time.monotonic()
+        await bot.send_message(1001, "reply")
+        finished["reply"] = time.monotonic() - asked
+
+    await asyncio.gather(reply(), *(bulk_send(uid) for uid in ids))
+    assert finished["reply"] < 0.05
+    assert limited.stats["rejected_429"] == 0
