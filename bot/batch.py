@@ -88,3 +88,63 @@ async def backup(settings: Settings, destination: str) -> int:
         await store.call(backup_to, destination)
     print(f"backed up {settings.database_path} to {destination}")
     return 0
+
+
+def _print_envelopes(envelopes: list) -> None:
+    from bot.delivery.split import plain_text
+
+    for envelope in envelopes:
+        print(f"--- to {envelope.chat_id} ({envelope.key})\n{plain_text(envelope.html)}\n", flush=True)
+
+
+async def digest(settings: Settings, *, followup: bool, chat_id: int | None, dry_run: bool) -> int:
+    """Compose digests now; without --dry-run send them through the outbox (needs BOT_TOKEN)."""
+    from bot.app import build_bot, build_services
+
+    if not dry_run and settings.sandbox_mode:
+        print("zendigest: sending needs BOT_TOKEN (or use --dry-run to print)", file=sys.stderr)
+        return 2
+    services = build_services(settings)
+    await services.start()
+    bot = None
+    try:
+        if not dry_run:
+            bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
+            services.throttle.install(bot)
+            services.sender.bind(bot)
+            await services.outbox.start()
+            services.digests.bot_username = (await bot.me()).username
+        envelopes = await _compose(services, followup=followup, chat_id=chat_id, dry_run=dry_run)
+        if dry_run:
+            _print_envelopes(envelopes)
+        else:
+            await services.outbox.wait_idle(timeout=3600)
+        print(f"{len(envelopes)} digest message(s) {'composed' if dry_run else 'sent'}", file=sys.stderr)
+    finally:
+        if bot is not None:
+            await services.outbox.stop()
+            await bot.session.close()
+        await services.close()
+    return 0
+
+
+async def _compose(services, *, followup: bool, chat_id: int | None, dry_run: bool) -> list:
+    from bot.digests.service import Envelope
+
+    digests = services.digests
+    if followup:
+        run = await digests.followup(dry_run=dry_run, chat_id=chat_id)
+        if run is not None and not run.envelopes and dry_run:  # nobody to send to: show the text anyway
+            run = await digests.followup(dry_run=True, chat_id=0)
+        return run.envelopes if run else []
+    if chat_id is None:
+        report = await digests.tick(dry_run=dry_run)
+        return report.envelopes
+    sub = await services.subscriptions.get(chat_id)
+    html, _ = await digests.on_demand(chat_id, sub.themes if sub else None, "ru")
+    if html is None:
+        return []
+    envelope = Envelope(f"manual:{chat_id}:{services.clock.iso()}", chat_id, html)
+    if not dry_run:
+        await digests.deliver("digest", [envelope])
+    return [envelope]

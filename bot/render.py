@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from html import unescape
 from zoneinfo import ZoneInfo
 
 from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
 
 from bot.cards import ThemeCard
+from bot.delivery.split import plain_text, visible_length
 from bot.i18n import Translator
 from bot.library import Article
 from bot.stats import Stats
 from bot.subscriptions import Subscription, zone_label
 
 MAX_TITLE = 120
-_TAG = re.compile(r"<[^>]*>")
 
 
 def clip(text: str, limit: int) -> str:
@@ -51,15 +49,16 @@ def theme_label(theme: dict, tr: Translator) -> str:
 
 
 def summary(article: Article, themes: list[dict], tr: Translator) -> str:
-    """The /summary answer: title, byline, tl;dr, key sentences, themes present."""
+    """The /summary answer: title, byline, tl;dr, LLM retelling or key sentences, themes present."""
     byline = " · ".join(x for x in (article.author, article.channel, article_date(article, tr)) if x)
     parts: list = [Bold("📰 ", clip(article.title, MAX_TITLE))]
     if byline:
         parts.append(Italic(byline))
     if article.tldr:
         parts.append(as_line(Bold(tr("summary_tldr")), " ", clip(article.tldr, 400), end=""))
-    bullets = [s for s in article.summary if s != article.tldr]  # the tl;dr is already shown
-    if bullets:
+    if article.abstract:  # the LLM's retelling, labelled as such; else the extractive key sentences
+        parts.append(as_list(Bold(tr("summary_abstract")), *[Text("• ", clip(s, 600)) for s in article.abstract]))
+    elif bullets := [s for s in article.summary if s != article.tldr]:  # the tl;dr is already shown
         parts.append(as_list(*[Text("• ", clip(s, 600)) for s in bullets]))
     labels = {t["slug"]: theme_label(t, tr) for t in themes}
     present = [labels[s] for s in article.theme_slugs if s in labels]
@@ -138,18 +137,13 @@ def format_datetime(value: datetime, zone: str) -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
 
 
-def visible_text(html: str) -> str:
-    """What a reader sees of an HTML message (tags dropped, entities decoded): for length checks."""
-    return unescape(_TAG.sub("", html))
-
-
 def post_queue(posts: list[dict], zone: str, tr: Translator) -> str:
     if not posts:
         return Text(tr("queue_empty")).as_html()
     lines: list = [Bold(tr("queue_header", zone=zone))]
     for post in posts:
         when = format_datetime(datetime.fromisoformat(post["scheduled_at"]), zone)
-        lines.append(Text(f"#{post['id']} · {when} · ", clip(visible_text(post["text"]), 80)))
+        lines.append(Text(f"#{post['id']} · {when} · ", clip(plain_text(post["text"]), 80)))
     lines.append(Italic(tr("queue_hint")))
     return as_list(*lines).as_html()
 

@@ -40,7 +40,7 @@ async def _preview(message: Message, draft: Draft, tr: Translator, posting: Post
         head = tr("schedule_preview", target=render.plain(draft.target), when=when, zone=zone)
     else:
         head = tr("post_preview", target=render.plain(draft.target))
-    if len(render.visible_text(draft.html)) + len(head) > PREVIEW_LIMIT:
+    if render.visible_length(draft.html) + len(head) > PREVIEW_LIMIT:
         await message.answer(tr("post_too_long"))
         return
     sent = await message.answer(f"{head}\n\n{draft.html}", reply_markup=keyboards.post_preview(draft.id, tr))

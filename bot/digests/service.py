@@ -45,6 +45,7 @@ class TickReport:
     personal_sent: int = 0
     personal_empty: int = 0
     followup: "FollowupRun | None" = None
+    envelopes: list[Envelope] = field(default_factory=list)  # the personal digests (also on a dry run)
 
 
 @dataclass
@@ -180,12 +181,18 @@ class Digests:
 
     # -- the minutely job -------------------------------------------------------------------
 
-    async def tick(self) -> TickReport:
+    async def tick(self, *, dry_run: bool = False) -> TickReport:
         """Deliver every due personal digest and a due follow-up; safe to run at any time, any
-        number of times (missed slots collapse into the newest one)."""
+        number of times (missed slots collapse into the newest one). A dry run composes the
+        same messages and records nothing."""
         now = self.clock.now()
         report = TickReport()
         envelopes, marks, report.personal_empty = await self._due_personal(now)
+        report.envelopes = envelopes
+        if dry_run:
+            slot = await self._followup_due(now)
+            report.followup = await self.followup(until=slot, dry_run=True) if slot else None
+            return report
         if envelopes:
             await self.deliver("digest", envelopes)
         if marks:

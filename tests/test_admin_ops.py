@@ -1,0 +1,57 @@
+"""/followup, /stats, /audit for admins; refusals for others; `zendigest digest --dry-run`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from storage import audit as audit_sql
+from tests.articles import CORRIDOR
+from tests.conftest import ADMIN_ID, READER_ID
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def test_followup_now_posts_to_the_channel_and_is_audited(app: LocalBot) -> None:
+    await app.services.library.add(*CORRIDOR, kind="file")
+    reply = await app.sandbox.ask("/followup", user_id=ADMIN_ID, timeout=10)
+    assert "Follow-up отправлен" in reply.text and "материалов 1" in reply.text
+    await app.services.outbox.wait_idle()
+    posted = app.sandbox.messages(SANDBOX_CHANNEL_ID)
+    assert len(posted) == 1 and CORRIDOR[0] in posted[0].text
+    rows = await app.services.store.call(audit_sql.recent, 5)
+    assert rows[0]["action"] == "followup" and rows[0]["user_id"] == ADMIN_ID
+
+
+async def test_stats_and_audit_show_what_happened(app: LocalBot) -> None:
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/subscribe", user_id=READER_ID)
+    await app.sandbox.wait_for(READER_ID, 2, after=mark)
+    await app.sandbox.ask("/post Проверка", user_id=ADMIN_ID)
+    stats = await app.sandbox.ask("/stats", user_id=ADMIN_ID)
+    assert "активных 1" in stats.text and "еженедельно 1" in stats.text
+    assert "anchor: 1" in stats.text and "Доставка за 24 ч" in stats.text
+    audit = await app.sandbox.ask("/audit", user_id=ADMIN_ID)
+    assert "post.draft" in audit.text
+
+
+async def test_ops_commands_are_refused_for_readers(app: LocalBot) -> None:
+    for command in ("/followup", "/stats", "/audit", "/broadcast Всем привет"):
+        reply = await app.sandbox.ask(command, user_id=READER_ID)
+        assert "только для администраторов" in reply.text, command
+    assert app.sandbox.messages(SANDBOX_CHANNEL_ID) == []
+
+
+def test_digest_command_dry_run_prints_the_followup(tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "BOT_TOKEN": "", "CHANNEL_ID": "@cli_test"}
+    done = subprocess.run([sys.executable, "-m", "bot", "digest", "--followup", "--dry-run"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "что изменилось после декабрьского анализа" in done.stdout
+    assert "Без новостей:" in done.stdout
+    refused = subprocess.run([sys.executable, "-m", "bot", "digest"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr and "Traceback" not in refused.stderr
