@@ -22,6 +22,7 @@ from bot.audit import AuditLog
 from bot.delivery.outbox import JobProgress, Outbox, OutboxItem
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
+from bot.errors import Refusal
 from storage import outbox as outbox_sql
 from storage.db import Store
 
@@ -29,8 +30,8 @@ KIND = "broadcast"
 _COMMAND = re.compile(r"^\s*/broadcast(?:@\w+)?(?:\s+|$)", re.IGNORECASE)
 
 
-class BroadcastError(Exception):
-    """A reason to show the admin (i18n key in `args[0]`)."""
+class BroadcastError(Refusal):
+    """Why a broadcast cannot be drafted, confirmed or cancelled."""
 
 
 @dataclass(frozen=True)

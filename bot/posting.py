@@ -11,6 +11,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import Sender
+from bot.errors import Refusal
 from storage import posts as posts_sql
 from storage.db import Store
 from storage.timeutil import from_db, to_db
@@ -18,12 +19,8 @@ from storage.timeutil import from_db, to_db
 DRAFT_EDIT_WINDOW = timedelta(minutes=30)
 
 
-class PostError(Exception):
-    """A reason to show the admin: args[0] is the i18n key, `params` fill its placeholders."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.params = params
+class PostError(Refusal):
+    """Why a post cannot be drafted, published or cancelled."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.errors import Refusal
 from storage import subscriptions as subs_sql
 from storage.db import Store
 
@@ -20,12 +21,8 @@ COMMON_ZONES = (
 )
 
 
-class SettingError(ValueError):
-    """A refused value; args[0] is the i18n key, kwargs for the message in `params`."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        super().__init__(key)
-        self.params = params
+class SettingError(Refusal):
+    """A refused setting value."""
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ async def broadcast(message: Message, command: CommandObject, tr: Translator, br
     try:
         draft = await broadcasts.draft(message.from_user.id, message.chat.id, html, tr.language)
     except BroadcastError as exc:
-        await message.answer(tr(exc.args[0]))
+        await message.answer(exc.text(tr))
         return
     preview = tr("broadcast_preview", count=draft.recipients) + "\n\n" + html
     await sender.send(message.chat.id, preview, reply_markup=confirm_keyboard(draft.job_id, tr))
@@ -56,7 +56,7 @@ async def broadcast_action(query: CallbackQuery, callback_data: BroadcastAction,
             await broadcasts.cancel(callback_data.job, query.from_user.id)
             outcome = tr("broadcast_cancelled")
     except BroadcastError as exc:
-        await query.answer(tr(exc.args[0]), show_alert=True)
+        await query.answer(exc.text(tr), show_alert=True)
         return
     await query.answer(outcome)
     if isinstance(query.message, Message):

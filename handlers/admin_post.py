@@ -30,10 +30,6 @@ drafts_router.message.filter(IsAdmin(), F.chat.type == "private")
 PREVIEW_LIMIT = 4000
 
 
-def _error(tr: Translator, exc: PostError) -> str:
-    return tr(exc.args[0], **{k: render.plain(str(v)) for k, v in exc.params.items()})
-
-
 async def _preview(message: Message, draft: Draft, tr: Translator, posting: Posting, zone: str) -> None:
     if draft.scheduled_at is not None:
         when = render.format_datetime(draft.scheduled_at, zone)
@@ -74,7 +70,7 @@ async def post(message: Message, command: CommandObject, tr: Translator, posting
     try:
         draft = await posting.draft(message.from_user.id, message.chat.id, html)
     except PostError as exc:
-        await message.answer(_error(tr, exc))
+        await message.answer(exc.text(tr))
         return
     await _preview(message, draft, tr, posting, await _admin_zone(message.chat.id, subscriptions, settings))
 
@@ -88,7 +84,7 @@ async def schedule(message: Message, command: CommandObject, tr: Translator, pos
         when, text = parse_schedule(command.args, zone, posting.clock.now())
         draft = await posting.draft(message.from_user.id, message.chat.id, render.plain(text), scheduled_at=when)
     except PostError as exc:
-        await message.answer(_error(tr, exc))
+        await message.answer(exc.text(tr))
         return
     await _preview(message, draft, tr, posting, zone)
 
@@ -110,7 +106,7 @@ async def cancel(message: Message, command: CommandObject, tr: Translator, posti
     try:
         await posting.cancel(int(arg), message.from_user.id)
     except PostError as exc:
-        await message.answer(_error(tr, exc))
+        await message.answer(exc.text(tr))
         return
     await message.answer(tr("post_cancelled_id", id=int(arg)))
 
@@ -125,7 +121,7 @@ async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Trans
             await posting.cancel(callback_data.post, query.from_user.id)
             note = tr("post_cancelled")
     except PostError as exc:
-        await query.answer(_error(tr, exc), show_alert=True)
+        await query.answer(exc.text(tr), show_alert=True)
         return
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -144,7 +140,7 @@ async def forwarded(message: Message, tr: Translator, posting: Posting, subscrip
     try:
         draft = await posting.draft(message.from_user.id, message.chat.id, message.html_text)
     except PostError as exc:
-        await message.answer(_error(tr, exc))
+        await message.answer(exc.text(tr))
         return
     await _preview(message, draft, tr, posting, await _admin_zone(message.chat.id, subscriptions, settings))
 

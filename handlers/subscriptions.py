@@ -91,7 +91,7 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
         try:
             sub = await subscriptions.change(message.chat.id, field, value)
         except SettingError as exc:
-            await message.answer(tr(exc.args[0], **{k: render.plain(str(v)) for k, v in exc.params.items()}))
+            await message.answer(exc.text(tr))
             return
     await _show(message, sub, tr, cards, edit=False)
 
@@ -155,7 +155,7 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         field, value = _parse(callback_data, themes)
         sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes])
     except SettingError as exc:
-        await query.answer(tr(exc.args[0], **exc.params), show_alert=True)
+        await query.answer(exc.text(tr), show_alert=True)
         return
     # Weekly needs a weekday next; a theme toggle keeps the theme screen; otherwise back to the menu.
     next_screen = {"frequency": "wd" if value == "weekly" else "menu", "theme": "th", "all_themes": "th"}.get(field, "menu")
@@ -171,7 +171,7 @@ async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMConte
     try:
         sub = await subscriptions.change(message.chat.id, "timezone", message.text or "")
     except SettingError as exc:
-        await message.answer(tr(exc.args[0], **{k: render.plain(str(v)) for k, v in exc.params.items()}))
+        await message.answer(exc.text(tr))
         return
     await state.clear()
     await _show(message, sub, tr, cards, edit=False)

@@ -10,7 +10,7 @@ from bot.i18n import LANGUAGES, Translator, catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY_USE = re.compile(r"""\btr\(\s*["']([a-z0-9_]+)["']""")
-RAISED_KEY = re.compile(r"""(?:PostError|SettingError|BroadcastError)\(\s*["']([a-z0-9_]+)["']""")
+RAISED_KEY = re.compile(r"""(?:Error|Refusal)\(\s*["']([a-z0-9_]+)["']""")
 
 
 def placeholders(template: str) -> set[str]:
