@@ -27,6 +27,7 @@ from bot.digests.service import Digests
 from bot.i18n import LANGUAGES, Translator
 from bot.ingestion import Ingestion, make_fetcher
 from bot.library import Library
+from bot.llm import LlmSummarizer
 from bot.middlewares import ContextMiddleware
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
@@ -86,13 +87,13 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or Clock()
     store = Store(settings.database_path)
     engine = TextEngine()
-    library = Library(store, engine, clock)
+    fetcher = make_fetcher(settings)
+    library = Library(store, engine, clock, llm=LlmSummarizer(settings, fetcher))  # extractive-only when LLM_* unset
     audit = AuditLog(store, clock)
     cards = ThemeCards(library)
     chats = ChatRegistry(store, clock)
     sender = Sender()
     outbox = Outbox(store, clock, sender)
-    fetcher = make_fetcher(settings)
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender),

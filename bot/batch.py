@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 from bot.config import Settings
@@ -14,25 +15,41 @@ def _fail(name: str, reason: str) -> None:
     print(f"zendigest: {name}: {reason}", file=sys.stderr)
 
 
+def _quiet_extractor() -> None:
+    """trafilatura logs "discarding data" as a warning for a page without text, which the one
+    line printed by `_fail` already says: keep stderr to one line per bad input (unless -v)."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
 async def _documents(settings: Settings, name: str) -> list[Document]:
     """A file is one document; a URL may be an article, a feed or a channel (several)."""
-    if not is_url(name):
-        return [read_file(name)]
-    from bot.ingestion import fetch_articles, make_fetcher
+    from bot.ingestion import external_key, fetch_articles, make_fetcher
     from bot.net import FetchError
     from bot.sources import SourceError
 
+    if not is_url(name):
+        try:
+            return [read_file(name)]
+        except (SourceError, OSError) as exc:  # an .html without article text, an unreadable file
+            raise InputError(str(exc) if isinstance(exc, SourceError) else exc.strerror or str(exc)) from exc
     async with make_fetcher(settings) as fetcher:
         try:
             articles = await fetch_articles(name, fetcher)
         except (SourceError, FetchError) as exc:
             raise InputError(str(exc)) from exc
     return [Document(source=name, title=a.title, text=a.text, url=a.url, author=a.author, published=a.published,
-                     kind=a.source_kind, external_id=a.external_id) for a in articles]
+                     kind=a.source_kind, external_id=external_key(a)) for a in articles]
 
 
 async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sentences: int | None) -> int:
+    """With LLM_* configured, `summary`/`tldr` are the model's retelling when it answers in time,
+    else (and always without LLM_*) the extractive ones; the record's keys never change."""
+    from bot.ingestion import make_fetcher
+    from bot.llm import LlmSummarizer
+
     engine = TextEngine()
+    llm = LlmSummarizer(settings, make_fetcher(settings))
     status = 0
     try:
         for name in inputs:
@@ -44,21 +61,27 @@ async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sen
                 continue
             for doc in docs:
                 analysis = await engine.analyze(doc.title, doc.text, sentences=sentences)
+                record = analysis.to_dict(doc.url or doc.source)
+                if abstract := await llm.summarize(doc.title, doc.text):
+                    record["summary"] = abstract[:sentences] if sentences else abstract
+                    record["tldr"] = abstract[0]
                 if as_json:
-                    print(json.dumps(analysis.to_dict(doc.url or doc.source), ensure_ascii=False), flush=True)
+                    print(json.dumps(record, ensure_ascii=False), flush=True)
                 else:
-                    print(f"# {analysis.title}\n\n{analysis.tldr}\n")
-                    print("\n".join(f"- {s}" for s in analysis.summary))
+                    print(f"# {analysis.title}\n\n{record['tldr']}\n")
+                    print("\n".join(f"- {s}" for s in record["summary"]))
                     themes = ", ".join(f"{t.slug} ({t.score:.2f})" for t in analysis.themes) or "-"
                     print(f"\nthemes: {themes}\n", flush=True)
     finally:
         engine.close()
+        await llm.fetcher.aclose()
     return status
 
 
 async def ingest(settings: Settings, inputs: list[str]) -> int:
     from bot.app import build_services
 
+    _quiet_extractor()
     services = build_services(settings)
     await services.start()
     status = 0

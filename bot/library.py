@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
+from bot.llm import LlmSummarizer
 from bot.lookup import ArticleRef
 from bot.nlp import TextEngine
 from bot.sources import canonical_url, content_hash
@@ -44,6 +45,11 @@ class Article:
         return list(self.analysis.get("summary", []))
 
     @property
+    def abstract(self) -> list[str]:
+        """The LLM's retelling when one was made (``summary``/``tldr`` stay extractive)."""
+        return list(self.analysis.get("abstract") or [])
+
+    @property
     def theme_slugs(self) -> list[str]:
         return [t["slug"] for t in self.analysis.get("themes", [])]
 
@@ -65,10 +71,23 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 class Library:
     """Reads and writes articles through the store; analysis goes through the text engine."""
 
-    def __init__(self, store: Store, engine: TextEngine, clock: Clock) -> None:
+    def __init__(self, store: Store, engine: TextEngine, clock: Clock, llm: LlmSummarizer | None = None) -> None:
         self.store = store
         self.engine = engine
         self.clock = clock
+        self.llm = llm
+
+    async def _abstract(self, title: str, text: str, digest: str) -> list[str] | None:
+        """The LLM's retelling for the analysis dict, or None (no LLM, or it failed: extractive only).
+
+        A text already stored (same content hash) keeps what it got then: re-polled sources
+        must not wait for the model again, and an unchanged row would not be rewritten anyway."""
+        if self.llm is None or not self.llm.enabled:
+            return None
+        known = await self.store.call(articles_sql.by_hash, digest)
+        if known is not None:
+            return articles_sql.analysis_of(known).get("abstract")
+        return await self.llm.summarize(title, text)
 
     async def get(self, article_id: int) -> Article | None:
         row = await self.store.call(articles_sql.get, article_id)
@@ -113,8 +132,11 @@ class Library:
         """Analyse without storing (a reader's /summary of an outside URL must not enter the
         channel's library and digests)."""
         analysis = await self.engine.analyze(title, text)
+        data = analysis.to_dict(url or title)
+        if abstract := await self._abstract(title, text, content_hash(f"{title}\n{text}")):
+            data["abstract"] = abstract
         return Article(id=0, title=title, text=text, kind="preview", url=url, author=author, published=published,
-                       tldr=analysis.tldr, analysis=analysis.to_dict(url or title))
+                       tldr=analysis.tldr, analysis=data)
 
     async def add(
         self, title: str, text: str, *, kind: str, url: str | None = None, author: str | None = None,
@@ -126,12 +148,15 @@ class Library:
         `backfill` marks a source's back catalogue: searchable, but never "new" in digests."""
         analysis = await self.engine.analyze(title, text)
         data = analysis.to_dict(url or title)
+        digest = content_hash(f"{title}\n{text}")
+        if abstract := await self._abstract(title, text, digest):
+            data["abstract"] = abstract
         lemmas = await self.engine.lemmas(f"{title}\n{text}")
         now = self.clock.iso()
         row = {
             "url": url, "title": title, "text": text, "author": author, "channel": channel,
             "published": to_db(published), "source_id": source_id, "kind": kind, "external_id": external_id,
-            "content_hash": content_hash(f"{title}\n{text}"), "tldr": analysis.tldr,
+            "content_hash": digest, "tldr": analysis.tldr,
             "analysis": json.dumps(data, ensure_ascii=False), "search_lemmas": " ".join(lemmas),
             "created_at": now, "updated_at": now, "backfill": int(backfill),
         }

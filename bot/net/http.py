@@ -9,6 +9,8 @@ Why a wrapper around ``httpx.AsyncClient`` rather than the client directly:
 * Bodies are streamed with a hard size cap, and the whole request (DNS, connect, every
   hop, body) runs under one deadline, so a trickling server cannot hold a poller forever.
 * Text decoding knows about windows-1251 (``bot.net.charset``).
+* ``post_json(..., trusted=True)`` is the one door for endpoints the *operator* configured
+  (the LLM server, typically on 127.0.0.1 or the LAN): see ``post_json``.
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ class HttpFetcher:
             # A custom transport replaces the socket layer (tests, mocks): only the URL-level
             # checks apply, name resolution is whatever that transport does.
             self._resolve_before_hop = False
+        self._transport = transport
+        self._trusted_pool: GuardedTransport | None = None  # see _trusted_transport()
         self._client = httpx.AsyncClient(
             transport=transport,
             follow_redirects=False,
@@ -109,6 +113,8 @@ class HttpFetcher:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._trusted_pool is not None:
+            await self._trusted_pool.aclose()
 
     # ------------------------------------------------------------------ public API
 
@@ -140,10 +146,18 @@ class HttpFetcher:
         headers: dict[str, str] | None = None,
         timeout: float | None = None,
         max_bytes: int | None = None,
+        trusted: bool = False,
     ) -> dict[str, Any]:
-        """POST a JSON body and return the JSON object answered (no redirects followed)."""
+        """POST a JSON body and return the JSON object answered (no redirects followed).
+
+        ``trusted=True`` is only for URLs from the operator's own configuration (LLM_BASE_URL),
+        never for anything a user or admin typed: such an endpoint is routinely a local server,
+        so loopback and private addresses are allowed as if ``allow_private`` were set.  Still
+        enforced: the http(s) scheme allow-list, the always-blocked ranges (cloud metadata,
+        link-local), the size cap and the deadline.
+        """
         deadline = timeout if timeout is not None else self.timeout
-        call = self._post_json(url, payload, dict(headers or {}), deadline, max_bytes or self.max_bytes)
+        call = self._post_json(url, payload, dict(headers or {}), deadline, max_bytes or self.max_bytes, trusted)
         return await self._with_deadline(call, url, deadline)
 
     # ------------------------------------------------------------------ internals
@@ -169,26 +183,46 @@ class HttpFetcher:
             raise FetchError(f"unsupported URL scheme '{parsed.scheme}'", url=url)
         return parsed
 
-    async def _check_hop(self, target: httpx.URL) -> None:
-        check_url(target, allow_private=self.allow_private)
+    async def _check_hop(self, target: httpx.URL, allow_private: bool) -> None:
+        check_url(target, allow_private=allow_private)
         if self._resolve_before_hop:
             await resolve_checked(target.host, target.port or (443 if target.scheme == "https" else 80),
-                                  allow_private=self.allow_private)
+                                  allow_private=allow_private)
+
+    def _trusted_transport(self) -> httpx.AsyncBaseTransport | None:
+        """Where trusted requests go when the shared pool refuses private addresses.
+
+        A separate connection pool (a transport, not a second client): a keep-alive connection
+        opened to a private address for a trusted call must never be reused by an untrusted
+        request to the same host name, which would skip the connect-time guard.  ``None`` means
+        the shared client already allows what a trusted call needs.
+        """
+        if self.allow_private or not isinstance(self._transport, GuardedTransport):
+            return None
+        if self._trusted_pool is None:
+            self._trusted_pool = GuardedTransport(allow_private=True)
+        return self._trusted_pool
 
     async def _send(self, method: str, public: httpx.URL, headers: dict[str, str],
-                    content: bytes | None = None,
-                    timeout: float | None = None) -> tuple[httpx.URL, Mirror | None, httpx.Response]:
+                    content: bytes | None = None, timeout: float | None = None,
+                    trusted: bool = False) -> tuple[httpx.URL, Mirror | None, httpx.Response]:
         """Guard, map and send one hop; returns the normalized public URL and the open response."""
+        allow_private = self.allow_private or trusted
         try:
-            check_url(public, allow_private=self.allow_private)
+            check_url(public, allow_private=allow_private)
             public, target, mirror = self.mapper.to_fetch(public)
-            await self._check_hop(target)
+            await self._check_hop(target, allow_private)
         except FetchError as exc:
             exc.url = exc.url or str(public)
             raise
         request = self._client.build_request(method, target, headers=headers, content=content,
                                              timeout=httpx.Timeout(timeout or self.timeout))
-        return public, mirror, await self._client.send(request, stream=True)
+        pool = self._trusted_transport() if trusted else None
+        if pool is None:
+            return public, mirror, await self._client.send(request, stream=True)
+        response = await pool.handle_async_request(request)
+        response.request = request
+        return public, mirror, response
 
     async def _get(self, url: str, headers: dict[str, str], etag: str | None,
                    last_modified: str | None) -> FetchResult:
@@ -240,11 +274,11 @@ class HttpFetcher:
         return b"".join(chunks)
 
     async def _post_json(self, url: str, payload: dict[str, Any], headers: dict[str, str],
-                         timeout: float, max_bytes: int) -> dict[str, Any]:
+                         timeout: float, max_bytes: int, trusted: bool = False) -> dict[str, Any]:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers.setdefault("Content-Type", "application/json")
         headers.setdefault("Accept", "application/json")
-        public, _mirror, response = await self._send("POST", self._parse(url), headers, body, timeout)
+        public, _mirror, response = await self._send("POST", self._parse(url), headers, body, timeout, trusted)
         try:
             if response.status_code in _REDIRECT_CODES:
                 raise FetchError(f"unexpected redirect (HTTP {response.status_code})",
