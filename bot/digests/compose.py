@@ -20,12 +20,13 @@ class DigestItem:
     url: str | None
     published: datetime | None
     slugs: tuple[str, ...]
+    created: str = ""  # when the bot received it (ISO, UTC): what digest windows are cut by
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "DigestItem":
         return cls(id=row["id"], title=row["title"], tldr=row.get("tldr") or "", url=row.get("url"),
                    published=from_db(row.get("published")) or from_db(row.get("created_at")),
-                   slugs=tuple(row.get("slugs") or ()))
+                   slugs=tuple(row.get("slugs") or ()), created=row.get("created_at") or "")
 
 
 @dataclass(frozen=True)
@@ -60,32 +61,53 @@ class FollowupDigest:
         return len({i.id for s in self.active for i in s.items})
 
 
-def group_by_theme(items: list[DigestItem], order: list[str], wanted: set[str] | None, *,
-                   keep_unthemed: bool, per_theme: int = 8) -> tuple[Section, ...]:
-    """Theme sections in catalog order; an article on several themes appears under each, once."""
-    sections = []
-    for slug in order:
-        if wanted is not None and slug not in wanted:
-            continue
-        chosen = tuple(i for i in items if slug in i.slugs)[:per_theme]
-        if chosen:
-            sections.append(Section(slug, chosen))
-    if keep_unthemed:
-        other = tuple(i for i in items if not any(s in order for s in i.slugs))[:per_theme]
-        if other:
+@dataclass(frozen=True)
+class Window:
+    """The articles after one window start, newest first and indexed by theme.
+
+    Thousands of subscribers share a few window starts, so the minutely job builds one Window
+    per start and cuts each subscriber's digest out of it (their own end, their own themes).
+    """
+
+    since: datetime | None
+    order: tuple[str, ...]
+    by_slug: dict[str, tuple[DigestItem, ...]]
+    unthemed: tuple[DigestItem, ...]
+
+    @classmethod
+    def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None) -> "Window":
+        items = [DigestItem.from_row(r) for r in rows]
+        known = set(order)
+        return cls(since, tuple(order), {slug: tuple(i for i in items if slug in i.slugs) for slug in order},
+                   tuple(i for i in items if not known.intersection(i.slugs)))
+
+    def digest(self, themes: list[str] | None, *, until: str | None = None, per_theme: int = 8) -> PersonalDigest:
+        """Subscribers with all themes also see unthemed news; a theme filter means only those
+        themes. `until` drops articles received after the subscriber's own slot."""
+        def take(items: tuple[DigestItem, ...]) -> tuple[DigestItem, ...]:
+            chosen: list[DigestItem] = []
+            for item in items:
+                if until is not None and item.created > until:
+                    continue
+                chosen.append(item)
+                if len(chosen) == per_theme:
+                    break
+            return tuple(chosen)
+
+        wanted = set(themes) if themes is not None else None
+        sections = [Section(slug, chosen) for slug in self.order
+                    if (wanted is None or slug in wanted) and (chosen := take(self.by_slug[slug]))]
+        if wanted is None and (other := take(self.unthemed)):
             sections.append(Section(OTHER, other))
-    return tuple(sections)
+        return PersonalDigest(self.since, tuple(sections))
 
 
 def personal(rows: list[dict[str, Any]], order: list[str], themes: list[str] | None, since: datetime | None) -> PersonalDigest:
-    """Subscribers with all themes also see unthemed news; a theme filter means only those themes."""
-    items = [DigestItem.from_row(r) for r in rows]
-    wanted = set(themes) if themes is not None else None
-    return PersonalDigest(since, group_by_theme(items, order, wanted, keep_unthemed=wanted is None))
+    return Window.build(rows, order, since).digest(themes)
 
 
 def followup(rows: list[dict[str, Any]], order: list[str], since: datetime | None, until: datetime) -> FollowupDigest:
-    items = [DigestItem.from_row(r) for r in rows]
-    active = group_by_theme(items, order, None, keep_unthemed=False)
+    sections = Window.build(rows, order, since).digest(None).sections
+    active = tuple(section for section in sections if section.slug != OTHER)
     busy = {s.slug for s in active}
     return FollowupDigest(since, until, active, tuple(s for s in order if s not in busy))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.utils.formatting import Bold, Italic, Text, TextLink, as_line, as_list
 
 from bot.digests.compose import OTHER, DigestItem, FollowupDigest, PersonalDigest, Section
@@ -24,13 +26,21 @@ def _section_title(section: Section, themes: dict[str, dict], tr: Translator) ->
     return Bold(theme_label(themes[section.slug], tr))
 
 
+@lru_cache(maxsize=50_000)
+def _item_html(item: DigestItem, language: str) -> str:
+    """One article's lines, rendered once per language: thousands of digests share them."""
+    return _item(item, Translator(language), with_date=False).as_html()
+
+
 def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator) -> str:
+    """Assembled from cached fragments (each already escaped HTML), as as_list(sep="\n\n") would."""
     since = format_date(digest.since, tr) if digest.since else ""
-    parts: list = [Bold(tr("digest_title")), Italic(tr("digest_since", date=since, count=digest.count))]
+    blocks = [Bold(tr("digest_title")).as_html(), Italic(tr("digest_since", date=since, count=digest.count)).as_html()]
     for section in digest.sections:
-        parts.append(as_list(_section_title(section, themes, tr), *[_item(i, tr, with_date=False) for i in section.items]))
-    parts.append(Italic(tr("digest_footer")))
-    return as_list(*parts, sep="\n\n").as_html()
+        lines = [_section_title(section, themes, tr).as_html()] + [_item_html(i, tr.language) for i in section.items]
+        blocks.append("\n".join(lines))
+    blocks.append(Italic(tr("digest_footer")).as_html())
+    return "\n\n".join(blocks)
 
 
 def followup(digest: FollowupDigest, themes: dict[str, dict], claims: dict[str, str], tr: Translator,

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from bot.library import Library
 from bot.cards import ThemeCards
@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.digests import compose, render
 from bot.digests.schedule import cron_slot, parse_cron, personal_slot
-from bot.i18n import Translator
+from bot.i18n import LANGUAGES, Translator
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.timeutil import from_db, to_db
@@ -38,6 +38,13 @@ class Envelope:
 
 
 Deliver = Callable[[str, list[Envelope]], Awaitable[Any]]
+
+
+@dataclass
+class DueBatch:
+    envelopes: list[Envelope]
+    marks: list[tuple[int, str, str | None]]  # (chat, slot handled, window end sent or None)
+    empty: int  # due subscribers with nothing new: no message
 
 
 @dataclass
@@ -85,51 +92,25 @@ class Digests:
             return None, since
         return render.personal(digest, by_slug, Translator(language)), since
 
-    async def _due_personal(self, now: datetime) -> tuple[list[Envelope], list[tuple[int, str, str | None]], int]:
-        subs = await self.store.call(subs_sql.scheduled)
-        due: list[tuple[dict, datetime]] = []
-        for sub in subs:
-            slot = personal_slot(now, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
-                                 zone=sub["timezone"])
-            if slot is not None and (not sub["last_slot"] or from_db(sub["last_slot"]) < slot):
-                due.append((sub, slot))
-        if not due:
-            return [], [], 0
-        order, by_slug = await self._themes()
-        starts = {sub["last_sent_end"] for sub, _ in due}
-        end = max(slot for _, slot in due)
-        windows: dict[str | None, list[dict]] = {}
-        for start in starts:
-            windows[start] = await self.store.call(digests_sql.articles_between, start, to_db(end), limit=500)
-        envelopes, marks, empty = await asyncio.to_thread(self._render_due, due, windows, order, by_slug)
-        return envelopes, marks, empty
+    async def compose_due(self, now: datetime, *, batch: int = 500) -> AsyncIterator[DueBatch]:
+        """Every due personal digest, composed but not sent, in batches (so 10,000 rendered
+        digests never sit in memory at once).
 
-    @staticmethod
-    def _render_due(due: list[tuple[dict, datetime]], windows: dict[str | None, list[dict]], order: list[str],
-                    by_slug: dict[str, dict]) -> tuple[list[Envelope], list[tuple[int, str, str | None]], int]:
-        """Compose and render off the loop; identical (window, themes, language) render once."""
-        cache: dict[tuple, str | None] = {}
-        envelopes: list[Envelope] = []
-        marks: list[tuple[int, str, str | None]] = []
-        empty = 0
-        for sub, slot in due:
-            end = to_db(slot)
-            assert end is not None
-            rows = [r for r in windows[sub["last_sent_end"]] if r["created_at"] <= end]
-            language = sub.get("language") or "ru"
-            themes = sub["themes"]
-            cache_key = (sub["last_sent_end"], end, tuple(themes) if themes is not None else None, language)
-            if cache_key not in cache:
-                digest = compose.personal(rows, order, themes, from_db(sub["last_sent_end"]))
-                cache[cache_key] = None if digest.empty else render.personal(digest, by_slug, Translator(language))
-            html = cache[cache_key]
-            if html is None:
-                empty += 1
-                marks.append((sub["chat_id"], end, None))
-                continue
-            envelopes.append(Envelope(f"personal:{sub['chat_id']}:{end}", sub["chat_id"], html))
-            marks.append((sub["chat_id"], end, end))
-        return envelopes, marks, empty
+        SQL runs on the database thread, the rest on a worker thread: with 10,000 subscribers
+        the schedule arithmetic and rendering would otherwise hold the event loop."""
+        subs = await self.store.call(subs_sql.scheduled)
+        due = await asyncio.to_thread(_select_due, subs, now)
+        if not due:
+            return
+        order, by_slug = await self._themes()
+        end = to_db(max(slot for _, slot in due))
+        windows: dict[str | None, list[dict]] = {}
+        for start in {sub["last_sent_end"] for sub, _ in due}:
+            windows[start] = await self.store.call(digests_sql.articles_between, start, end, limit=500)
+        indexed = await asyncio.to_thread(
+            lambda: {start: compose.Window.build(rows, order, from_db(start)) for start, rows in windows.items()})
+        for first in range(0, len(due), batch):
+            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug)
 
     # -- follow-up --------------------------------------------------------------------------
 
@@ -187,18 +168,52 @@ class Digests:
         same messages and records nothing."""
         now = self.clock.now()
         report = TickReport()
-        envelopes, marks, report.personal_empty = await self._due_personal(now)
-        report.envelopes = envelopes
+        async for batch in self.compose_due(now):
+            report.personal_empty += batch.empty
+            report.personal_sent += len(batch.envelopes)
+            if dry_run:
+                report.envelopes += batch.envelopes
+                continue
+            if batch.envelopes:
+                await self.deliver("digest", batch.envelopes)
+            if batch.marks:
+                await self.store.call(subs_sql.mark_slots, batch.marks, self.clock.iso())
         if dry_run:
             slot = await self._followup_due(now)
             report.followup = await self.followup(until=slot, dry_run=True) if slot else None
             return report
-        if envelopes:
-            await self.deliver("digest", envelopes)
-        if marks:
-            await self.store.call(subs_sql.mark_slots, marks, self.clock.iso())
-        report.personal_sent = len(envelopes)
         slot = await self._followup_due(now)
         if slot is not None:
             report.followup = await self.followup(until=slot)
         return report
+
+
+def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
+    """Subscriptions whose newest slot has not been handled yet, with that slot."""
+    due = []
+    for sub in subs:
+        slot = personal_slot(now, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
+                             zone=sub["timezone"])
+        if slot is not None and (not sub["last_slot"] or from_db(sub["last_slot"]) < slot):
+            due.append((sub, slot))
+    return due
+
+
+def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, compose.Window],
+                by_slug: dict[str, dict]) -> DueBatch:
+    """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
+    translators = {language: Translator(language) for language in LANGUAGES}
+    envelopes: list[Envelope] = []
+    marks: list[tuple[int, str, str | None]] = []
+    empty = 0
+    for sub, slot in due:
+        end = to_db(slot) or ""
+        digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end)
+        if digest.empty:
+            empty += 1
+            marks.append((sub["chat_id"], end, None))
+            continue
+        tr = translators.get(sub.get("language") or "ru", translators["ru"])
+        envelopes.append(Envelope(f"personal:{sub['chat_id']}:{end}", sub["chat_id"], render.personal(digest, by_slug, tr)))
+        marks.append((sub["chat_id"], end, end))
+    return DueBatch(envelopes, marks, empty)
