@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     rate_private_per_sec: float = Field(default=1.0, gt=0)
     rate_group_per_min: float = Field(default=20.0, gt=0)
     followup_cron: str = "mon 10:00"
+    # Let the channel's own administrators (getChatMember on CHANNEL_ID) use the posting commands.
+    channel_admins_post: bool = False
     log_format: str = Field(default="text", pattern="^(text|json)$")
 
     @field_validator("admin_ids", mode="before")

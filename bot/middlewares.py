@@ -11,6 +11,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.config import Settings
 from bot.i18n import Translator
+from bot.permissions import is_admin
 from storage import chats as chats_sql
 from storage.db import Store
 
@@ -36,13 +37,20 @@ class ContextMiddleware(BaseMiddleware):
 
 
 class AdminOnly(BaseMiddleware):
-    """Inner middleware of the admin router: runs only for events an admin handler would take,
-    so a refusal is given exactly where an admin action was attempted — and audited."""
+    """Inner middleware of the admin routers: runs only for events an admin handler would take,
+    so a refusal is given exactly where an admin action was attempted — and audited. Buttons are
+    checked again on every press, not trusted because an admin once saw them.
+
+    `channel_admins`: the posting routers also let the channel's own administrators in when
+    CHANNEL_ADMINS_POST is on (checked with getChatMember, cached for a few minutes)."""
+
+    def __init__(self, *, channel_admins: bool = False) -> None:
+        self.channel_admins = channel_admins
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        settings: Settings = data["settings"]
         user: User | None = data.get("event_from_user")
-        if user is not None and settings.is_admin(user.id):
+        if await is_admin(data["bot"], data["settings"], data["chat_admins"], user.id if user else None,
+                          posting=self.channel_admins):
             return await handler(event, data)
         audit: AuditLog = data["audit"]
         tr: Translator = data["tr"]

@@ -18,14 +18,14 @@ from bot.middlewares import AdminOnly
 from bot.posting import Draft, PostError, Posting, parse_schedule
 from bot.subscriptions import Subscriptions
 from handlers import keyboards
-from handlers.filters import IsAdmin
+from handlers.filters import MayPost
 from handlers.keyboards import PostAction
 
 router = Router(name="admin_post")
-router.message.middleware(AdminOnly())
-router.callback_query.middleware(AdminOnly())
+router.message.middleware(AdminOnly(channel_admins=True))
+router.callback_query.middleware(AdminOnly(channel_admins=True))
 drafts_router = Router(name="admin_drafts")
-drafts_router.message.filter(IsAdmin(), F.chat.type == "private")
+drafts_router.message.filter(F.chat.type == "private", MayPost())
 
 PREVIEW_LIMIT = 4000
 

@@ -61,3 +61,23 @@ async def test_post_without_text_explains_usage(app: LocalBot) -> None:
 async def test_admin_sees_admin_commands_in_help(app: LocalBot) -> None:
     reply = await app.sandbox.ask("/help", user_id=ADMIN_ID)
     assert "/post" in reply.text
+
+
+async def test_channel_admins_may_post_when_enabled_but_nothing_else(sandbox, tmp_path) -> None:
+    from tests.conftest import make_settings
+
+    editor = 7007
+    sandbox.add_user(editor, first_name="Editor")
+    async with LocalBot(make_settings(tmp_path, channel_admins_post=True), sandbox=sandbox) as local:
+        sandbox.set_chat_admins(SANDBOX_CHANNEL_ID, [ADMIN_ID, editor])
+        preview = await sandbox.ask("/post От редактора канала", user_id=editor)
+        assert preview.buttons, preview.text
+        mark = sandbox.mark()
+        sandbox.press_button(preview.chat_id, preview.message_id, preview.button("Опубликовать"), user_id=editor)
+        await sandbox.wait_for(editor, 1, after=mark, methods=("sendMessage",))
+        assert [m.text for m in sandbox.messages(SANDBOX_CHANNEL_ID)] == ["От редактора канала"]
+        stats = await sandbox.ask("/stats", user_id=editor)
+        assert "только для администраторов" in stats.text
+        stranger = await sandbox.ask("/post Чужой", user_id=READER_ID)
+        assert "только для администраторов" in stranger.text
+        assert local.services.settings.channel_admins_post
