@@ -33,6 +33,7 @@ async def demo(settings: Settings) -> int:
         settings = settings.model_copy(update={
             "database_path": Path(tmp) / "demo.sqlite3", "admin_ids": frozenset({ADMIN}),
             "channel_id": "@zendigest_demo", "bot_token": None,
+            "rate_private_per_sec": 20.0,  # a tour, not a load test: don't pace replies at 1/s
         })
         async with LocalBot(settings) as local:
             sb = local.sandbox
