@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Awaitable, Callable, TypeVar
 
 from aiogram import Router
@@ -18,6 +19,7 @@ from bot.net import FetchError
 from bot.sources import SourceError
 
 T = TypeVar("T")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
 router = Router(name="admin_sources")
 router.message.middleware(AdminOnly())
 
@@ -27,15 +29,29 @@ def _url(command: CommandObject) -> str | None:
     return ref.value if ref is not None and ref.kind == "url" else None
 
 
+def _other_scheme(args: str | None) -> str | None:
+    """The scheme of a non-web URL (file://, ftp://, gopher://), so that it is refused by name
+    rather than answered with the usage line as if no link had been given."""
+    match = _SCHEME.match((args or "").strip())
+    scheme = match.group(1).lower() if match else None
+    return scheme if scheme not in (None, "http", "https") else None
+
+
 async def _fetching(message: Message, command: CommandObject, tr: Translator, audit: AuditLog, action: str,
                     usage: str, work: Callable[[str], Awaitable[T]]) -> tuple[str, Message, T] | None:
     """Shared by /ingest and /addsource: check the URL, show "fetching…", run, report a failure
     in place of the progress line (and in the audit log)."""
     url = _url(command)
-    if url is None:
-        await message.answer(tr(usage))
-        return None
     assert message.from_user is not None
+    if url is None:
+        scheme = _other_scheme(command.args)
+        if scheme is None:
+            await message.answer(tr(usage))
+            return None
+        reason = f"unsupported URL scheme '{scheme}' (only http and https links are fetched)"
+        await audit.record(message.from_user.id, action, {"url": (command.args or "")[:200], "error": reason}, ok=False)
+        await message.answer(tr("fetch_failed", reason=render.plain(reason)))
+        return None
     progress = await message.answer(tr("fetching", url=render.plain(url)))
     try:
         return url, progress, await work(url)

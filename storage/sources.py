@@ -18,14 +18,17 @@ def _decode(row: Row) -> Row:
 
 
 def add(db: Database, *, kind: str, url: str, name: str | None, interval_s: int, added_by: int | None,
-        now: str) -> tuple[Row, bool]:
-    """Insert a source (or return the existing one with the same URL); (row, created)."""
+        now: str, next_poll_at: str | None = None) -> tuple[Row, bool]:
+    """Insert a source (or return the existing one with the same URL); (row, created).
+
+    `next_poll_at` defaults to now; the caller that is about to collect the back catalogue
+    itself passes a later time, so the scheduler does not poll the source meanwhile."""
     existing = by_url(db, url)
     if existing is not None:
         return existing, False
     source_id = db["sources"].insert({
         "kind": kind, "url": url, "name": name, "state": "{}", "interval_s": interval_s, "enabled": 1,
-        "next_poll_at": now, "added_by": added_by, "created_at": now, "updated_at": now,
+        "next_poll_at": next_poll_at or now, "added_by": added_by, "created_at": now, "updated_at": now,
     }).last_pk
     row = get(db, int(source_id))
     assert row is not None

@@ -4,10 +4,15 @@
 admin-supplied URL is, fetching it when the URL shape alone cannot tell (a page may be a
 feed served as text/xml, or advertise one via ``<link rel=alternate>``).
 Every failure is a ``SourceError`` with a one-line reason; nothing fails silently.
+
+Feeds and article pages are parsed on a worker thread (``asyncio.to_thread``): feedparser over a
+1 MB feed or trafilatura over a large page takes hundreds of milliseconds, which on the event
+loop would hold up every reply of the bot for that long (see bench/bench_ingest.py).
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,7 +39,7 @@ async def collect_feed(ref: SourceRef, fetcher: HttpFetcher, state: dict[str, An
     new_state.update(etag=result.etag, last_modified=result.last_modified)
     if result.not_modified:
         return CollectResult(articles=[], state=new_state, not_modified=True)
-    return CollectResult(articles=parse_feed(result.content, result.url), state=new_state)
+    return CollectResult(articles=await asyncio.to_thread(parse_feed, result.content, result.url), state=new_state)
 
 
 def _is_html(result: FetchResult) -> bool:
@@ -50,13 +55,13 @@ async def collect_page(ref: SourceRef, fetcher: HttpFetcher) -> CollectResult:
         return await collect_dzen_article(ref.url, fetcher)
     result = await fetch(fetcher, ref.url, "page")
     if looks_like_feed(result.content, result.content_type):
-        return CollectResult(articles=parse_feed(result.content, result.url), state={})
+        return CollectResult(articles=await asyncio.to_thread(parse_feed, result.content, result.url), state={})
     if not _is_html(result):
         raise SourceError(f"page: unsupported content type '{result.content_type}'")
     html = result.text
     if dzen_publication_id(result.url):  # redirected onto a Dzen article
         return CollectResult(articles=[parse_article(html, result.url, result.headers)], state={})
-    return CollectResult(articles=[extract_article(html, result.url)], state={},
+    return CollectResult(articles=[await asyncio.to_thread(extract_article, html, result.url)], state={},
                          feed_links=find_feed_links(html, result.url))
 
 
@@ -85,13 +90,13 @@ async def _validated_feed(url: str, fetcher: HttpFetcher) -> SourceRef | None:
     """SourceRef for ``url`` if it really serves a parseable feed."""
     try:
         result = await fetch(fetcher, url, "feed", accept=FEED_ACCEPT)
-        parse_feed(result.content, result.url)
+        await asyncio.to_thread(parse_feed, result.content, result.url)
     except SourceError:
         return None
     return SourceRef("feed", result.url, urlsplit(result.url).hostname)
 
 
-async def resolve_source(url: str, fetcher: HttpFetcher) -> SourceRef:
+async def resolve_source(url: str, fetcher: HttpFetcher, *, discover_feeds: bool = True) -> SourceRef:
     """What to poll for an admin-supplied URL.
 
     Dzen/Telegram URLs are decided by shape.  Other URLs are fetched: a feed (by content,
@@ -99,6 +104,9 @@ async def resolve_source(url: str, fetcher: HttpFetcher) -> SourceRef:
     becomes that feed (the admin adds *sources*; a site's feed is what can be polled);
     otherwise it is a single "page".  Raises ``SourceError`` when the URL cannot be fetched
     or is neither a feed nor an HTML page.
+
+    ``discover_feeds=False`` is for reading one URL (/ingest, /summary, the CLI): nearly every
+    article page advertises its site's feed, and the reader means the article, not the feed.
     """
     ref = detect_source(url)
     if ref.kind not in ("page", "feed") or telegram_post(ref.url) or dzen_publication_id(ref.url):
@@ -109,11 +117,11 @@ async def resolve_source(url: str, fetcher: HttpFetcher) -> SourceRef:
         return moved
     host = urlsplit(result.url).hostname
     if looks_like_feed(result.content, result.content_type):
-        parse_feed(result.content, result.url)  # refuse bombs / non-feeds now, not at the first poll
+        await asyncio.to_thread(parse_feed, result.content, result.url)  # refuse bombs / non-feeds now
         return SourceRef("feed", result.url, host)
     if not _is_html(result):
         raise SourceError(f"source: neither a feed nor an HTML page ('{result.content_type}')")
-    for link in find_feed_links(result.text, result.url)[:MAX_FEED_CANDIDATES]:
+    for link in find_feed_links(result.text, result.url)[:MAX_FEED_CANDIDATES] if discover_feeds else []:
         feed = await _validated_feed(link, fetcher)
         if feed is not None:
             return feed
