@@ -38,6 +38,7 @@ from bot.render import plain
 from bot.scheduler import add_interval_job, build_scheduler
 from bot.subscriptions import Subscriptions
 from handlers import routers
+from storage import chats as chats_sql
 from storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -127,10 +128,12 @@ def _detached(router: Router) -> Router:
 
 
 def _admin_notice(services: Services):
-    """Operational notices (a source disabled, ...) go to every admin's private chat."""
-    async def notify(text: str) -> None:
+    """Operational notices (a source disabled, ...) go to every admin's private chat, each in the
+    admin's own language."""
+    async def notify(key: str, params: dict[str, object]) -> None:
         for admin_id in sorted(services.settings.admin_ids):
-            await services.sender.send(admin_id, plain(text))
+            tr = Translator.for_code(await services.store.call(chats_sql.language, admin_id))
+            await services.sender.send(admin_id, tr(key, **{k: plain(str(v)) for k, v in params.items()}))
 
     return notify
 

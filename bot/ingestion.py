@@ -32,7 +32,7 @@ MAX_BACKOFF = timedelta(hours=12)
 DEFAULT_INTERVAL = 900
 SOURCE_KINDS = ("dzen_channel", "telegram_channel", "feed")
 
-Notify = Callable[[str], Awaitable[None]]
+Notify = Callable[[str, dict[str, object]], Awaitable[None]]  # i18n key and its values
 _GLOBAL_ID = re.compile(r"^(?:https?://|urn:|tag:)", re.I)
 
 
@@ -73,8 +73,8 @@ async def fetch_articles(url: str, fetcher: HttpFetcher) -> list[ParsedArticle]:
     return articles
 
 
-async def _no_notice(text: str) -> None:
-    log.warning("admin notice (no bot attached)", extra={"notice": text})
+async def _no_notice(key: str, params: dict[str, object]) -> None:
+    log.warning("admin notice (no bot attached)", extra={"notice": key, **params})
 
 
 class Ingestion:
@@ -157,8 +157,8 @@ class Ingestion:
                               next_poll_at=to_db(now + delay) or "", disable=disable, now=to_db(now) or "")
         log.warning("source failed", extra={"source": source["url"], "failures": failures, "error": error})
         if disable:
-            await self.notify(f"⚠️ Source #{source['id']} {source['url']} was disabled after {failures} "
-                              f"failures in a row. Last error: {error}")
+            await self.notify("source_disabled_notice", {"id": source["id"], "url": source["url"],
+                                                         "failures": failures, "error": error})
 
     async def poll(self, source: dict) -> int:
         """Poll one source; returns how many articles were new or updated.
