@@ -55,3 +55,33 @@ def test_digest_command_dry_run_prints_the_followup(tmp_path: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "bot", "digest"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr and "Traceback" not in refused.stderr
+
+
+async def test_every_admin_command_and_button_is_refused_for_a_reader(app: LocalBot) -> None:
+    from bot.commands import admin_commands
+    from storage import posts as posts_sql
+    from storage import sources as sources_sql
+
+    for command in admin_commands():
+        arg = {"TEXT": "Текст", "ID": "1", "URL": "https://example.org/feed"}.get(command.args.split()[0] if command.args else "", "")
+        if command.name == "schedule":
+            arg = "2099-01-01 10:00 Текст"
+        reply = await app.sandbox.ask(f"/{command.name} {arg}".strip(), user_id=READER_ID)
+        assert "только для администраторов" in reply.text, command.name
+    # buttons an admin was shown: a reader pressing them changes nothing either
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/subscribe", user_id=READER_ID)  # someone for the broadcast to reach
+    await app.sandbox.wait_for(READER_ID, 2, after=mark)
+    post_preview = await app.sandbox.ask("/post Черновик", user_id=ADMIN_ID)
+    broadcast_preview = await app.sandbox.ask("/broadcast Всем", user_id=ADMIN_ID)
+    for preview in (post_preview, broadcast_preview):
+        assert sum(len(row) for row in preview.buttons) == 2, preview.text
+        for row in preview.buttons:
+            for _, data in row:
+                assert await app.sandbox.click(preview.chat_id, preview.message_id, data, user_id=READER_ID) is None
+                assert app.sandbox.callback_answers[-1].get("show_alert")
+    assert app.sandbox.messages(SANDBOX_CHANNEL_ID) == []
+    assert await app.services.store.call(sources_sql.all_sources) == []
+    assert [p["text"] for p in await app.services.store.call(posts_sql.with_state, "draft")] == ["Черновик"]
+    refused = [r for r in await app.services.store.call(audit_sql.recent, 100) if r["action"] == "refused"]
+    assert len(refused) == len(admin_commands()) + 4
