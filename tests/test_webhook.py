@@ -57,3 +57,30 @@ async def test_webhook_serves_the_bot_and_refuses_wrong_secrets(sandbox: Sandbox
         stop.set()
         await server
         await bot.session.close()
+
+
+async def test_healthz_in_polling_mode_reports_the_database(tmp_path: Path) -> None:
+    from bot.web import health_app
+
+    services = build_services(make_settings(tmp_path))
+    await services.store.open()
+    port = free_port()
+    stop = asyncio.Event()
+    server = asyncio.create_task(serve(health_app(services), "127.0.0.1", port, stop))
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                try:
+                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                        assert resp.status == 200 and (await resp.json())["ok"] is True
+                        break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("health server did not start")
+            await services.close()  # the database is gone: probes must see it
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                assert resp.status == 503 and (await resp.json())["ok"] is False
+    finally:
+        stop.set()
+        await server
