@@ -44,8 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"zendigest: configuration error in {where}: {err['msg']}", file=sys.stderr)
         return 2
     setup_logging(verbose=args.verbose, fmt=settings.log_format)
-    if args.command not in ("run",) and not args.verbose:
-        logging.getLogger().setLevel(logging.WARNING)  # batch commands print results, not chatter
+    chatty = args.command == "run" and not settings.sandbox_mode
+    if not chatty and not args.verbose:
+        # Batch commands print results and the sandbox chat shares the terminal: warnings only.
+        logging.getLogger().setLevel(logging.WARNING)
     if args.command == "summarize":
         from bot.batch import summarize
 
