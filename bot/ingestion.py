@@ -115,6 +115,13 @@ class Ingestion:
             stored.append(Stored(article, status))
         return stored
 
+    async def preview_url(self, url: str) -> Article:
+        """A reader's /summary of an outside URL: fetched (guarded, size- and time-capped) and
+        analysed, never stored — it must not enter the channel's library or digests."""
+        first = (await fetch_articles(url, self.fetcher))[0]
+        return await self.library.preview(first.title, first.text, url=first.url, author=first.author,
+                                          published=first.published)
+
     async def ingest_url(self, url: str) -> list[Stored]:
         """/ingest and `zendigest ingest URL`: fetch now and store."""
         return await self.store_articles(await fetch_articles(url, self.fetcher))

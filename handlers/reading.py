@@ -9,11 +9,11 @@ from aiogram.types import Message
 from bot import render
 from bot.cards import ThemeCards
 from bot.i18n import Translator
-from bot.ingestion import Ingestion, fetch_articles
-from bot.library import Article, Library
+from bot.ingestion import Ingestion
+from bot.library import Library
 from bot.net import FetchError
-from bot.sources import SourceError
 from bot.lookup import parse_article_ref
+from bot.sources import SourceError
 from handlers import keyboards
 
 router = Router(name="reading")
@@ -28,16 +28,6 @@ async def latest(message: Message, tr: Translator, library: Library) -> None:
     await message.answer(render.article_list(tr("latest_header"), items, tr), disable_web_page_preview=True)
 
 
-async def _fetch_preview(url: str, library: Library, ingestion: Ingestion) -> Article | None:
-    """A URL not in the library: fetch (guarded, size- and time-capped) and summarise on the fly."""
-    try:
-        articles = await fetch_articles(url, ingestion.fetcher)
-    except (SourceError, FetchError):
-        return None
-    first = articles[0]
-    return await library.preview(first.title, first.text, url=first.url, author=first.author, published=first.published)
-
-
 @router.message(Command("summary"))
 async def summary(message: Message, command: CommandObject, tr: Translator, library: Library, cards: ThemeCards,
                   ingestion: Ingestion) -> None:
@@ -47,7 +37,11 @@ async def summary(message: Message, command: CommandObject, tr: Translator, libr
         return
     article = await library.find(ref)
     if article is None and ref.kind == "url":
-        article = await _fetch_preview(ref.value, library, ingestion)
+        try:
+            article = await ingestion.preview_url(ref.value)
+        except (SourceError, FetchError) as exc:
+            await message.answer(tr("fetch_failed", reason=render.plain(str(exc))))
+            return
     if article is None:
         await message.answer(tr("summary_not_found", ref=render.plain(ref.value)))
         return

@@ -25,6 +25,10 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         "channel_id": CHANNEL,
         "timezone": "Europe/Moscow",
         "fetch_allow_private": True,
+        # Tests never reach the internet: dzen.ru and t.me point at a closed loopback port unless
+        # a test serves fixtures there.
+        "dzen_base_url": "http://127.0.0.1:9",
+        "telegram_web_url": "http://127.0.0.1:9",
         # Functional tests are not about pacing (tests/delivery is): don't make each reply wait 1 s.
         "rate_private_per_sec": 100.0,
         "rate_group_per_min": 6000.0,
