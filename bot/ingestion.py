@@ -20,9 +20,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.library import Article, Library
 from bot.net import HttpFetcher
-from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, content_hash, detect_source,
+from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_source,
                          resolve_source)
-from storage import articles as articles_sql
 from storage import sources as sources_sql
 from storage.timeutil import to_db
 
@@ -85,18 +84,6 @@ class Ingestion:
         self.clock = clock
         self.notify: Notify = _no_notice  # attached at startup: a message to every admin
 
-    async def _unchanged(self, title: str, item: ParsedArticle) -> Article | None:
-        """The stored article when it is exactly this item (same URL, title and text), else None.
-
-        Polls see the same items again and again (a t.me/s page never answers 304, many feeds
-        send no validators); analysing each one only for the library to answer "unchanged" made
-        a re-poll cost as much as the first ingestion (bench/bench_ingest.py). This is the
-        decision `articles.save` makes for a URL match, taken before the analysis."""
-        row = await self.store.call(articles_sql.by_url, item.url) if item.url else None
-        if row is None or row["title"] != title or row["content_hash"] != content_hash(f"{title}\n{item.text}"):
-            return None
-        return Article.from_row(row)
-
     async def store_articles(self, articles: list[ParsedArticle], *, source_id: int | None = None,
                              backfill: bool = False) -> list[Stored]:
         stored = []
@@ -104,10 +91,6 @@ class Ingestion:
             if not item.text.strip():
                 continue
             title = item.title or item.text[:80]
-            known = await self._unchanged(title, item)
-            if known is not None:
-                stored.append(Stored(known, "unchanged"))
-                continue
             article, status = await self.library.add(
                 title, item.text, kind=item.source_kind, url=item.url, author=item.author,
                 published=item.published, external_id=external_key(item), source_id=source_id, backfill=backfill,

@@ -9,7 +9,6 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
 from bot.audit import AuditLog
 from bot.clock import Clock
-from bot.config import Settings
 from bot.i18n import Translator
 from bot.permissions import is_admin
 from storage import chats as chats_sql

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
 
 from bot.cards import ThemeCard
-from bot.delivery.split import plain_text, visible_length
+from bot.delivery.split import plain_text
 from bot.i18n import Translator
 from bot.library import Article
 from bot.stats import Stats

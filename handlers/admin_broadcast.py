@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.filters.callback_data import CallbackData
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiogram.types import CallbackQuery, Message
 
 from bot.broadcast import BroadcastError, Broadcasts, command_html
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
 from bot.middlewares import AdminOnly
+from handlers import keyboards
+from handlers.keyboards import BroadcastAction
 
 router = Router(name="admin_broadcast")
 router.message.middleware(AdminOnly())
 router.callback_query.middleware(AdminOnly())
-
-
-class BroadcastAction(CallbackData, prefix="bc"):
-    action: str  # send | cancel
-    job: int
-
-
-def confirm_keyboard(job_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=tr("broadcast_btn_send"), callback_data=BroadcastAction(action="send", job=job_id))
-    kb.button(text=tr("broadcast_btn_cancel"), callback_data=BroadcastAction(action="cancel", job=job_id))
-    return kb.as_markup()
 
 
 @router.message(Command("broadcast"))
@@ -43,7 +31,7 @@ async def broadcast(message: Message, command: CommandObject, tr: Translator, br
         await message.answer(exc.text(tr))
         return
     preview = tr("broadcast_preview", count=draft.recipients) + "\n\n" + html
-    await sender.send(message.chat.id, preview, reply_markup=confirm_keyboard(draft.job_id, tr))
+    await sender.send(message.chat.id, preview, reply_markup=keyboards.broadcast_preview(draft.job_id, tr))
 
 
 @router.callback_query(BroadcastAction.filter())

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import render
 from bot.config import Settings
+from bot.delivery.split import visible_length
 from bot.i18n import Translator
 from bot.middlewares import AdminOnly
 from bot.posting import Draft, PostError, Posting, parse_schedule
@@ -36,7 +37,7 @@ async def _preview(message: Message, draft: Draft, tr: Translator, posting: Post
         head = tr("schedule_preview", target=render.plain(draft.target), when=when, zone=zone)
     else:
         head = tr("post_preview", target=render.plain(draft.target))
-    if render.visible_length(draft.html) + len(head) > PREVIEW_LIMIT:
+    if visible_length(draft.html) + len(head) > PREVIEW_LIMIT:
         await message.answer(tr("post_too_long"))
         return
     sent = await message.answer(f"{head}\n\n{draft.html}", reply_markup=keyboards.post_preview(draft.id, tr))

@@ -33,6 +33,11 @@ class PostAction(CallbackData, prefix="pa"):
     post: int
 
 
+class BroadcastAction(CallbackData, prefix="bc"):
+    action: str  # send | cancel
+    job: int
+
+
 def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text="◀", callback_data=ThemeNav(pos=(card.position - 1) % card.total))
@@ -63,4 +68,11 @@ def post_preview(post_id: int, tr: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn_publish"), callback_data=PostAction(action="publish", post=post_id))
     kb.button(text=tr("btn_cancel"), callback_data=PostAction(action="cancel", post=post_id))
+    return kb.as_markup()
+
+
+def broadcast_preview(job_id: int, tr: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("broadcast_btn_send"), callback_data=BroadcastAction(action="send", job=job_id))
+    kb.button(text=tr("broadcast_btn_cancel"), callback_data=BroadcastAction(action="cancel", job=job_id))
     return kb.as_markup()

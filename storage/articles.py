@@ -40,6 +40,18 @@ def latest(db: Database, limit: int = 5, *, exclude_kind: str | None = "anchor")
     return list(db["articles"].rows_where(where, params, order_by=order, limit=limit))
 
 
+def find_existing(db: Database, *, url: str | None, external_id: str | None, content_hash: str) -> Row | None:
+    """The stored article this one is: same canonical URL, else external id, else text."""
+    existing = by_url(db, url) if url else None
+    if existing is None and external_id:
+        existing = by_external_id(db, external_id)
+    return existing or by_hash(db, content_hash)
+
+
+def is_unchanged(existing: Row | None, title: str, content_hash: str) -> bool:
+    return existing is not None and existing["content_hash"] == content_hash and existing["title"] == title
+
+
 def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, str]:
     """Insert or update one article and its theme scores in one transaction.
 
@@ -47,15 +59,10 @@ def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, 
     article arriving by two routes stays one row. Returns (id, "new" | "updated" | "unchanged").
     """
     with db.atomic():
-        existing = None
-        if row.get("url"):
-            existing = by_url(db, row["url"])
-        if existing is None and row.get("external_id"):
-            existing = by_external_id(db, row["external_id"])
-        if existing is None:
-            existing = by_hash(db, row["content_hash"])
+        existing = find_existing(db, url=row.get("url"), external_id=row.get("external_id"),
+                                 content_hash=row["content_hash"])
         if existing is not None:
-            if existing["content_hash"] == row["content_hash"] and existing["title"] == row["title"]:
+            if is_unchanged(existing, row["title"], row["content_hash"]):
                 return existing["id"], "unchanged"
             update = {k: v for k, v in row.items() if k not in ("created_at", "id", "backfill") and v is not None}
             # A stored date is never overwritten by a re-parsed one (sources give relative dates).
