@@ -79,6 +79,26 @@ class Subscriptions:
     async def unsubscribe(self, chat_id: int) -> bool:
         return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso())
 
+    async def follow_theme(self, chat_id: int, slug: str, catalog_slugs: list[str]) -> str:
+        """The card's "subscribe to this theme": subscribe (to this theme only) if not yet, or add
+        it to a theme filter. Returns "subscribed" | "added" | "already"."""
+        if slug not in catalog_slugs:
+            raise SettingError("stale_button")
+        current = await self.get(chat_id)
+        if current is None or not current.active:
+            await self.subscribe(chat_id)
+            if current is None:
+                await self.store.call(subs_sql.update, chat_id, self.clock.iso(), themes=[slug])
+                return "subscribed"
+            current = await self.get(chat_id)
+            assert current is not None
+        if current.wants(slug):
+            return "already"
+        themes = sorted({*(current.themes or []), slug})
+        await self.store.call(subs_sql.update, chat_id, self.clock.iso(),
+                              themes=None if set(themes) == set(catalog_slugs) else themes)
+        return "added"
+
     async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None) -> Subscription:
         """Validate and apply one setting; raises SettingError with a reason to show."""
         current = await self.get(chat_id)

@@ -22,6 +22,12 @@ class ThemeOpen(CallbackData, prefix="to"):
     slug: str
 
 
+class ThemeFollow(CallbackData, prefix="tf"):
+    """"Subscribe to this theme" on a card."""
+
+    slug: str
+
+
 class AnchorText(CallbackData, prefix="at"):
     """The "source" button of a card whose anchor has no public URL: show the analysis here."""
 
@@ -43,11 +49,12 @@ def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
     kb.button(text="◀", callback_data=ThemeNav(pos=(card.position - 1) % card.total))
     kb.button(text=f"{card.position + 1}/{card.total}", callback_data=ThemeOpen(slug=card.slug))
     kb.button(text="▶", callback_data=ThemeNav(pos=(card.position + 1) % card.total))
+    kb.button(text=tr("btn_follow_theme"), callback_data=ThemeFollow(slug=card.slug))
     if card.anchor.url:
         kb.button(text=tr("btn_source"), url=card.anchor.url)
     else:
         kb.button(text=tr("btn_source"), callback_data=AnchorText(article=card.anchor.id))
-    kb.adjust(3, 1)
+    kb.adjust(3, 1, 1)
     return kb.as_markup()
 
 

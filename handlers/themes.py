@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
@@ -11,8 +11,10 @@ from bot import render
 from bot.cards import ThemeCards
 from bot.i18n import Translator
 from bot.library import Library
+from bot.permissions import ChatAdmins
+from bot.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
-from handlers.keyboards import AnchorText, ThemeNav, ThemeOpen
+from handlers.keyboards import AnchorText, ThemeFollow, ThemeNav, ThemeOpen
 
 router = Router(name="themes")
 
@@ -63,6 +65,26 @@ async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translat
         await query.answer(tr("stale_button"), show_alert=True)
         return
     await query.answer()
+
+
+@router.callback_query(ThemeFollow.filter())
+async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr: Translator, cards: ThemeCards,
+                 subscriptions: Subscriptions, chat_admins: ChatAdmins) -> None:
+    """Subscribe the chat where the card is shown (in a group: its admins only)."""
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    if not await chat_admins.can_manage(bot, message.chat.id, message.chat.type, query.from_user.id):
+        await query.answer(tr("group_admins_only"), show_alert=True)
+        return
+    slugs = [t["slug"] for t in await cards.themes()]
+    try:
+        outcome = await subscriptions.follow_theme(message.chat.id, callback_data.slug, slugs)
+    except SettingError as exc:
+        await query.answer(exc.text(tr), show_alert=True)
+        return
+    await query.answer(tr(f"theme_follow_{outcome}"), show_alert=outcome != "already")
 
 
 @router.callback_query(AnchorText.filter())

@@ -111,3 +111,19 @@ async def test_only_group_admins_manage_the_group_subscription(app: LocalBot) ->
     assert row is not None and row["followups"] == 1
     toggled = await sb.click(GROUP, keyboard.message_id, keyboard.button("🔔"), user_id=GROUP_ADMIN)
     assert toggled is not None and "выключены" in toggled.text
+
+
+async def test_follow_a_theme_from_its_card(app: LocalBot) -> None:
+    card = await app.sandbox.ask("/theme visa-facilitation", user_id=READER_ID)
+    follow = card.button("Подписаться на тему")
+    assert await app.sandbox.click(READER_ID, card.message_id, follow, user_id=READER_ID) is None
+    assert "подписаны" in app.sandbox.callback_answers[-1]["text"]
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and row["active"] == 1 and row["themes"] == ["visa-facilitation"]
+    other = await app.sandbox.ask("/theme human-rights", user_id=READER_ID)
+    await app.sandbox.click(READER_ID, other.message_id, other.button("Подписаться на тему"), user_id=READER_ID)
+    assert "добавлена" in app.sandbox.callback_answers[-1]["text"]
+    await app.sandbox.click(READER_ID, other.message_id, other.button("Подписаться на тему"), user_id=READER_ID)
+    assert "уже есть" in app.sandbox.callback_answers[-1]["text"]
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and row["themes"] == ["human-rights", "visa-facilitation"]
