@@ -56,7 +56,8 @@ def webhook_app(services: Services, bot: Bot, dp: Dispatcher) -> tuple[web.Appli
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=webhook_path(settings.webhook_url))
 
     async def announce(bot: Bot) -> None:
-        await bot.set_webhook(settings.webhook_url or "", secret_token=secret, drop_pending_updates=False)
+        await bot.set_webhook(settings.webhook_url or "", secret_token=secret, drop_pending_updates=False,
+                              allowed_updates=dp.resolve_used_update_types())
 
     dp.startup.register(announce)
     setup_application(app, dp, bot=bot)

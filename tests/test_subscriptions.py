@@ -127,3 +127,25 @@ async def test_follow_a_theme_from_its_card(app: LocalBot) -> None:
     assert "уже есть" in app.sandbox.callback_answers[-1]["text"]
     row = await app.services.store.call(subs_sql.get, READER_ID)
     assert row is not None and row["themes"] == ["human-rights", "visa-facilitation"]
+
+
+async def test_blocking_the_bot_stops_delivery_and_unblocking_restores_it(app: LocalBot) -> None:
+    import asyncio
+
+    from storage import chats as chats_sql
+
+    await subscribe(app, READER_ID)
+    app.sandbox.add_my_chat_member(READER_ID, user_id=READER_ID, new_status="kicked", old_status="member")
+    for _ in range(100):
+        chat = await app.services.store.call(chats_sql.get, READER_ID)
+        if chat and not chat["active"]:
+            break
+        await asyncio.sleep(0.05)
+    assert chat is not None and chat["active"] == 0
+    assert await app.services.store.call(subs_sql.scheduled) == []
+    app.sandbox.add_my_chat_member(READER_ID, user_id=READER_ID, new_status="member", old_status="kicked")
+    for _ in range(100):
+        if [s["chat_id"] for s in await app.services.store.call(subs_sql.scheduled)] == [READER_ID]:
+            break
+        await asyncio.sleep(0.05)
+    assert [s["chat_id"] for s in await app.services.store.call(subs_sql.scheduled)] == [READER_ID]

@@ -1,0 +1,23 @@
+"""my_chat_member: Telegram tells us when a user blocks the bot or a group removes it — stop
+delivering there at once instead of learning it from a failed send — and when they come back."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter
+from aiogram.types import ChatMemberUpdated
+
+from bot.chats import ChatRegistry
+
+router = Router(name="membership")
+
+
+@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
+async def left(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
+    await chats.deactivate(event.chat.id, f"my_chat_member: {event.new_chat_member.status}")
+
+
+@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION))
+async def joined(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
+    """The chat was re-activated by the context middleware, which remembers every chat that
+    sends an update; nothing else to do (a returning subscriber keeps their settings)."""
