@@ -111,7 +111,8 @@ class Ingestion:
 
     async def add_source(self, url: str, admin_id: int | None) -> tuple[dict, bool, int]:
         """Detect the kind, collect once (the back catalogue, marked backfill), start polling.
-        Returns (source row, created, articles stored)."""
+        Returns (source row, created, articles stored). Adding a source that was disabled after
+        repeated failures switches it back on (due now, failure count cleared)."""
         ref = detect_source(url)
         if ref.kind not in SOURCE_KINDS:
             ref = await resolve_source(url, self.fetcher)
@@ -124,6 +125,8 @@ class Ingestion:
                                              interval_s=DEFAULT_INTERVAL, added_by=admin_id, now=to_db(now) or "",
                                              next_poll_at=to_db(now + timedelta(seconds=DEFAULT_INTERVAL)))
         if not created:
+            if not row["enabled"]:
+                row = await self.store.call(sources_sql.enable, row["id"], now=to_db(now) or "")
             return row, False, 0
         try:
             result = await collect(ref, self.fetcher, first_run=True, state={})

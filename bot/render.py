@@ -166,7 +166,7 @@ def source_list(sources: list[dict], tr: Translator) -> str:
     lines: list = [Bold(tr("sources_header"))]
     for s in sources:
         state = tr("source_on") if s["enabled"] else tr("source_off")
-        last = s["last_success_at"][:16].replace("T", " ") if s.get("last_success_at") else "—"
+        last = s["last_success_at"][:16].replace("T", " ") + " UTC" if s.get("last_success_at") else "—"
         block = [Text(f"#{s['id']} · {s['kind']} · {state}"), Text(s["url"]),
                  Italic(tr("source_line", items=s["items"], last=last, failures=s["failures"]))]
         if s.get("last_error"):

@@ -89,3 +89,10 @@ def record_failure(db: Database, source_id: int, *, error: str, next_poll_at: st
 
 def with_errors(db: Database) -> list[Row]:
     return [_decode(r) for r in db["sources"].rows_where("last_error is not null", order_by="id")]
+
+
+def enable(db: Database, source_id: int, *, now: str) -> Row | None:
+    db.execute("update sources set enabled = 1, failures = 0, next_poll_at = ?, updated_at = ? where id = ?",
+               [now, now, source_id])
+    db.conn.commit()
+    return get(db, source_id)

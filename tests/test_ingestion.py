@@ -326,6 +326,13 @@ async def test_captcha_backs_off_then_disables_and_tells_every_admin(app: LocalB
 
     listing = await say(app, "/sources")
     assert "отключён" in listing and "последняя ошибка:" in listing and "captcha" in listing
+    # adding it again switches it back on, due now
+    serve_dzen(server)
+    assert "снова включён" in await say(app, f"/addsource https://dzen.ru/{DZEN}", actions=2)
+    revived = await source(app)
+    assert revived["enabled"] == 1 and revived["failures"] == 0
+    await app.services.ingestion.poll_due()
+    assert (await source(app))["last_error"] is None
     assert "Источник #1 удалён" in await say(app, "/delsource 1")
     assert [r["source_id"] for r in await rows(app)] == [None, None]  # the articles stay
     assert "Источника #999 нет" in await say(app, "/delsource 999")
