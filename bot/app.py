@@ -38,6 +38,7 @@ from bot.render import plain
 from bot.scheduler import add_interval_job, build_scheduler
 from bot.subscriptions import Subscriptions
 from handlers import routers
+from handlers.errors import on_error
 from storage import chats as chats_sql
 from storage.db import Store
 
@@ -172,6 +173,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
     dp = Dispatcher(services=services, **services.workflow_data())
     dp.update.outer_middleware(ContextMiddleware())
     dp.include_routers(*(_detached(r) for r in routers()))
+    dp.errors.register(on_error)
     dp.startup.register(_on_startup)
     dp.shutdown.register(_on_shutdown)
     return dp

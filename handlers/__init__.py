@@ -7,8 +7,8 @@ from aiogram import Router
 
 def routers() -> list[Router]:
     """In dispatch order; the fallback router must stay last."""
-    from handlers import (admin_broadcast, admin_ops, admin_post, admin_sources, fallback, membership, reading,
-                          start, subscriptions, themes)
+    from handlers import (admin_broadcast, admin_ops, admin_post, admin_sources, fallback, membership,
+                          reading, start, subscriptions, themes)
 
     return [
         membership.router, start.router, reading.router, themes.router, subscriptions.router,

@@ -121,3 +121,14 @@ async def test_english_speakers_get_english(app: LocalBot) -> None:
     app.sandbox.add_user(4242, first_name="Jane", language_code="en")
     reply = await app.sandbox.ask("/help", user_id=4242)
     assert "What I can do" in reply.text
+
+
+async def test_a_crashing_handler_still_answers(app: LocalBot, monkeypatch) -> None:
+    async def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.services.library, "latest", broken)
+    reply = await app.sandbox.ask("/latest", user_id=READER_ID)
+    assert "Что-то пошло не так" in reply.text and "disk on fire" not in reply.text
+    still_alive = await app.sandbox.ask("/start", user_id=READER_ID)
+    assert "/summary" in still_alive.text
