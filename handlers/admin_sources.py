@@ -11,6 +11,7 @@ from aiogram.types import Message
 
 from bot import render
 from bot.audit import AuditLog
+from bot.delivery import Sender
 from bot.i18n import Translator
 from bot.ingestion import Ingestion
 from bot.lookup import parse_article_ref
@@ -86,8 +87,8 @@ async def add_source(message: Message, command: CommandObject, tr: Translator, i
 
 
 @router.message(Command("sources"))
-async def sources(message: Message, tr: Translator, ingestion: Ingestion) -> None:
-    await message.answer(render.source_list(await ingestion.sources(), tr), disable_web_page_preview=True)
+async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender: Sender) -> None:
+    await sender.send(message.chat.id, render.source_list(await ingestion.sources(), tr), link_preview=False)
 
 
 @router.message(Command("delsource"))

@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, Message
 
 from bot import render
 from bot.cards import ThemeCards
+from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
 from bot.permissions import ChatAdmins
@@ -97,14 +98,15 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
 
 
 @router.message(Command("digest"))
-async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests) -> None:
+async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests,
+                 sender: Sender) -> None:
     sub = await subscriptions.get(message.chat.id)
     themes = sub.themes if sub and sub.active else None
     html, since = await digests.on_demand(message.chat.id, themes, tr.language)
     if html is None:
         await message.answer(tr("digest_nothing", date=render.format_date(since, tr)))
         return
-    await message.answer(html, disable_web_page_preview=True)
+    await sender.send(message.chat.id, html, link_preview=False)  # a full week can exceed one message
 
 
 def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -185,3 +186,23 @@ async def test_stored_subscription_matches_what_the_user_chose(app: LocalBot) ->
 def test_fixture_files_are_not_eval_data() -> None:
     """The invented texts must not be copied from the eval set (which may not ship)."""
     assert Path(__file__).with_name("articles.py").read_text(encoding="utf-8").count("http") == 0
+
+
+async def test_a_long_on_demand_digest_is_split_not_refused(app: LocalBot, clock: FrozenClock) -> None:
+    long_tail = " ".join(f"Подробности читайте в полной версии материала, часть {n}." for n in range(8))
+    for doc in (CORRIDOR, VISAS, UNRELATED):
+        for i in range(8):  # a full section (8 items) for each of three sections
+            await app.services.library.add(f"{doc[0]} — выпуск {i}", f"{doc[1]} {long_tail} Выпуск {i}.", kind="file")
+    clock.advance(minutes=1)
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/digest", user_id=MOSCOW_READER)
+    first = (await app.sandbox.wait_for(MOSCOW_READER, 1, after=mark))[0]
+    assert "Ваш дайджест" in first.text
+    for _ in range(50):
+        parts = app.sandbox.messages(MOSCOW_READER)
+        if "/settings" in parts[-1].text:  # the footer closes the last part
+            break
+        await asyncio.sleep(0.05)
+    assert len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)
+    shown = "\n".join(p.text for p in parts)
+    assert all(f"{VISAS[0]} — выпуск {i}" in shown for i in range(8))
