@@ -153,7 +153,7 @@ async def test_telegram_channel_backfill_then_new_and_edited_posts(app: LocalBot
     assert len(archive) == 5 and all(r["backfill"] == 1 and r["source_id"] == 1 for r in archive)
     listing = await say(app, "/sources")
     assert f"#1 · telegram_channel · работает\nhttps://t.me/s/{TG}" in listing
-    assert "материалов: 5 · последний успех: 2026-01-12 03:01 · ошибок подряд: 0" in listing
+    assert "материалов: 5 · последний успех: 2026-01-12 03:01 UTC · ошибок подряд: 0" in listing
     assert "последняя ошибка" not in listing
     again = await say(app, f"/addsource t.me/{TG.upper()}", actions=2)
     assert "Источник уже есть: #1" in again
