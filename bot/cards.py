@@ -13,6 +13,7 @@ from storage import catalog as catalog_sql
 class ThemeCard:
     theme: dict[str, Any]
     anchor: Article
+    subject: Article  # whose sentences the card quotes: the anchor, or any article on the theme
     position: int
     total: int
     claim: list[str]
@@ -24,6 +25,10 @@ class ThemeCard:
     @property
     def slug(self) -> str:
         return self.theme["slug"]
+
+    @property
+    def of_anchor(self) -> bool:
+        return self.subject.id == self.anchor.id
 
 
 def _mentions(sentences: list[str], entity: str) -> bool:
@@ -50,23 +55,28 @@ class ThemeCards:
         row = next((a for a in anchors if a["id"] == anchor_id), None)
         return await self.library.get(row["article_id"]) if row else None
 
-    async def card(self, slug: str) -> ThemeCard | None:
+    async def card(self, slug: str, subject: Article | None = None) -> ThemeCard | None:
+        """The anchor's card for `slug`; with `subject`, the same theme as that article covers it
+        (its own supporting sentences, keywords and entities) — None if it does not."""
         anchor = await self.anchor_of(slug)
         if anchor is None:
+            return None
+        subject = subject or anchor
+        hit = subject.theme(slug)
+        if hit is None and subject is not anchor:
             return None
         anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
         themes = await self.themes(anchor_id)
         position = next(i for i, t in enumerate(themes) if t["slug"] == slug)
         theme = themes[position]
-        hit = anchor.theme(slug) or {}
-        sentences = list(hit.get("sentences", []))
-        claim, quotes = sentences[:2], sentences[2:4]
-        entities = [e for e in anchor.analysis.get("entities", []) if _mentions(sentences, e["text"])]
-        related = await self.library.related(slug, since=anchor.published, limit=5)
+        sentences = list((hit or {}).get("sentences", []))
+        entities = [e for e in subject.analysis.get("entities", []) if _mentions(sentences, e["text"])]
+        related = [a for a in await self.library.related(slug, since=anchor.published, limit=6) if a.id != subject.id]
         return ThemeCard(
-            theme=theme, anchor=anchor, position=position, total=len(themes), claim=claim, quotes=quotes,
-            keywords=list(hit.get("keywords", []))[:8] or list(theme.get("keywords", []))[:6],
-            entities=entities[:8], related=related,
+            theme=theme, anchor=anchor, subject=subject, position=position, total=len(themes),
+            claim=sentences[:2], quotes=sentences[2:4],
+            keywords=list((hit or {}).get("keywords", []))[:8] or list(theme.get("keywords", []))[:6],
+            entities=entities[:8], related=related[:5],
         )
 
     async def card_at(self, position: int, anchor_id: int | None = None) -> ThemeCard | None:

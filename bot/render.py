@@ -76,8 +76,11 @@ def theme_card(card: ThemeCard, tr: Translator) -> str:
     parts: list = [Bold(theme_label(theme, tr))]
     if theme.get("description"):
         parts.append(Italic(clip(theme["description"], 300)))
+    if not card.of_anchor:
+        parts.append(as_line(Bold(tr("card_article")), " ", title_node(card.subject), end=""))
     if card.claim:
-        parts.append(as_list(Bold(tr("card_claim")), Text(clip(" ".join(card.claim), 700))))
+        label = tr("card_claim") if card.of_anchor else tr("card_article_claim")
+        parts.append(as_list(Bold(label), Text(clip(" ".join(card.claim), 700))))
     if card.quotes:
         parts.append(as_list(Bold(tr("card_quotes")), *[BlockQuote(clip(q, 400)) for q in card.quotes]))
     if card.keywords:
@@ -90,7 +93,8 @@ def theme_card(card: ThemeCard, tr: Translator) -> str:
     else:
         since.append(Italic(tr("card_since_none")))
     parts.append(as_list(*since))
-    parts.append(Italic(tr("card_position", n=card.position + 1, total=card.total)))
+    if card.of_anchor:
+        parts.append(Italic(tr("card_position", n=card.position + 1, total=card.total)))
     return as_list(*parts, sep="\n\n").as_html()
 
 

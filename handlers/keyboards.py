@@ -22,6 +22,13 @@ class ThemeOpen(CallbackData, prefix="to"):
     slug: str
 
 
+class ArticleTheme(CallbackData, prefix="ac"):
+    """A theme as one article covers it (from that article's /summary)."""
+
+    article: int
+    slug: str
+
+
 class ThemeFollow(CallbackData, prefix="tf"):
     """"Subscribe to this theme" on a card."""
 
@@ -45,6 +52,8 @@ class BroadcastAction(CallbackData, prefix="bc"):
 
 
 def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
+    if not card.of_anchor:
+        return _article_card(card, tr)
     kb = InlineKeyboardBuilder()
     kb.button(text="◀", callback_data=ThemeNav(pos=(card.position - 1) % card.total))
     kb.button(text=f"{card.position + 1}/{card.total}", callback_data=ThemeOpen(slug=card.slug))
@@ -58,15 +67,30 @@ def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def _article_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("btn_anchor_card"), callback_data=ThemeOpen(slug=card.slug))
+    kb.button(text=tr("btn_follow_theme"), callback_data=ThemeFollow(slug=card.slug))
+    if card.subject.url:
+        kb.button(text=tr("btn_source"), url=card.subject.url)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
 def article_themes(article: Article, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup | None:
-    """One button per theme found in the article, opening its card."""
+    """One button per theme found in the article: for the anchor its theme card, for any other
+    stored article the card of that theme as the article covers it."""
     by_slug = {t["slug"]: t for t in themes}
     present = [by_slug[s] for s in article.theme_slugs if s in by_slug][:8]
     if not present:
         return None
     kb = InlineKeyboardBuilder()
     for theme in present:
-        kb.button(text=theme_label(theme, tr), callback_data=ThemeOpen(slug=theme["slug"]))
+        if article.kind == "anchor" or not article.id:
+            data: CallbackData = ThemeOpen(slug=theme["slug"])
+        else:
+            data = ArticleTheme(article=article.id, slug=theme["slug"])
+        kb.button(text=theme_label(theme, tr), callback_data=data)
     kb.adjust(2)
     return kb.as_markup()
 

@@ -14,7 +14,7 @@ from bot.library import Library
 from bot.permissions import ChatAdmins
 from bot.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
-from handlers.keyboards import AnchorText, ThemeFollow, ThemeNav, ThemeOpen
+from handlers.keyboards import AnchorText, ArticleTheme, ThemeFollow, ThemeNav, ThemeOpen
 
 router = Router(name="themes")
 
@@ -64,6 +64,19 @@ async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translat
     if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, callback_data.slug):
         await query.answer(tr("stale_button"), show_alert=True)
         return
+    await query.answer()
+
+
+@router.callback_query(ArticleTheme.filter())
+async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Translator, library: Library,
+                       cards: ThemeCards) -> None:
+    article = await library.get(callback_data.article)
+    card = await cards.card(callback_data.slug, subject=article) if article else None
+    if card is None or not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await query.message.answer(render.theme_card(card, tr), reply_markup=keyboards.theme_card(card, tr),
+                               disable_web_page_preview=True)
     await query.answer()
 
 

@@ -132,3 +132,19 @@ async def test_a_crashing_handler_still_answers(app: LocalBot, monkeypatch) -> N
     assert "Что-то пошло не так" in reply.text and "disk on fire" not in reply.text
     still_alive = await app.sandbox.ask("/start", user_id=READER_ID)
     assert "/summary" in still_alive.text
+
+
+async def test_summary_of_an_article_opens_its_own_theme_cards(app: LocalBot) -> None:
+    from tests.articles import VISAS
+
+    article, _ = await app.services.library.add(*VISAS, kind="file")
+    reply = await app.sandbox.ask(f"/summary {article.id}", user_id=READER_ID)
+    data = reply.button("Визов")
+    assert data.startswith("ac:")
+    card = await app.sandbox.click(READER_ID, reply.message_id, data, user_id=READER_ID)
+    assert card is not None and card.message_id != reply.message_id
+    assert "В материале:" in card.text and VISAS[0] in card.text
+    claim = card.text.split("Что говорит материал", 1)[1].strip().splitlines()[0]
+    assert " ".join(claim.split()[:4]) in VISAS[1]
+    anchor_card = await app.sandbox.click(READER_ID, card.message_id, card.button("декабрьском анализе"), user_id=READER_ID)
+    assert anchor_card is not None and "Что говорит анализ" in anchor_card.text
