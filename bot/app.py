@@ -12,7 +12,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.anchors import ensure_anchors, stored_catalog
@@ -21,7 +22,7 @@ from bot.broadcast import Broadcasts
 from bot.cards import ThemeCards
 from bot.chats import ChatRegistry
 from bot.clock import Clock
-from bot.commands import reader_commands
+from bot.commands import admin_commands, reader_commands
 from bot.config import Settings
 from bot.delivery import Outbox, RateLimits, Sender, Throttle
 from bot.digests.service import Digests
@@ -153,11 +154,24 @@ async def _on_startup(bot: Bot, services: Services) -> None:
     add_interval_job(services.scheduler, "scheduled-posts", services.posting.publish_due, seconds=30)
     add_interval_job(services.scheduler, "sources", services.ingestion.poll_due, seconds=60)
     services.scheduler.start()
+    await _publish_commands(bot, services.settings)
+    log.info("bot started")
+
+
+async def _publish_commands(bot: Bot, settings: Settings) -> None:
+    """Telegram's command menu: reader commands for everybody, plus the admin ones in each
+    admin's private chat (a chat the bot has never seen is skipped until next start)."""
     for language in LANGUAGES:
         tr = Translator(language)
-        commands = [BotCommand(command=c.name, description=tr(f"cmd_{c.name}")) for c in reader_commands()]
-        await bot.set_my_commands(commands, language_code=None if language == "ru" else language)
-    log.info("bot started")
+        code = None if language == "ru" else language
+        readers = [BotCommand(command=c.name, description=tr(f"cmd_{c.name}")) for c in reader_commands()]
+        admins = readers + [BotCommand(command=c.name, description=tr(f"cmd_{c.name}")) for c in admin_commands()]
+        await bot.set_my_commands(readers, language_code=code)
+        for admin_id in sorted(settings.admin_ids):
+            try:
+                await bot.set_my_commands(admins, scope=BotCommandScopeChat(chat_id=admin_id), language_code=code)
+            except TelegramAPIError as exc:
+                log.info("admin command menu not set", extra={"admin_id": admin_id, "reason": exc.message})
 
 
 async def _on_shutdown(services: Services) -> None:

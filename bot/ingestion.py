@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.cooldown import Cooldown
+from bot.errors import Refusal
 from bot.library import Article, Library
 from bot.net import HttpFetcher
 from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_source,
@@ -30,6 +32,7 @@ MAX_FAILURES = 6
 MAX_BACKOFF = timedelta(hours=12)
 DEFAULT_INTERVAL = 900
 SOURCE_KINDS = ("dzen_channel", "telegram_channel", "feed")
+PREVIEW_COOLDOWN = 10.0
 
 Notify = Callable[[str, dict[str, object]], Awaitable[None]]  # i18n key and its values
 _GLOBAL_ID = re.compile(r"^(?:https?://|urn:|tag:)", re.I)
@@ -83,6 +86,7 @@ class Ingestion:
         self.fetcher = fetcher
         self.clock = clock
         self.notify: Notify = _no_notice  # attached at startup: a message to every admin
+        self.preview_cooldown = Cooldown(PREVIEW_COOLDOWN)
 
     async def store_articles(self, articles: list[ParsedArticle], *, source_id: int | None = None,
                              backfill: bool = False) -> list[Stored]:
@@ -98,9 +102,13 @@ class Ingestion:
             stored.append(Stored(article, status))
         return stored
 
-    async def preview_url(self, url: str) -> Article:
+    async def preview_url(self, url: str, user_id: int | None = None) -> Article:
         """A reader's /summary of an outside URL: fetched (guarded, size- and time-capped) and
-        analysed, never stored — it must not enter the channel's library or digests."""
+        analysed, never stored — it must not enter the channel's library or digests. One such
+        fetch per user every PREVIEW_COOLDOWN seconds (Refusal "fetch_cooldown" otherwise)."""
+        left = self.preview_cooldown.wait_left(user_id)
+        if left:
+            raise Refusal("fetch_cooldown", seconds=int(left) + 1)
         first = (await fetch_articles(url, self.fetcher))[0]
         return await self.library.preview(first.title, first.text, url=first.url, author=first.author,
                                           published=first.published)

@@ -8,6 +8,7 @@ from aiogram.types import Message
 
 from bot import render
 from bot.cards import ThemeCards
+from bot.errors import Refusal
 from bot.i18n import Translator
 from bot.ingestion import Ingestion
 from bot.library import Library
@@ -38,9 +39,12 @@ async def summary(message: Message, command: CommandObject, tr: Translator, libr
     article = await library.find(ref)
     if article is None and ref.kind == "url":
         try:
-            article = await ingestion.preview_url(ref.value)
+            article = await ingestion.preview_url(ref.value, message.from_user and message.from_user.id)
         except (SourceError, FetchError) as exc:
             await message.answer(tr("fetch_failed", reason=render.plain(str(exc))))
+            return
+        except Refusal as exc:
+            await message.answer(exc.text(tr))
             return
     if article is None:
         await message.answer(tr("summary_not_found", ref=render.plain(ref.value)))

@@ -85,3 +85,11 @@ async def test_every_admin_command_and_button_is_refused_for_a_reader(app: Local
     assert [p["text"] for p in await app.services.store.call(posts_sql.with_state, "draft")] == ["Черновик"]
     refused = [r for r in await app.services.store.call(audit_sql.recent, 100) if r["action"] == "refused"]
     assert len(refused) == len(admin_commands()) + 4
+
+
+async def test_command_menus_for_readers_and_for_admins(app: LocalBot) -> None:
+    menus = {scope: [c["command"] for c in commands] for (scope, _), commands in app.sandbox.commands.items()}
+    reader_menu = next(m for scope, m in menus.items() if str(ADMIN_ID) not in scope)
+    admin_menu = next(m for scope, m in menus.items() if str(ADMIN_ID) in scope)
+    assert "summary" in reader_menu and "post" not in reader_menu
+    assert {"summary", "post", "broadcast", "stats"} <= set(admin_menu)

@@ -46,6 +46,8 @@ async def test_summary_by_id_and_bad_arguments(app: LocalBot) -> None:
     assert "/summary 12" in garbage.text
     unreachable = await app.sandbox.ask("/summary https://dzen.ru/a/AAAAAAAAAAAAAAAA", user_id=READER_ID)
     assert "Не получилось" in unreachable.text  # fetched (from the closed test port) and refused, with the reason
+    too_soon = await app.sandbox.ask("/summary https://dzen.ru/a/BBBBBBBBBBBBBBBB", user_id=READER_ID)
+    assert "раз в 10 секунд" in too_soon.text  # readers cannot turn the bot into a crawler
 
 
 async def test_themes_navigation_edits_the_same_message(app: LocalBot) -> None:
