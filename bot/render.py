@@ -187,6 +187,8 @@ def stats(figures: Stats, tr: Translator) -> str:
                          daily=subs.get("daily") or 0, weekly=subs.get("weekly") or 0, off=subs.get("off") or 0)))
     kinds = ", ".join(f"{r['kind']}: {r['n']}" for r in figures.articles_by_kind) or "—"
     lines.append(as_line(Bold(tr("stats_articles")), " ", kinds, end=""))
+    for source in sorted(figures.sources, key=lambda x: -x["items"])[:5]:
+        lines.append(Italic(f"#{source['id']} {clip(source.get('name') or source['url'], 60)}: {source['items']}"))
     themes = ", ".join(f"{r['slug']}: {r['n']}" for r in figures.articles_by_theme) or "—"
     lines.append(as_line(Bold(tr("stats_themes")), " ", themes, end=""))
     broken = [s for s in figures.sources if s.get("last_error")]

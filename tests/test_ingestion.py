@@ -155,6 +155,8 @@ async def test_telegram_channel_backfill_then_new_and_edited_posts(app: LocalBot
     assert f"#1 · telegram_channel · работает\nhttps://t.me/s/{TG}" in listing
     assert "материалов: 5 · последний успех: 2026-01-12 03:01 UTC · ошибок подряд: 0" in listing
     assert "последняя ошибка" not in listing
+    stats = await say(app, "/stats")
+    assert "telegram: 5" in stats and f"#1 {TG}: 5" in stats  # articles by kind and by source
     again = await say(app, f"/addsource t.me/{TG.upper()}", actions=2)
     assert "Источник уже есть: #1" in again
 
