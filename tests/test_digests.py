@@ -206,3 +206,23 @@ async def test_a_long_on_demand_digest_is_split_not_refused(app: LocalBot, clock
     assert len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)
     shown = "\n".join(p.text for p in parts)
     assert all(f"{VISAS[0]} — выпуск {i}" in shown for i in range(8))
+
+
+async def test_hostile_text_is_escaped_in_every_view(app: LocalBot, clock: FrozenClock) -> None:
+    """The sandbox parses HTML like Telegram and refuses anything unescaped: every view must pass."""
+    title = 'Средний коридор <b>&amp; "порты" <script>alert(1)</script> & a<b'
+    text = CORRIDOR[1] + " Цены <выросли> на 5% & более, а > меньше </i> <a href='x'>ссылка</a>."
+    article, _ = await app.services.library.add(title, text, kind="feed", url="https://example.org/a?x=1&y=<2>")
+    assert "transport-corridors" in article.theme_slugs
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/subscribe", user_id=MOSCOW_READER)
+    await app.sandbox.wait_for(MOSCOW_READER, 2, after=mark)
+    clock.advance(minutes=1)
+    views = ["/latest", f"/summary {article.id}", "/search коридор", "/theme transport-corridors", "/digest"]
+    for command in views:
+        reply = await app.sandbox.ask(command, user_id=MOSCOW_READER)
+        assert "<script>" in reply.text or "Средний коридор" in reply.text, (command, reply.text[:200])
+        assert "пошло не так" not in reply.text
+    await app.services.digests.followup()
+    await app.services.outbox.wait_idle()
+    assert "<script>alert(1)</script>" in app.sandbox.messages(SANDBOX_CHANNEL_ID)[-1].text
