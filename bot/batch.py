@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from typing import Awaitable, Callable
 
 from bot.config import Settings
 from bot.inputs import Document, InputError, is_url, read_file
+from bot.net import HttpFetcher
 from bot.nlp import TextEngine
 
 
@@ -22,9 +24,9 @@ def _quiet_extractor() -> None:
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-async def _documents(settings: Settings, name: str) -> list[Document]:
+async def _documents(fetcher: HttpFetcher, name: str) -> list[Document]:
     """A file is one document; a URL may be an article, a feed or a channel (several)."""
-    from bot.ingestion import external_key, fetch_articles, make_fetcher
+    from bot.ingestion import external_key, fetch_articles
     from bot.net import FetchError
     from bot.sources import SourceError
 
@@ -33,13 +35,29 @@ async def _documents(settings: Settings, name: str) -> list[Document]:
             return [read_file(name)]
         except (SourceError, OSError) as exc:  # an .html without article text, an unreadable file
             raise InputError(str(exc) if isinstance(exc, SourceError) else exc.strerror or str(exc)) from exc
-    async with make_fetcher(settings) as fetcher:
-        try:
-            articles = await fetch_articles(name, fetcher)
-        except (SourceError, FetchError) as exc:
-            raise InputError(str(exc)) from exc
+    try:
+        articles = await fetch_articles(name, fetcher)
+    except (SourceError, FetchError) as exc:
+        raise InputError(str(exc)) from exc
     return [Document(source=name, title=a.title, text=a.text, url=a.url, author=a.author, published=a.published,
                      kind=a.source_kind, external_id=external_key(a)) for a in articles]
+
+
+async def _each_document(inputs: list[str], fetcher: HttpFetcher,
+                         handle: Callable[[Document], Awaitable[None]]) -> int:
+    """Run `handle` on every document of every input, in order; a refused input gets its one
+    stderr line and the run's exit status becomes 1, the other inputs are still processed."""
+    status = 0
+    for name in inputs:
+        try:
+            docs = await _documents(fetcher, name)
+        except InputError as exc:
+            _fail(name, str(exc))
+            status = 1
+            continue
+        for doc in docs:
+            await handle(doc)
+    return status
 
 
 async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sentences: int | None) -> int:
@@ -49,33 +67,28 @@ async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sen
     from bot.llm import LlmSummarizer
 
     engine = TextEngine()
-    llm = LlmSummarizer(settings, make_fetcher(settings))
-    status = 0
+    fetcher = make_fetcher(settings)
+    llm = LlmSummarizer(settings, fetcher)
+
+    async def show(doc: Document) -> None:
+        analysis = await engine.analyze(doc.title, doc.text, sentences=sentences)
+        record = analysis.to_dict(doc.url or doc.source)
+        if abstract := await llm.summarize(doc.title, doc.text):
+            record["summary"] = abstract[:sentences] if sentences else abstract
+            record["tldr"] = abstract[0]
+        if as_json:
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+            return
+        print(f"# {analysis.title}\n\n{record['tldr']}\n")
+        print("\n".join(f"- {s}" for s in record["summary"]))
+        themes = ", ".join(f"{t.slug} ({t.score:.2f})" for t in analysis.themes) or "-"
+        print(f"\nthemes: {themes}\n", flush=True)
+
     try:
-        for name in inputs:
-            try:
-                docs = await _documents(settings, name)
-            except InputError as exc:
-                _fail(name, str(exc))
-                status = 1
-                continue
-            for doc in docs:
-                analysis = await engine.analyze(doc.title, doc.text, sentences=sentences)
-                record = analysis.to_dict(doc.url or doc.source)
-                if abstract := await llm.summarize(doc.title, doc.text):
-                    record["summary"] = abstract[:sentences] if sentences else abstract
-                    record["tldr"] = abstract[0]
-                if as_json:
-                    print(json.dumps(record, ensure_ascii=False), flush=True)
-                else:
-                    print(f"# {analysis.title}\n\n{record['tldr']}\n")
-                    print("\n".join(f"- {s}" for s in record["summary"]))
-                    themes = ", ".join(f"{t.slug} ({t.score:.2f})" for t in analysis.themes) or "-"
-                    print(f"\nthemes: {themes}\n", flush=True)
+        return await _each_document(inputs, fetcher, show)
     finally:
         engine.close()
-        await llm.fetcher.aclose()
-    return status
+        await fetcher.aclose()
 
 
 async def ingest(settings: Settings, inputs: list[str]) -> int:
@@ -84,24 +97,18 @@ async def ingest(settings: Settings, inputs: list[str]) -> int:
     _quiet_extractor()
     services = build_services(settings)
     await services.start()
-    status = 0
+
+    async def store(doc: Document) -> None:
+        article, state = await services.library.add(
+            doc.title, doc.text, kind=doc.kind, url=doc.url, author=doc.author, published=doc.published,
+            external_id=doc.external_id,
+        )
+        print(f"{article.id}\t{state}\t{article.title}", flush=True)
+
     try:
-        for name in inputs:
-            try:
-                docs = await _documents(settings, name)
-            except InputError as exc:
-                _fail(name, str(exc))
-                status = 1
-                continue
-            for doc in docs:
-                article, state = await services.library.add(
-                    doc.title, doc.text, kind=doc.kind, url=doc.url, author=doc.author, published=doc.published,
-                    external_id=doc.external_id,
-                )
-                print(f"{article.id}\t{state}\t{article.title}", flush=True)
+        return await _each_document(inputs, services.fetcher, store)
     finally:
         await services.close()
-    return status
 
 
 async def backup(settings: Settings, destination: str) -> int:

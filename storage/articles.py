@@ -112,10 +112,6 @@ def analysis_of(row: Row) -> dict[str, Any]:
     return json.loads(row["analysis"]) if row.get("analysis") else {}
 
 
-def count(db: Database) -> int:
-    return db["articles"].count
-
-
 def counts_by_kind(db: Database) -> list[Row]:
     return list(db.query("select kind, count(*) as n from articles group by kind order by n desc"))
 
