@@ -106,7 +106,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender),
         subscriptions=Subscriptions(store, clock, settings),
-        digests=Digests(library, cards, clock, settings, outbox.deliver),
+        digests=Digests(library, cards, clock, settings, outbox.enqueue),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=Ingestion(library, fetcher, clock),
         throttle=Throttle(RateLimits.from_settings(settings), chats), chats=chats, sender=sender, outbox=outbox,

@@ -159,7 +159,7 @@ async def digest(settings: Settings, *, followup: bool, chat_id: int | None, dry
 
 
 async def _compose(services, *, followup: bool, chat_id: int | None, dry_run: bool) -> list:
-    from bot.digests.service import Envelope
+    from bot.delivery import OutboxItem
 
     digests = services.digests
     if followup:
@@ -174,7 +174,7 @@ async def _compose(services, *, followup: bool, chat_id: int | None, dry_run: bo
     html, _ = await digests.on_demand(chat_id, sub.themes if sub else None, "ru")
     if html is None:
         return []
-    envelope = Envelope(f"manual:{chat_id}:{services.clock.iso()}", chat_id, html)
+    envelope = OutboxItem(chat_id, html, key=f"manual:{chat_id}:{services.clock.iso()}")
     if not dry_run:
         await digests.deliver("digest", [envelope])
     return [envelope]

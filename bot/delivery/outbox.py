@@ -121,14 +121,6 @@ class Outbox:
         self._wake.set()
         return enqueued
 
-    async def deliver(self, kind: str, envelopes: Iterable[Any]) -> Enqueued | None:
-        """Adapter with the signature of `Digests.deliver`: envelopes carry key, chat_id and html.
-
-        The envelope keys become outbox keys, so a digest window handed over twice (a retried
-        tick, a restart between composing and recording) is still sent once.
-        """
-        return await self.enqueue(kind, [OutboxItem(e.chat_id, e.html, key=e.key) for e in envelopes])
-
     async def progress(self, job_id: int) -> JobProgress | None:
         job = await self.store.call(outbox_sql.get_job, job_id)
         if job is None:

@@ -17,6 +17,7 @@ from bot.library import Library
 from bot.cards import ThemeCards
 from bot.clock import Clock
 from bot.config import Settings
+from bot.delivery import OutboxItem
 from bot.digests import compose, render
 from bot.digests.schedule import cron_slot, parse_cron, personal_slot
 from bot.i18n import LANGUAGES, Translator
@@ -28,21 +29,14 @@ log = logging.getLogger(__name__)
 ON_DEMAND_LOOKBACK = timedelta(days=7)
 
 
-@dataclass(frozen=True)
-class Envelope:
-    """One message for one chat, with the idempotency key the outbox dedups on."""
-
-    key: str
-    chat_id: int | str
-    html: str
-
-
-Deliver = Callable[[str, list[Envelope]], Awaitable[Any]]
+# Outbox.enqueue: each item's key ("<kind>:<recipient>:<window end>") is unique in the outbox, so
+# a window handed over twice (a retried tick, a restart between composing and recording) is sent once.
+Deliver = Callable[[str, list[OutboxItem]], Awaitable[Any]]
 
 
 @dataclass
 class DueBatch:
-    envelopes: list[Envelope]
+    envelopes: list[OutboxItem]
     marks: list[tuple[int, str, str | None]]  # (chat, slot handled, window end sent or None)
     empty: int  # due subscribers with nothing new: no message
 
@@ -52,13 +46,13 @@ class TickReport:
     personal_sent: int = 0
     personal_empty: int = 0
     followup: "FollowupRun | None" = None
-    envelopes: list[Envelope] = field(default_factory=list)  # the personal digests (also on a dry run)
+    envelopes: list[OutboxItem] = field(default_factory=list)  # the personal digests (also on a dry run)
 
 
 @dataclass
 class FollowupRun:
     digest: compose.FollowupDigest
-    envelopes: list[Envelope] = field(default_factory=list)
+    envelopes: list[OutboxItem] = field(default_factory=list)
     new_window: bool = True
 
 
@@ -143,7 +137,7 @@ class Digests:
         for recipient, language in recipients:
             if language not in rendered:
                 rendered[language] = render.followup(digest, by_slug, claims, Translator(language), link)
-            run.envelopes.append(Envelope(f"followup:{recipient}:{end}", recipient, rendered[language]))
+            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{recipient}:{end}"))
         if dry_run:
             return run
         if chat_id is None:
@@ -203,7 +197,7 @@ def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, comp
                 by_slug: dict[str, dict]) -> DueBatch:
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
     translators = {language: Translator(language) for language in LANGUAGES}
-    envelopes: list[Envelope] = []
+    envelopes: list[OutboxItem] = []
     marks: list[tuple[int, str, str | None]] = []
     empty = 0
     for sub, slot in due:
@@ -214,6 +208,6 @@ def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, comp
             marks.append((sub["chat_id"], end, None))
             continue
         tr = translators.get(sub.get("language") or "ru", translators["ru"])
-        envelopes.append(Envelope(f"personal:{sub['chat_id']}:{end}", sub["chat_id"], render.personal(digest, by_slug, tr)))
+        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr), key=f"personal:{sub['chat_id']}:{end}"))
         marks.append((sub["chat_id"], end, end))
     return DueBatch(envelopes, marks, empty)

@@ -8,7 +8,6 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import OutboxItem
 from bot.delivery.split import plain_text, split_html
-from bot.digests.service import Envelope
 from bot.local import LocalBot
 from bot.sandbox.text import utf16_len
 from storage import outbox as outbox_sql
@@ -37,9 +36,9 @@ async def test_long_text_arrives_in_order_within_limits(delivery_app: LocalBot) 
 async def test_same_keys_enqueue_nothing_twice(delivery_app: LocalBot) -> None:
     app = delivery_app
     chats = await add_subscribers(app, [30101, 30102])
-    envelopes = [Envelope(f"personal:{c}:2025-12-22", c, f"Дайджест для {c}") for c in chats]
-    first = await app.services.outbox.deliver("digest", envelopes)  # Digests.deliver's signature
-    second = await app.services.outbox.deliver("digest", envelopes)
+    items = [OutboxItem(c, f"Дайджест для {c}", key=f"personal:{c}:2025-12-22") for c in chats]
+    first = await app.services.outbox.enqueue("digest", items)  # what Digests hands over
+    second = await app.services.outbox.enqueue("digest", items)
     assert first is not None and (first.added, first.skipped) == (2, 0)
     assert second is not None and (second.added, second.skipped) == (0, 2)
     await app.services.outbox.wait_idle(10)
