@@ -82,9 +82,12 @@ class Settings(BaseSettings):
     @property
     def channel_chat_id(self) -> int | str | None:
         """CHANNEL_ID as the Bot API wants it: a number, or an @username."""
-        if not self.channel_id:
-            return None
-        value = self.channel_id.strip()
-        if value.lstrip("-").isdigit():
-            return int(value)
-        return value if value.startswith("@") else f"@{value}"
+        return chat_ref(self.channel_id) if self.channel_id else None
+
+
+def chat_ref(value: str) -> int | str:
+    """A chat as the Bot API wants it: a numeric id, or an @username (CHANNEL_ID, stored targets)."""
+    value = value.strip()
+    if value.lstrip("-").isdigit():
+        return int(value)
+    return value if value.startswith("@") else f"@{value}"

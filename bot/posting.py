@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.audit import AuditLog
 from bot.clock import Clock
-from bot.config import Settings
+from bot.config import Settings, chat_ref
 from bot.delivery import Sender
 from bot.errors import Refusal
 from storage import posts as posts_sql
@@ -104,8 +104,7 @@ class Posting:
         return "published"
 
     async def _send(self, post: dict, admin_id: int | None) -> int:
-        target = int(post["target"]) if post["target"].lstrip("-").isdigit() else post["target"]
-        result = await self.sender.send(target, post["text"])
+        result = await self.sender.send(chat_ref(post["target"]), post["text"])
         if not result.ok:
             await self.store.call(posts_sql.update, post["id"], self.clock.iso(), state="failed")
             await self.audit.record(admin_id, "post.publish", {"post_id": post["id"], "error": result.error}, ok=False)
