@@ -73,7 +73,7 @@ def worker(system: str, repeat: int) -> dict:
     if system == "zen":
         from bot.text import analyze, warm_up
         from bot.text.document import Document
-        from bot.text.lang import analyze_word
+        from bot.text.lang import word_info
         from bot.text.summarize import summarize
 
         start = time.perf_counter()
@@ -84,7 +84,7 @@ def worker(system: str, repeat: int) -> dict:
             result[f"{name}/summarize"] = _time_ms(lambda t=title, x=text: summarize(Document.build(t, x)), repeat)
             result[f"{name}/analyze"] = _time_ms(lambda t=title, x=text: analyze(t, x), repeat)
             result[f"{name}/analyze, lemma cache cleared"] = _time_ms(
-                lambda t=title, x=text: analyze(t, x), max(3, repeat // 5), before=analyze_word.cache_clear
+                lambda t=title, x=text: analyze(t, x), max(3, repeat // 5), before=word_info.cache_clear
             )
     else:
         from text_baselines import SumyLexRank

@@ -13,16 +13,21 @@ from .lang import Word, paragraphs, sentences, words
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence: its text, position, paragraph index and word tokens."""
+    """One sentence: its text, position, paragraph index, word tokens and content lemmas.
+
+    ``content`` is computed once here because the summarizer, themes and keywords all read it.
+    """
 
     index: int
     text: str
     paragraph: int
     words: tuple[Word, ...]
+    content: tuple[str, ...] = ()
 
-    @property
-    def content(self) -> list[str]:
-        return [w.lemma for w in self.words if w.is_content]
+    @classmethod
+    def parse(cls, index: int, text: str, paragraph: int) -> Sentence:
+        tokens = tuple(words(text))
+        return cls(index, text, paragraph, tokens, tuple(w.lemma for w in tokens if w.is_content))
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ class Document:
         sents: list[Sentence] = []
         for p_index, para in enumerate(paras):
             for s in sentences(para):
-                sents.append(Sentence(len(sents), s, p_index, tuple(words(s))))
+                sents.append(Sentence.parse(len(sents), s, p_index))
         return cls(title, tuple(words(title)), tuple(sents), "\n\n".join(paras))
 
     @property

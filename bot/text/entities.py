@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from razdel import tokenize
 
 from .inflect import nominative
-from .lang import analyze_word
+from .lang import word_info
 from .models import MORPH, NER
 
 ENTITY_TYPES = ("LOC", "ORG", "PER")
@@ -88,7 +88,7 @@ def _fallback_spans(text: str) -> list[tuple[int, int, str]]:
     morph = MORPH.get()
     out: list[tuple[int, int, str]] = []
     for tok in tokenize(text):
-        if not tok.text[:1].isupper() or analyze_word(tok.text)[1] != "NOUN":
+        if not tok.text[:1].isupper() or word_info(tok.text)[1] != "NOUN":
             continue
         tag = morph.parse(tok.text)[0].tag
         kind = next((k for grammeme, k in _FALLBACK_TAGS if grammeme in tag), None)

@@ -36,11 +36,12 @@ class Word:
     case: str | None
     start: int
     stop: int
+    is_content: bool  # lemma worth counting for similarity/keywords (see ``_is_content``)
 
-    @property
-    def is_content(self) -> bool:
-        """Lemma worth counting for similarity/keywords: not a stop word, not a lone digit/letter."""
-        return len(self.lemma) > 1 and not self.lemma.isdigit() and not is_stop(self.lemma) and self.pos in CONTENT_POS
+
+def _is_content(lemma: str, pos: str | None) -> bool:
+    """Not a stop word, not a lone digit/letter, and a part of speech that carries topic."""
+    return len(lemma) > 1 and not lemma.isdigit() and not is_stop(lemma) and pos in CONTENT_POS
 
 
 def normalize_space(text: str) -> str:
@@ -62,17 +63,18 @@ def sentences(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def analyze_word(word: str) -> tuple[str, str | None, str | None]:
-    """(lemma, POS, case) of one word form; cached because news vocabulary repeats heavily.
+def word_info(word: str) -> tuple[str, str | None, str | None, bool]:
+    """(lemma, POS, case, is content) of one word form; cached: news vocabulary repeats heavily.
 
     ``lru_cache`` is thread-safe for concurrent readers and writers, and pymorphy3 parsing is
     read-only over its DAWG dictionaries.
     """
     low = word.lower().replace("ё", "е")
     if not _CYRILLIC_RE.search(low):
-        return low, None, None
+        return low, None, None, _is_content(low, None)
     tag = (parse := MORPH.get().parse(low)[0]).tag
-    return parse.normal_form.replace("ё", "е"), tag.POS or None, tag.case or None
+    lem, pos = parse.normal_form.replace("ё", "е"), tag.POS or None
+    return lem, pos, tag.case or None, _is_content(lem, pos)
 
 
 _NAME_TAGS = frozenset({"Geox", "Name", "Surn", "Patr", "Orgn", "Abbr", "Trad"})
@@ -89,7 +91,7 @@ def is_name(word: str) -> bool:
 
 def lemma(word: str) -> str:
     """Normal form of a word (lower-case, ё→е)."""
-    return analyze_word(word)[0]
+    return word_info(word)[0]
 
 
 def words(text: str, offset: int = 0) -> list[Word]:
@@ -98,8 +100,8 @@ def words(text: str, offset: int = 0) -> list[Word]:
     for tok in tokenize(text):
         if not _WORD_RE.search(tok.text):
             continue
-        lem, pos, case = analyze_word(tok.text)
-        out.append(Word(tok.text, lem, pos, case, tok.start + offset, tok.stop + offset))
+        lem, pos, case, content = word_info(tok.text)
+        out.append(Word(tok.text, lem, pos, case, tok.start + offset, tok.stop + offset, content))
     return out
 
 

@@ -7,6 +7,12 @@ Lapata 2019): a sentence earns centrality mostly from the sentences *after* it t
 it, not from those before it that it merely repeats. MMR keeps the 2–5 chosen sentences from
 repeating each other. Everything is numpy over one article, so it is fast and needs no corpus
 statistics. Measured choices and rejected alternatives: bench/eval_quality.py (--split).
+
+Two graphs: the tl;dr comes from the lexical one (shared lemmas), which is sharp and finds the
+one sentence the article keeps returning to. The other summary sentences come from a graph that
+also counts navec similarity, so paraphrases ("Брюссель" / "Евросоюз") support each other; that
+graph is denser and flatter, which leaves more weight to the lead prior: the right bias for the
+supporting sentences of news, the wrong one for the single line that must state the point.
 """
 
 from __future__ import annotations
@@ -14,11 +20,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .document import Document, Sentence
+from .semantic import sentence_vectors
 
 MIN_SENTENCES = 2
 MAX_SENTENCES = 5
@@ -29,6 +37,13 @@ LEAD_DECAY = 10.0
 # Relative weight of a walk step to a *later* sentence (steps to earlier ones weigh 1), so rank
 # flows back to the sentences that later text elaborates on. 1.0 is undirected LexRank.
 FORWARD_WEIGHT = 0.5
+# Share of navec cosine in the edge weights of the supporting-sentence graph (0 = lexical only).
+# Flat for 0.2–0.5 on the dev checks; 0.1 is barely better than lexical only.
+SEMANTIC_WEIGHT = 0.3
+# Summary length follows the article's length in words, which a reader feels, not its sentence
+# count (an essay of short sentences is not longer news): up to 300 words → 2 sentences,
+# 1,000 → 3, 2,000 → 4, longer → 5.
+WORDS_PER_LENGTH = (300, 1000, 2000)
 MMR_LAMBDA = 0.7
 DUPLICATE_SIM = 0.6
 TLDR_MAX_CHARS = 320
@@ -37,11 +52,10 @@ _MAX_WORDS = 70
 _NORM_RE = re.compile(r"\W+")
 # Edmundson's location and cue methods: an analysis states its conclusion in its last paragraph,
 # usually opened by a summing-up phrase. The directed graph alone never picks it, because a
-# conclusion restates what came before it.
+# conclusion restates what came before it, so a summary of two or more sentences always keeps it.
 CONCLUSION_CUES = ("в целом", "таким образом", "итак", "в итоге", "подводя итог", "в сухом остатке",
                    "in conclusion", "overall", "in sum")
 CONCLUSION_MIN_PARAGRAPHS = 4
-CONCLUSION_BONUS = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +65,7 @@ class RankParams:
     lead_decay: float = LEAD_DECAY
     forward_weight: float = FORWARD_WEIGHT
     damping: float = DAMPING
+    semantic_weight: float = SEMANTIC_WEIGHT
 
 
 DEFAULT_PARAMS = RankParams()
@@ -65,20 +80,14 @@ class Summary:
     relevance: np.ndarray
 
 
-def default_length(n_sentences: int) -> int:
-    """2 sentences for a short news item, up to 5 for a long analysis."""
-    if n_sentences <= 8:
-        target = 2
-    elif n_sentences <= 20:
-        target = 3
-    elif n_sentences <= 45:
-        target = 4
-    else:
-        target = 5
+def default_length(n_words: int, n_sentences: int) -> int:
+    """2 sentences for a short news item, up to 5 for a long analysis (never more than it has)."""
+    target = next((MIN_SENTENCES + i for i, limit in enumerate(WORDS_PER_LENGTH) if n_words <= limit),
+                  MAX_SENTENCES)
     return max(1, min(target, n_sentences))
 
 
-def tfidf_matrix(bags: list[list[str]]) -> np.ndarray:
+def tfidf_matrix(bags: Sequence[Sequence[str]]) -> np.ndarray:
     """L2-normalized TF-IDF rows for lemma bags; IDF comes from the article's own sentences."""
     vocab: dict[str, int] = {}
     for bag in bags:
@@ -137,19 +146,18 @@ def _position_prior(doc: Document, title_sim: np.ndarray, lead_decay: float = LE
     return prior / prior.sum()
 
 
-def _conclusion(doc: Document) -> np.ndarray:
-    """1 for the opening sentence of a long text's last paragraph when it sums up (a cue phrase)."""
-    flags = np.zeros(len(doc.sentences))
+def _conclusion(doc: Document) -> int | None:
+    """The sentence that sums up a long text: a cue phrase opening (one of) its last paragraphs."""
     paragraphs = {s.paragraph for s in doc.sentences}
     if len(paragraphs) < CONCLUSION_MIN_PARAGRAPHS:
-        return flags
+        return None
     last = max(paragraphs)
-    for i, sentence in enumerate(doc.sentences):
-        opens_last = sentence.paragraph == last and (i == 0 or doc.sentences[i - 1].paragraph != last)
-        cue = sentence.text.lower().lstrip("«\"( ").startswith(CONCLUSION_CUES)
-        if cue and (opens_last or sentence.paragraph >= last - 1):
-            flags[i] = 1.0
-    return flags
+    for sentence in reversed(doc.sentences):
+        if sentence.paragraph < last - 1:
+            return None
+        if sentence.text.lower().lstrip("«\"( ").startswith(CONCLUSION_CUES):
+            return sentence.index
+    return None
 
 
 def _length_factor(sentence: Sentence) -> float:
@@ -164,11 +172,11 @@ def _length_factor(sentence: Sentence) -> float:
     return 1.0
 
 
-def _mmr(relevance: np.ndarray, sim: np.ndarray, k: int, texts: list[str], seed: int) -> list[int]:
-    """Greedy maximal marginal relevance from ``seed``; near-duplicates are never picked twice."""
-    chosen: list[int] = [seed]
-    seen: set[str] = {_NORM_RE.sub(" ", texts[seed].lower()).strip()}
-    candidates = [int(i) for i in np.argsort(-relevance) if i != seed]
+def _mmr(relevance: np.ndarray, sim: np.ndarray, k: int, texts: list[str], seeds: list[int]) -> list[int]:
+    """Greedy maximal marginal relevance after ``seeds``; near-duplicates are never picked twice."""
+    chosen: list[int] = list(dict.fromkeys(seeds))[:k]
+    seen: set[str] = {_NORM_RE.sub(" ", texts[i].lower()).strip() for i in chosen}
+    candidates = [int(i) for i in np.argsort(-relevance) if i not in chosen]
     while len(chosen) < k and candidates:
         best, best_score = None, -math.inf
         for i in candidates:
@@ -186,35 +194,66 @@ def _mmr(relevance: np.ndarray, sim: np.ndarray, k: int, texts: list[str], seed:
     return sorted(chosen)
 
 
-def rank(doc: Document, params: RankParams = DEFAULT_PARAMS) -> tuple[np.ndarray, np.ndarray]:
-    """Relevance in [0, 1] per sentence and the sentence similarity matrix."""
-    n = len(doc.sentences)
-    if n == 0:
+@dataclass(frozen=True, slots=True)
+class _Graph:
+    """What both walks share: lexical similarity, teleport prior and length weights."""
+
+    sim: np.ndarray
+    prior: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def build(cls, doc: Document, params: RankParams) -> _Graph:
+        n = len(doc.sentences)
+        title_bag = [w.lemma for w in doc.title_words if w.is_content]
+        mat = tfidf_matrix([s.content for s in doc.sentences] + [title_bag])
+        prior = _position_prior(doc, mat[:n] @ mat[n], params.lead_decay)
+        lengths = np.array([_length_factor(s) for s in doc.sentences])
+        return cls(mat[:n] @ mat[:n].T, prior, lengths)
+
+    def walk(self, params: RankParams, vectors: np.ndarray | None = None) -> np.ndarray:
+        """Relevance in [0, 1]; with sentence ``vectors`` the edges blend in their cosine."""
+        edges = self.sim
+        if vectors is not None:
+            w = params.semantic_weight
+            edges = (1 - w) * self.sim + w * np.clip(vectors @ vectors.T, 0.0, 1.0)
+        relevance = personalized_pagerank(edges, self.prior, params.damping, params.forward_weight) * self.lengths
+        return relevance / max(relevance.max(), 1e-12)
+
+
+def rank(
+    doc: Document, params: RankParams = DEFAULT_PARAMS, vectors: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Relevance in [0, 1] per sentence and the lexical sentence similarity matrix.
+
+    With sentence ``vectors`` the walk runs on lexical similarity blended with their cosine
+    (``params.semantic_weight``); without, on lexical similarity alone.
+    """
+    if not doc.sentences:
         return np.zeros(0), np.zeros((0, 0))
-    title_bag = [w.lemma for w in doc.title_words if w.is_content]
-    mat = tfidf_matrix([s.content for s in doc.sentences] + [title_bag])
-    sim = mat[:n] @ mat[:n].T
-    title_sim = mat[:n] @ mat[n]
-    prior = _position_prior(doc, title_sim, params.lead_decay)
-    centrality = personalized_pagerank(sim, prior, params.damping, params.forward_weight)
-    lengths = np.array([_length_factor(s) for s in doc.sentences])
-    relevance = centrality * lengths
-    relevance = relevance / max(relevance.max(), 1e-12) + CONCLUSION_BONUS * _conclusion(doc)
-    return relevance / max(relevance.max(), 1e-12), sim
+    graph = _Graph.build(doc, params)
+    return graph.walk(params, vectors), graph.sim
 
 
 def summarize(doc: Document, n: int | None = None, params: RankParams = DEFAULT_PARAMS) -> Summary:
     """Pick ``n`` (default: by article length) sentences and the one-line tl;dr sentence."""
-    relevance, sim = rank(doc, params)
     count = len(doc.sentences)
     if count == 0:
-        return Summary([], None, relevance)
-    k = default_length(count) if n is None else max(1, min(int(n), count))
+        return Summary([], None, np.zeros(0))
+    graph = _Graph.build(doc, params)
+    relevance = graph.walk(params)
+    k = default_length(doc.n_words, count) if n is None else max(1, min(int(n), count))
     # The tl;dr favours the opening even more: one line must state the news, not a detail.
     # It also opens the summary, so the two never contradict each other.
     lead = 1.0 / np.sqrt(np.arange(1, count + 1, dtype=np.float64))
     tldr_index = int(np.argmax(relevance * lead))
-    indices = _mmr(relevance, sim, k, doc.texts, tldr_index)
+    if k > 1 and params.semantic_weight > 0:
+        vectors = sentence_vectors([s.content for s in doc.sentences])
+        if vectors is not None:
+            relevance = graph.walk(params, vectors)
+    conclusion = _conclusion(doc)
+    seeds = [tldr_index] if conclusion is None else [tldr_index, conclusion]
+    indices = _mmr(relevance, graph.sim, k, doc.texts, seeds)
     return Summary(indices, tldr_index, relevance)
 
 

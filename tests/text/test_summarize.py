@@ -7,7 +7,7 @@ import pytest
 
 from bot.text import CleanedPage, analyze
 from bot.text.document import Document
-from bot.text.summarize import DEFAULT_PARAMS, RankParams, personalized_pagerank, rank, summarize
+from bot.text.summarize import DEFAULT_PARAMS, RankParams, _conclusion, personalized_pagerank, rank, summarize
 
 
 def _positions(summary: list[str], sentences: list[str]) -> list[int]:
@@ -111,7 +111,7 @@ def test_params_default_and_override(anchor_page: CleanedPage) -> None:
 
 
 def test_a_long_analysis_keeps_its_summing_up_conclusion() -> None:
-    """Edmundson's cue/location: "В целом, …" opening the last paragraph of a long text is kept."""
+    """Edmundson's cue/location: "В целом, …" opening the last paragraph is kept, even in two lines."""
     from bot.text import analyze
 
     paragraphs = [
@@ -123,4 +123,33 @@ def test_a_long_analysis_keeps_its_summing_up_conclusion() -> None:
         "В целом, программа скорее закрепляет существующую поддержку, чем меняет аграрную политику.",
     ]
     result = analyze("Новая программа поддержки фермеров", "\n\n".join(paragraphs))
+    assert len(result.summary) == 2
+    assert result.summary[0].startswith("Правительство объявило")
     assert result.summary[-1].startswith("В целом")
+
+
+def test_no_conclusion_is_invented_for_news_without_one() -> None:
+    text = " ".join(f"Порт номер {i} принял паромы с контейнерами из Китая." for i in range(6))
+    assert _conclusion(Document.build("Порты", text)) is None
+
+
+def test_length_follows_words_not_sentence_count() -> None:
+    """Twenty short sentences are still a short news item; a long text of long sentences is not."""
+    towns = ("Актау", "Курык", "Баку", "Поти", "Батуми", "Алаты", "Туркменбаши", "Достык", "Хоргос", "Атырау")
+    cargo = ("зерно", "уголь", "нефть", "медь", "уран", "хлопок", "сталь", "цемент", "удобрения", "лес")
+    pairs = list(zip(towns, cargo, strict=True))
+    short = " ".join([f"Порт {t} отгрузил {c}." for t, c in pairs] + [f"Цены на {c} в {t} выросли." for t, c in pairs])
+    assert len(Document.build("Порты", short).sentences) == 20
+    assert len(analyze("Паромы", short).summary) == 2
+    clause = "грузы из Китая идут через Каспий в Баку, а оттуда по железной дороге в Грузию и Турцию"
+    long_text = "\n\n".join(f"В {i}-м квартале {clause}, сообщил оператор {i}." for i in range(70))
+    assert Document.build("Коридор", long_text).n_words > 1000
+    assert len(analyze("Коридор", long_text).summary) == 4
+
+
+def test_tldr_comes_from_the_lexical_graph(anchor_page: CleanedPage) -> None:
+    """Embeddings only choose the supporting sentences: the one-line point never depends on them."""
+    doc = Document.build(anchor_page.title, anchor_page.text)
+    with_vectors, lexical = summarize(doc), summarize(doc, None, RankParams(semantic_weight=0.0))
+    assert with_vectors.tldr_index == lexical.tldr_index == 0
+    assert with_vectors.indices[0] == lexical.indices[0] == 0
