@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import logging
 from dataclasses import dataclass
@@ -84,11 +86,27 @@ class Services:
         # collections (triggered by big digest or ingest runs) from pausing the loop for 100+ ms.
         gc.collect()
         gc.freeze()
+        _return_freed_memory()
 
     async def close(self) -> None:
         await self.fetcher.aclose()
         await self.store.close()
         self.engine.close()
+
+
+def _return_freed_memory() -> None:
+    """Hand the heap pages freed while loading models back to the OS (glibc keeps them).
+
+    Loading navec and the NER model leaves ~25 MB of freed temporaries in malloc's arenas; the
+    process would otherwise carry them in its RSS for its whole life. A no-op off glibc.
+    """
+    libc_name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(libc_name) if libc_name else None
+        if libc is not None and hasattr(libc, "malloc_trim"):
+            libc.malloc_trim(0)
+    except OSError:
+        pass
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:

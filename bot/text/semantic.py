@@ -79,7 +79,7 @@ def cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
 @lru_cache(maxsize=1)
 def _total_count() -> int:
     navec = NAVEC.get()
-    return int(sum(navec.vocab.counts)) if navec is not None else 0
+    return int(np.sum(navec.vocab.counts)) if navec is not None else 0
 
 
 @lru_cache(maxsize=200_000)

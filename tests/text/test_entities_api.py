@@ -115,3 +115,14 @@ def test_entities_without_ner_weights(monkeypatch) -> None:
     assert found.get("Казахстан") == "LOC"
     assert found.get("Европейский союз") == "ORG"
     assert found.get("Астана") == "LOC"
+
+
+def test_ner_reads_navecs_vocabulary_instead_of_its_own_copy() -> None:
+    """One 250k-word vocabulary in memory, not two; and NER still finds people in the text."""
+    from bot.text.models import NAVEC, NER
+
+    navec, ner = NAVEC.get(), NER.get()
+    assert navec is not None and ner is not None
+    assert ner._model.infer.encoder.words_vocab.item_ids is navec.vocab.word_ids
+    names = {e.text for e in analyze("Визит", "Урсула фон дер Ляйен прилетела в Астану.").entities}
+    assert any("Ляйен" in n for n in names)
