@@ -26,6 +26,7 @@ from bot.text.summarize import DEFAULT_PARAMS, RankParams, shorten, summarize
 # Knob values the split check chooses between (the shipped defaults are among them).
 SWEEP_DECAYS = (5.0, 10.0, 20.0, 40.0)
 SWEEP_FORWARD = (1.0, 0.5, 0.3)
+SWEEP_SEMANTIC = (0.0, 0.3, 0.5)
 
 
 def _r1(ref: str, pred: str, variant: str) -> float:
@@ -92,9 +93,15 @@ def bootstrap(items: list[dict], rounds: int = 10_000) -> None:
 
 
 def split_check(items: list[dict]) -> None:
-    """Choose (lead decay, forward weight) on 5 items by summary ROUGE-1, report the other 5."""
+    """Choose (lead decay, forward weight, semantic weight) on 5 items by summary ROUGE-1, report
+    the other 5."""
     docs = [Document.build(it["title"], it["text"]) for it in items]
-    grid = [RankParams(lead_decay=d, forward_weight=f) for d in SWEEP_DECAYS for f in SWEEP_FORWARD]
+    grid = [
+        RankParams(lead_decay=d, forward_weight=f, semantic_weight=w)
+        for d in SWEEP_DECAYS
+        for f in SWEEP_FORWARD
+        for w in SWEEP_SEMANTIC
+    ]
     scores: dict[tuple[RankParams, str], list[float]] = {}
     for params in grid:
         picks = [_pick(d, params) for d in docs]
@@ -107,7 +114,7 @@ def split_check(items: list[dict]) -> None:
         best = max(grid, key=lambda p: mean(scores[p, variant][i] for i in train))
         return best, mean(scores[best, variant][i] for i in test)
 
-    print("\nSplit check: knobs chosen on 5 items by summary ROUGE-1, scored on the other 5")
+    print("\nSplit check: knobs (decay, forward, semantic) chosen on 5 items by summary ROUGE-1, scored on the other 5")
     for variant in ("tokens", "lemmas"):
         first, second = list(range(n // 2)), list(range(n // 2, n))
         for train, test, label in ((first, second, "first→second"), (second, first, "second→first")):
@@ -115,7 +122,7 @@ def split_check(items: list[dict]) -> None:
             shipped = mean(scores[DEFAULT_PARAMS, variant][i] for i in test)
             l3 = mean(lead3[variant][i] for i in test)
             print(f"  {variant} {label}: chose decay={best.lead_decay:g} forward={best.forward_weight:g}"
-                  f" → {score:.4f} (shipped {shipped:.4f}, Lead-3 {l3:.4f})")
+                  f" semantic={best.semantic_weight:g} → {score:.4f} (shipped {shipped:.4f}, Lead-3 {l3:.4f})")
         splits = [list(c) for c in itertools.combinations(range(n), n // 2)]
         tuned, shipped, l3, beats = [], [], [], 0
         for train in splits:
