@@ -5,8 +5,9 @@ PageRank teleport decaying with position) beats pure centrality on short news; c
 finds the sentences an analysis keeps returning to. The graph is directed as in PACSUM (Zheng &
 Lapata 2019): a sentence earns centrality mostly from the sentences *after* it that elaborate on
 it, not from those before it that it merely repeats. MMR keeps the 2–5 chosen sentences from
-repeating each other. Everything is numpy over one article, so it is fast and needs no corpus
-statistics. Measured choices and rejected alternatives: bench/eval_quality.py (--split).
+repeating each other. Everything is numpy over one article and navec's pre-trained vectors, so it
+is fast and needs no corpus of our own. Measured choices and rejected alternatives:
+bench/eval_quality.py (--split; --extra scores a second XL-Sum-like set).
 
 Two graphs: the tl;dr comes from the lexical one (shared lemmas), which is sharp and finds the
 one sentence the article keeps returning to. The other summary sentences come from a graph that
