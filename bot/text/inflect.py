@@ -16,6 +16,9 @@ from .models import MORPH
 
 _ADJ = {"ADJF", "PRTF", "NUMR"}
 _PERSON_TAGS = ("Surn", "Name", "Patr")
+# The reading an entity type vouches for: "Астану" is both a place (Астана, accusative) and a
+# man's name (Астан, dative), and pymorphy3 scores them equally.
+_KIND_TAGS = {"LOC": "Geox", "ORG": "Orgn"}
 
 
 def _restore_case(surface: str, form: str) -> str:
@@ -105,9 +108,20 @@ def _head_index(parses: list[list[Any]]) -> int | None:
     return None
 
 
-def _agreeing(parses: list[list[Any]], head: int) -> tuple[Any, list[Any]] | None:
-    """Head-noun parse and adjective parses that share case (and number) with it."""
-    nouns = [p for p in parses[head] if p.tag.POS == "NOUN"]
+def _agreeing(parses: list[list[Any]], head: int, kind: str) -> tuple[Any, list[Any]] | None:
+    """Head-noun parse and adjective parses that share case (and number) with it.
+
+    Noun readings that fit the entity type go first, person-name readings of a place or an
+    organisation last; otherwise pymorphy3's order stands.
+    """
+    wanted = _KIND_TAGS.get(kind)
+
+    def fit(parse: Any) -> int:
+        if wanted and wanted in parse.tag:
+            return 0
+        return 2 if any(t in parse.tag for t in _PERSON_TAGS) else 1
+
+    nouns = sorted((p for p in parses[head] if p.tag.POS == "NOUN"), key=fit)
     for noun in nouns:
         adjs: list[Any] = []
         for options in parses[:head]:
@@ -137,7 +151,7 @@ def nominative(tokens: Sequence[str], kind: str = "LOC") -> str:
     morph = MORPH.get()
     parses = [morph.parse(t) for t in tokens]
     head = _head_index(parses)
-    agreed = _agreeing(parses, head) if head is not None else None
+    agreed = _agreeing(parses, head, kind) if head is not None else None
     if head is None or agreed is None:
         return " ".join(tokens)
     noun, adjs = agreed

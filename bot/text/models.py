@@ -75,13 +75,31 @@ def _load_navec() -> Any | None:
         return None
     try:
         from navec import Navec
+        from navec.meta import Meta
+        from navec.navec import META, PQ_, VOCAB
+        from navec.pq import PQ
+        from navec.tar import Tar
+        from navec.vocab import Vocab
     except ImportError:
         log.warning("navec is not installed; semantic features off")
         return None
-    navec = Navec.load(str(base / NAVEC_FILE))
+
+    class LeanPQ(PQ):
+        """navec's quantized vectors without the tables behind ``Navec.sim``: a 26 MB product
+        table it keeps and a 100 MB temporary while loading. Nothing here calls ``sim``; we
+        decode vectors (``semantic.sentence_vectors``), and slovnet reads only the codes."""
+
+        def precompute(self) -> None:
+            self.qdims = np.arange(self.qdim)
+
+    with Tar(str(base / NAVEC_FILE)) as tar:
+        meta = Meta.from_file(tar.load(META))
+        Meta.check_protocol(meta.protocol)
+        vocab = Vocab.from_file(tar.load(VOCAB))
+        pq = LeanPQ.from_file(tar.load(PQ_))
     # 250k word counts as Python ints cost ~8 MB; one int64 array holds them in 2 MB.
-    navec.vocab.counts = np.asarray(navec.vocab.counts, dtype=np.int64)
-    return navec
+    vocab.counts = np.asarray(vocab.counts, dtype=np.int64)
+    return Navec(meta, vocab, pq)
 
 
 class _LockedNER:

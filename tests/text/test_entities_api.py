@@ -126,3 +126,10 @@ def test_ner_reads_navecs_vocabulary_instead_of_its_own_copy() -> None:
     assert ner._model.infer.encoder.words_vocab.item_ids is navec.vocab.word_ids
     names = {e.text for e in analyze("Визит", "Урсула фон дер Ляйен прилетела в Астану.").entities}
     assert any("Ляйен" in n for n in names)
+
+
+def test_a_place_that_also_reads_as_a_name_gets_its_place_form() -> None:
+    """"в Астану" is Астана (accusative) or the name Астан (dative), scored alike by pymorphy3."""
+    names = {e.text: e.type for e in analyze("Визит", "Премьер прилетел в Астану, а затем в Анкару.").entities}
+    assert names.get("Астана") == "LOC" and "Астан" not in names
+    assert names.get("Анкара") == "LOC"
