@@ -33,8 +33,8 @@ XLSUM = "xlsum_ru_dev.jsonl"
 FOLLOWUPS = "followups_dev.jsonl"
 
 
-def _read(name: str) -> list[dict]:
-    with open(EVAL_DIR / name, encoding="utf-8") as fh:
+def _read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
@@ -120,16 +120,15 @@ def main() -> int:
         print(f"evaluation data not found in {EVAL_DIR}; nothing to measure (set ZEN_EVAL_DIR)")
         return 0
     show_errors = "--errors" in sys.argv
-    xlsum = _read(XLSUM)
-    followups = _read(FOLLOWUPS)
+    xlsum = _read(EVAL_DIR / XLSUM)
+    followups = _read(EVAL_DIR / FOLLOWUPS)
     eval_summaries(xlsum)
     bootstrap(xlsum)
     lead_restored(xlsum)
     headline_proxy(followups)
     if "--extra" in sys.argv:
         extra = Path(sys.argv[sys.argv.index("--extra") + 1])
-        with open(extra, encoding="utf-8") as fh:
-            extra_items = [json.loads(line) for line in fh if line.strip()]
+        extra_items = _read(extra)
         eval_summaries(extra_items, extra.name)
         bootstrap(extra_items)
     if "--split" in sys.argv:

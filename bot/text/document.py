@@ -22,7 +22,7 @@ class Sentence:
     text: str
     paragraph: int
     words: tuple[Word, ...]
-    content: tuple[str, ...] = ()
+    content: tuple[str, ...]
 
     @classmethod
     def parse(cls, index: int, text: str, paragraph: int) -> Sentence:

@@ -22,18 +22,8 @@ from .models import NAVEC
 
 def centroid(lemmas: Iterable[str]) -> np.ndarray | None:
     """Unit-length mean of the embeddings of the lemmas navec knows (None if none/no navec)."""
-    navec = NAVEC.get()
-    if navec is None:
-        return None
-    word_ids = navec.vocab.word_ids
-    ids = [i for i in (word_ids.get(lem) for lem in lemmas) if i is not None]
-    if not ids:
-        return None
-    pq = navec.pq  # product-quantized: decode all rows at once instead of word by word
-    vectors = pq.codes[pq.qdims, pq.indexes[ids]].reshape(len(ids), pq.dim)
-    mean = vectors.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm > 0 else None
+    vectors = sentence_vectors([list(lemmas)])
+    return vectors[0] if vectors is not None and vectors[0].any() else None
 
 
 def sentence_vectors(bags: Sequence[Sequence[str]]) -> np.ndarray | None:

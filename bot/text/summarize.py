@@ -222,18 +222,12 @@ class _Graph:
         return relevance / max(relevance.max(), 1e-12)
 
 
-def rank(
-    doc: Document, params: RankParams = DEFAULT_PARAMS, vectors: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Relevance in [0, 1] per sentence and the lexical sentence similarity matrix.
-
-    With sentence ``vectors`` the walk runs on lexical similarity blended with their cosine
-    (``params.semantic_weight``); without, on lexical similarity alone.
-    """
+def rank(doc: Document, params: RankParams = DEFAULT_PARAMS) -> tuple[np.ndarray, np.ndarray]:
+    """Lexical relevance in [0, 1] per sentence (the tl;dr's) and the sentence similarity matrix."""
     if not doc.sentences:
         return np.zeros(0), np.zeros((0, 0))
     graph = _Graph.build(doc, params)
-    return graph.walk(params, vectors), graph.sim
+    return graph.walk(params), graph.sim
 
 
 def summarize(doc: Document, n: int | None = None, params: RankParams = DEFAULT_PARAMS) -> Summary:
