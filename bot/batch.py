@@ -56,6 +56,8 @@ async def _each_document(inputs: list[str], fetcher: HttpFetcher,
             status = 1
             continue
         for doc in docs:
+            for note in doc.notes:
+                print(f"zendigest: {name}: note: {note}", file=sys.stderr)
             await handle(doc)
     return status
 

@@ -7,6 +7,16 @@ import asyncio
 import contextlib
 import logging
 
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.utils.token import TokenValidationError
+
 from bot.app import build_bot, build_dispatcher, build_services
 from bot.config import Settings
 from bot.local import SANDBOX_CHANNEL_ID, LocalBot
@@ -14,13 +24,55 @@ from bot.web import health_app, serve, stop_on_signals, webhook_app
 
 log = logging.getLogger(__name__)
 TERMINAL_USER_ID = 100001
+FIRST_RETRY_S = 1.0
+MAX_RETRY_S = 60.0
+
+
+class StartError(Exception):
+    """A configuration the bot cannot start with; its text is the one line the operator reads."""
+
+
+async def connect(bot: Bot, api_url: str, *, first_delay: float = FIRST_RETRY_S) -> None:
+    """Ask Telegram who the bot is before anything else. A refused token or a URL that is no Bot API
+    ends the start with one line (a restart would not help); an unreachable or failing server is
+    retried with backoff (capped at a minute), one log line per attempt, so a server that boots
+    before its network comes up simply waits for it."""
+    delay = first_delay
+    while True:
+        try:
+            me = await bot.get_me()
+        except TelegramUnauthorizedError as exc:
+            raise StartError("Telegram refused BOT_TOKEN (401 Unauthorized): check the token @BotFather gave "
+                             "you") from exc
+        except TelegramNotFound as exc:
+            raise StartError(f"TELEGRAM_API_URL {api_url} does not answer as a Bot API (404 Not Found)") from exc
+        except TelegramRetryAfter as exc:
+            wait = max(float(exc.retry_after), delay)
+            log.warning("Telegram asks to wait %.0f s before starting; retrying then", wait)
+            await asyncio.sleep(wait)
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning("cannot reach Telegram at %s (%s); retrying in %.0f s", api_url, reason, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_S)
+        else:
+            log.info("connected to Telegram", extra={"bot": me.username})
+            return
 
 
 async def run(settings: Settings) -> int:
     if settings.sandbox_mode:
         return await run_sandbox(settings)
+    try:
+        bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
+    except TokenValidationError as exc:
+        raise StartError("BOT_TOKEN is not a bot token (it looks like 123456789:AAE…, from @BotFather)") from exc
+    try:
+        await connect(bot, settings.telegram_api_url)
+    except BaseException:
+        await bot.session.close()
+        raise
     services = build_services(settings)
-    bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
     dp = build_dispatcher(services)
     if settings.webhook_url:
         app, _ = webhook_app(services, bot, dp)

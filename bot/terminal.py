@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sys
 from typing import Callable, TextIO
 
@@ -34,7 +35,7 @@ def format_message(event: SentMessage, who: str, numbering: list[str] | None = N
 
 class TerminalChat:
     def __init__(self, sandbox: Sandbox, user_id: int, channel_id: int | None, out: TextIO = sys.stdout,
-                 read_line: Callable[[], str] = sys.stdin.readline) -> None:
+                 read_line: Callable[[], str] | None = None) -> None:
         self.sandbox = sandbox
         self.user_id = user_id
         self.channel_id = channel_id
@@ -67,18 +68,54 @@ class TerminalChat:
         followers = [asyncio.create_task(self._follow(self.user_id, "bot"))]
         if self.channel_id is not None:
             followers.append(asyncio.create_task(self._follow(self.channel_id, "channel")))
+        lines = self._stdin_lines() if self.read_line is None else None
         try:
             while True:
-                line = await asyncio.to_thread(self.read_line)
+                if lines is not None:
+                    line = await lines.get()
+                else:
+                    line = await asyncio.to_thread(self.read_line)  # type: ignore[arg-type]
                 if not line or line.strip() in ("/quit", "/exit"):
                     break
                 self.handle(line.strip())
             await asyncio.sleep(0.5)  # let the last replies print
         finally:
+            if lines is not None:
+                asyncio.get_running_loop().remove_reader(sys.stdin.fileno())  # False if never added
             for task in followers:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
+    @staticmethod
+    def _stdin_lines() -> asyncio.Queue[str]:
+        """Lines of standard input, read by the event loop itself (no thread blocked in readline), so
+        Ctrl-C leaves at once instead of waiting for Enter; "" marks the end of input."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        fd = sys.stdin.fileno()
+        pending = bytearray()
+
+        def readable() -> None:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                loop.remove_reader(fd)
+                if pending:
+                    queue.put_nowait(pending.decode("utf-8", errors="replace"))
+                queue.put_nowait("")
+                return
+            pending.extend(chunk)
+            while (end := pending.find(b"\n")) >= 0:
+                queue.put_nowait(pending[: end + 1].decode("utf-8", errors="replace"))
+                del pending[: end + 1]
+
+        try:
+            loop.add_reader(fd, readable)
+        except PermissionError:  # a regular file cannot be polled, and never blocks: read it whole
+            for line in sys.stdin.read().splitlines(keepends=True):
+                queue.put_nowait(line)
+            queue.put_nowait("")
+        return queue
 
     def handle(self, line: str) -> None:
         if not line:

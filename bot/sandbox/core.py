@@ -39,6 +39,8 @@ class Core:
             raise ValueError(f"token must look like '<digits>:<chars>', got {token!r}")
         self.limits = limits
         self.token = token
+        # Tokens @BotFather revoked: Telegram answers 401 Unauthorized to every call made with one.
+        self.revoked_tokens: set[str] = set()
         self.bot_user: dict[str, Any] = {
             "id": int(match.group(1)),
             "is_bot": True,

@@ -38,6 +38,10 @@ class Sandbox(Interaction):
         self._server = SandboxServer(self.core)
         self.host = "127.0.0.1"
 
+    def revoke_token(self, token: str) -> None:
+        """Answer 401 Unauthorized to every call made with ``token`` (a revoked or mistyped token)."""
+        self.core.revoked_tokens.add(token)
+
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> Sandbox:

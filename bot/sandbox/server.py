@@ -63,7 +63,7 @@ class SandboxServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         token = request.match_info["token"]
         method = request.match_info["method"]
-        if not TOKEN_RE.match(token):
+        if not TOKEN_RE.match(token) or token in self.core.revoked_tokens:
             return _error(unauthorized())
         entry = lookup(method)
         name = entry[0] if entry else method
