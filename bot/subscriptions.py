@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.clock import Clock
 from bot.config import Settings
@@ -46,15 +46,27 @@ class Subscription:
         return self.themes is None or slug in self.themes
 
 
+# Names the tz database lists that are not places: "localtime" is this machine's own setting (a
+# file that another machine may not have), "Factory" and "posixrules" are placeholders.
+NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
+# A typed zone is echoed in the refusal; an IANA name is at most ~30 characters.
+ZONE_ECHO_LIMIT = 40
+
+
 def normalize_zone(name: str) -> str:
-    """Accept any IANA name, case-insensitively ("asia/almaty"), refuse everything else."""
+    """Accept any IANA name, case-insensitively ("asia/almaty"), that loads here; refuse
+    everything else (a stored zone that cannot be loaded would be skipped by every digest pass)."""
     name = name.strip()
-    if name in available_timezones():
-        return name
-    lowered = {z.lower(): z for z in available_timezones()}
-    if name.lower() in lowered:
-        return lowered[name.lower()]
-    raise SettingError("settings_bad_zone", zone=name)
+    zones = {z.lower(): z for z in available_timezones() if z.lower() not in NOT_ZONES}
+    zone = zones.get(name.lower())
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+            return zone
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    shown = name if len(name) <= ZONE_ECHO_LIMIT else name[:ZONE_ECHO_LIMIT - 1] + "…"
+    raise SettingError("settings_bad_zone", zone=shown)
 
 
 class Subscriptions:

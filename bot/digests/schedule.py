@@ -7,7 +7,7 @@ means 10:00 where the reader lives, across DST changes.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -21,17 +21,17 @@ def personal_slot(now: datetime, *, frequency: str, hour: int, weekday: int, zon
         return None
     tz = ZoneInfo(zone)
     local = now.astimezone(tz)
-    candidate = datetime.combine(local.date(), time(hour), tzinfo=tz)
-    if frequency == "daily":
-        if candidate > local:
-            candidate -= timedelta(days=1)
-    else:
-        candidate -= timedelta(days=(candidate.weekday() - weekday) % 7)
-        if candidate > local:
-            candidate -= timedelta(days=7)
-    # Re-anchor the wall time in the zone (a day jump may cross a DST change).
-    candidate = datetime.combine(candidate.date(), time(hour), tzinfo=tz)
-    return candidate.astimezone(ZoneInfo("UTC"))
+    day = local.date()
+    if frequency == "weekly":
+        day -= timedelta(days=(day.weekday() - weekday) % 7)
+    # Compared as instants: two datetimes in one zone compare by wall time, which puts 03:00
+    # after 02:50 even when that 02:50 is the second pass through a fall-back's repeated hour.
+    # A wall time that happens twice is taken at its first occurrence (fold=0).
+    candidate = _utc(datetime.combine(day, time(hour), tzinfo=tz))
+    if candidate > _utc(now):
+        day -= timedelta(days=1 if frequency == "daily" else 7)
+        candidate = _utc(datetime.combine(day, time(hour), tzinfo=tz))
+    return candidate
 
 
 def parse_cron(spec: str, zone: str) -> CronTrigger:
@@ -43,11 +43,58 @@ def parse_cron(spec: str, zone: str) -> CronTrigger:
     return CronTrigger.from_crontab(spec, timezone=zone)
 
 
+# Growing look-back windows: the newest slot is found in the smallest window holding one, so a
+# minutely crontab walks at most 60 fire times, a weekly one a handful.
+_WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=35))
+# A hard bound on fire times walked per window: schedule arithmetic runs on the event loop.
+MAX_STEPS = 10_000
+# How far past a fire time the next one is searched: APScheduler 3.x returns the same instant
+# again for a wall time inside a DST fall-back's repeated hour (the search point's fold is lost),
+# so a search that does not advance is retried from further on.
+_STEPS = (timedelta(seconds=1), timedelta(minutes=1), timedelta(hours=1))
+
+
 def cron_slot(trigger: CronTrigger, now: datetime, lookback: timedelta = timedelta(days=35)) -> datetime | None:
-    """Newest fire time of `trigger` at or before `now` (APScheduler only iterates forward)."""
-    fire = trigger.get_next_fire_time(None, now - lookback)
-    last = None
-    while fire is not None and fire <= now:
-        last = fire
-        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
-    return last.astimezone(ZoneInfo("UTC")) if last else None
+    """Newest fire time of `trigger` at or before `now` (APScheduler only iterates forward).
+
+    A wall time that happens twice (the repeated hour of a DST fall-back) is one slot: its first
+    occurrence, so a weekly "sun 01:30" fires once that Sunday, not twice and never forever."""
+    for window in [w for w in _WINDOWS if w < lookback] + [lookback]:
+        last = _newest_in(trigger, now - window, now)
+        if last is not None:
+            return last
+    return None
+
+
+def _newest_in(trigger: CronTrigger, start: datetime, now: datetime) -> datetime | None:
+    """The newest slot in [start, now], each fire time taken at its first occurrence."""
+    fire = trigger.get_next_fire_time(None, start)
+    last: datetime | None = None
+    for _ in range(MAX_STEPS):
+        if fire is None or _utc(fire) > _utc(now):
+            break
+        slot = _first_occurrence(fire)
+        last = slot if last is None else max(last, slot)
+        fire = _following(trigger, fire)
+    return last
+
+
+def _following(trigger: CronTrigger, fire: datetime) -> datetime | None:
+    """The first fire time strictly after `fire` (None when the trigger has no more)."""
+    for step in _STEPS:
+        following = trigger.get_next_fire_time(fire, fire + step)
+        if following is None or _utc(following) > _utc(fire):
+            return following
+    return None
+
+
+def _first_occurrence(fire: datetime) -> datetime:
+    """The same wall time at its first occurrence (fold=0: before a fall-back, not after)."""
+    first = fire.replace(fold=0)
+    return min(_utc(first), _utc(fire))
+
+
+def _utc(moment: datetime) -> datetime:
+    """Instants compared in UTC: two datetimes sharing a tzinfo compare by wall time, which
+    calls 01:30 EDT and 01:30 EST equal."""
+    return moment.astimezone(timezone.utc)

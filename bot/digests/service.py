@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable
+from zoneinfo import ZoneInfoNotFoundError
 
 from bot.library import Library
 from bot.cards import ThemeCards
@@ -186,8 +187,15 @@ def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
     """Subscriptions whose newest slot has not been handled yet, with that slot."""
     due = []
     for sub in subs:
-        slot = personal_slot(now, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
-                             zone=sub["timezone"])
+        try:
+            slot = personal_slot(now, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
+                                 zone=sub["timezone"])
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            # One row this process cannot schedule (a zone missing from this machine's tz
+            # database, a value written by hand) must not stop everyone else's digests.
+            log.warning("subscription skipped: cannot compute its slot",
+                        extra={"chat_id": sub.get("chat_id"), "timezone": sub.get("timezone"), "reason": str(exc)[:200]})
+            continue
         if slot is not None and (not sub["last_slot"] or from_db(sub["last_slot"]) < slot):
             due.append((sub, slot))
     return due
