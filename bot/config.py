@@ -9,6 +9,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
+from bot.numbers import parse_int
+
 
 class Settings(BaseSettings):
     """Every knob a deployment turns; unknown variables are ignored so a shared `.env` is fine."""
@@ -88,6 +90,7 @@ class Settings(BaseSettings):
 def chat_ref(value: str) -> int | str:
     """A chat as the Bot API wants it: a numeric id, or an @username (CHANNEL_ID, stored targets)."""
     value = value.strip()
-    if value.lstrip("-").isdigit():
-        return int(value)
+    number = parse_int(value)
+    if number is not None:
+        return number
     return value if value.startswith("@") else f"@{value}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.numbers import parse_id
+
 
 @dataclass(frozen=True)
 class ArticleRef:
@@ -17,8 +19,9 @@ def parse_article_ref(args: str | None) -> ArticleRef | None:
     text = (args or "").strip()
     if not text:
         return ArticleRef("anchor")
-    if text.isdigit() and len(text) < 12:
-        return ArticleRef("id", text)
+    article_id = parse_id(text)
+    if article_id is not None:
+        return ArticleRef("id", str(article_id))
     parts = urlsplit(text if "://" in text else f"https://{text}")
     if " " not in text and parts.scheme in ("http", "https") and "." in parts.netloc:
         return ArticleRef("url", text if "://" in text else f"https://{text}")

@@ -40,7 +40,10 @@ def parse_schedule(args: str | None, zone: str, now: datetime) -> tuple[datetime
         local = datetime.strptime(f"{parts[0]} {parts[1]}", "%Y-%m-%d %H:%M")
     except ValueError:
         raise PostError("schedule_bad_time", value=f"{parts[0]} {parts[1]}") from None
-    when = local.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    try:
+        when = local.replace(tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+    except OverflowError:  # 0001-01-01 00:00 east of UTC is before the first representable instant
+        raise PostError("schedule_bad_time", value=f"{parts[0]} {parts[1]}") from None
     if when <= now:
         raise PostError("schedule_in_past", value=f"{parts[0]} {parts[1]}", zone=zone)
     return when, parts[2]

@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Callable, TextIO
 
+from bot.numbers import parse_id
 from bot.sandbox import Sandbox, SentMessage
 
 EDIT_METHODS = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendPhoto", "copyMessage", "forwardMessage")
@@ -120,8 +121,9 @@ class TerminalChat:
     def handle(self, line: str) -> None:
         if not line:
             return
-        if line.isdigit() and self.button_message is not None:
-            index = int(line) - 1
+        pressed = parse_id(line)
+        if pressed is not None and self.button_message is not None:
+            index = pressed - 1
             if 0 <= index < len(self.buttons):
                 self.sandbox.press_button(self.user_id, self.button_message, self.buttons[index], user_id=self.user_id)
                 return

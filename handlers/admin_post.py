@@ -15,6 +15,7 @@ from bot import render
 from bot.config import Settings
 from bot.delivery.split import visible_length
 from bot.i18n import Translator
+from bot.numbers import parse_id
 from bot.middlewares import AdminOnly
 from bot.posting import Draft, PostError, Posting, parse_schedule
 from bot.subscriptions import Subscriptions
@@ -99,17 +100,17 @@ async def queue(message: Message, tr: Translator, posting: Posting, subscription
 
 @router.message(Command("cancel"))
 async def cancel(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
-    arg = (command.args or "").strip()
-    if not arg.isdigit():
+    post_id = parse_id(command.args)
+    if post_id is None:
         await message.answer(tr("cancel_usage"))
         return
     assert message.from_user is not None
     try:
-        await posting.cancel(int(arg), message.from_user.id)
+        await posting.cancel(post_id, message.from_user.id)
     except PostError as exc:
         await message.answer(exc.text(tr))
         return
-    await message.answer(tr("post_cancelled_id", id=int(arg)))
+    await message.answer(tr("post_cancelled_id", id=post_id))
 
 
 @router.callback_query(PostAction.filter())

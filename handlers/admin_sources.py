@@ -15,6 +15,7 @@ from bot.delivery import Sender
 from bot.i18n import Translator
 from bot.ingestion import Ingestion
 from bot.lookup import parse_article_ref
+from bot.numbers import parse_id
 from bot.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
@@ -94,11 +95,11 @@ async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender
 @router.message(Command("delsource"))
 async def del_source(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion,
                      audit: AuditLog) -> None:
-    arg = (command.args or "").strip()
-    if not arg.isdigit():
+    source_id = parse_id(command.args)
+    if source_id is None:
         await message.answer(tr("delsource_usage"))
         return
     assert message.from_user is not None
-    deleted = await ingestion.delete_source(int(arg))
-    await audit.record(message.from_user.id, "source.delete", {"id": int(arg)}, ok=deleted)
-    await message.answer(tr("source_deleted" if deleted else "source_unknown", id=int(arg)))
+    deleted = await ingestion.delete_source(source_id)
+    await audit.record(message.from_user.id, "source.delete", {"id": source_id}, ok=deleted)
+    await message.answer(tr("source_deleted" if deleted else "source_unknown", id=source_id))

@@ -9,13 +9,14 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.cards import ThemeCard
 from bot.i18n import Translator
 from bot.library import Article
+from bot.numbers import ButtonId
 from bot.render import theme_label
 
 
 class ThemeNav(CallbackData, prefix="tn"):
     """◀ ▶ on a card: show the card at `pos`, editing the same message."""
 
-    pos: int
+    pos: ButtonId
 
 
 class ThemeOpen(CallbackData, prefix="to"):
@@ -25,7 +26,7 @@ class ThemeOpen(CallbackData, prefix="to"):
 class ArticleTheme(CallbackData, prefix="ac"):
     """A theme as one article covers it (from that article's /summary)."""
 
-    article: int
+    article: ButtonId
     slug: str
 
 
@@ -38,17 +39,17 @@ class ThemeFollow(CallbackData, prefix="tf"):
 class AnchorText(CallbackData, prefix="at"):
     """The "source" button of a card whose anchor has no public URL: show the analysis here."""
 
-    article: int
+    article: ButtonId
 
 
 class PostAction(CallbackData, prefix="pa"):
     action: str  # publish | cancel
-    post: int
+    post: ButtonId
 
 
 class BroadcastAction(CallbackData, prefix="bc"):
     action: str  # send | cancel
-    job: int
+    job: ButtonId
 
 
 def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:

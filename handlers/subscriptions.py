@@ -14,6 +14,7 @@ from bot.cards import ThemeCards
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
+from bot.numbers import parse_int
 from bot.permissions import ChatAdmins
 from bot.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
 from handlers import settings_kb
@@ -88,7 +89,8 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
             return
         value: object = words[1].strip()
         if field == "hour":
-            value = int(words[1]) if words[1].strip().lstrip("-").isdigit() else words[1].strip()
+            typed = parse_int(words[1])
+            value = typed if typed is not None else render.clip(words[1].strip(), 20)
         try:
             sub = await subscriptions.change(message.chat.id, field, value)
         except SettingError as exc:
@@ -114,12 +116,13 @@ def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
     try:
         if data.f == "fr":
             return "frequency", data.v
-        if data.f in ("wd", "hr"):
-            return ("weekday" if data.f == "wd" else "hour"), int(data.v)
-        if data.f == "tz":
-            return "timezone", COMMON_ZONES[int(data.v)]
-        if data.f == "th":
-            return "theme", themes[int(data.v)]["slug"]
+        number = parse_int(data.v)
+        if data.f in ("wd", "hr") and number is not None:
+            return ("weekday" if data.f == "wd" else "hour"), number
+        if data.f == "tz" and number is not None and number >= 0:
+            return "timezone", COMMON_ZONES[number]
+        if data.f == "th" and number is not None and number >= 0:
+            return "theme", themes[number]["slug"]
         if data.f == "tha":
             return "all_themes", None
         if data.f == "fu":
