@@ -39,6 +39,7 @@ from bot.permissions import ChatAdmins
 from bot.posting import Posting
 from bot.render import plain
 from bot.scheduler import add_interval_job, build_scheduler
+from bot.storage_alarm import StorageAlarm
 from bot.subscriptions import Subscriptions
 from handlers import routers
 from handlers.errors import on_error
@@ -72,6 +73,7 @@ class Services:
     sender: Sender
     outbox: Outbox
     broadcasts: Broadcasts
+    storage_alarm: StorageAlarm  # the admins hear once when the database refuses writes
 
     def workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -128,7 +130,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=Ingestion(library, fetcher, clock),
         throttle=Throttle(RateLimits.from_settings(settings), chats), chats=chats, sender=sender, outbox=outbox,
-        broadcasts=Broadcasts(store, outbox, sender, audit),
+        broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
     )
 
 
@@ -166,7 +168,7 @@ async def _on_startup(bot: Bot, services: Services) -> None:
     await services.outbox.start()
     await services.posting.recover()
     services.digests.bot_username = (await bot.me()).username
-    services.ingestion.notify = _admin_notice(services)
+    services.ingestion.notify = services.storage_alarm.notify = _admin_notice(services)
     # Every job is an idempotent catch-up pass: a missed run is simply made up by the next one.
     add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60)
     add_interval_job(services.scheduler, "scheduled-posts", services.posting.publish_due, seconds=30)

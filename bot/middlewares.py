@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Awaitable, Callable
 
 from aiogram import BaseMiddleware
@@ -12,7 +13,9 @@ from bot.clock import Clock
 from bot.i18n import Translator
 from bot.permissions import is_admin
 from storage import chats as chats_sql
-from storage.db import Store
+from storage.db import Store, StorageUnwritable
+
+log = logging.getLogger(__name__)
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -31,7 +34,13 @@ class ContextMiddleware(BaseMiddleware):
                       "username": chat.username}
             if chat.type == "private" and user is not None:
                 record["language"] = data["tr"].language
-            await store.call(chats_sql.remember, record, clock.iso())
+            try:
+                await store.call(chats_sql.remember, record, clock.iso())
+            except StorageUnwritable as exc:
+                # Bookkeeping only: a read-only or full disk must not cost the reader /start,
+                # /summary or /themes. A write the user asked for fails on its own, plainly.
+                log.warning("chat not remembered", extra={"chat_id": chat.id, "reason": exc.reason})
+                await data["storage_alarm"].report(exc)
         return await handler(event, data)
 
 

@@ -24,12 +24,16 @@ STARTED_KEY = web.AppKey("started", float)
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """200 when the database answers; 503 otherwise (so an orchestrator restarts us)."""
+    """200 when the database takes writes into the file at DATABASE_PATH; 503 otherwise (so an
+    orchestrator restarts us, or an operator looks): answering reads is not enough — a read-only
+    or full disk, or a database file deleted under the running bot, loses every change."""
     services = request.app[SERVICES_KEY]
     try:
-        await asyncio.wait_for(services.store.call(lambda db: db.execute("select 1").fetchone()), timeout=5)
+        trouble = await asyncio.wait_for(services.store.writable(), timeout=5)
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
         return web.json_response({"ok": False, "error": str(exc)[:200]}, status=503)
+    if trouble is not None:
+        return web.json_response({"ok": False, "error": f"database not writable: {trouble}"}, status=503)
     uptime = round(time.monotonic() - request.app[STARTED_KEY], 1)
     return web.json_response({"ok": True, "uptime_s": uptime})
 
