@@ -197,6 +197,7 @@ async def _publish_commands(bot: Bot, settings: Settings) -> None:
 async def _on_shutdown(services: Services) -> None:
     if services.scheduler.running:
         services.scheduler.shutdown(wait=False)
+    await services.ingestion.stop()  # a long /ingest reports where it stopped while the bot can still say so
     await services.outbox.stop()  # in-flight sends finish, the rest resumes on the next start
     await services.broadcasts.stop()
     await services.close()

@@ -9,11 +9,13 @@ admins are told.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
@@ -33,6 +35,7 @@ MAX_BACKOFF = timedelta(hours=12)
 DEFAULT_INTERVAL = 900
 SOURCE_KINDS = ("dzen_channel", "telegram_channel", "feed")
 PREVIEW_COOLDOWN = 10.0
+STOP_GRACE = 30.0  # a graceful stop waits this long at most for running jobs to report
 
 Notify = Callable[[str, dict[str, object]], Awaitable[None]]  # i18n key and its values
 _GLOBAL_ID = re.compile(r"^(?:https?://|urn:|tag:)", re.I)
@@ -42,6 +45,17 @@ _GLOBAL_ID = re.compile(r"^(?:https?://|urn:|tag:)", re.I)
 class Stored:
     article: Article
     status: str  # new | updated | unchanged
+
+
+class IngestStopped(Exception):
+    """A graceful stop cut a long ingestion short between two articles: `done` of `total`
+    are stored. Running it again continues, since stored articles come back "unchanged"
+    before any analysis."""
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(f"stopped after {done} of {total}")
+        self.done = done
+        self.total = total
 
 
 def external_key(item: ParsedArticle) -> str | None:
@@ -87,13 +101,41 @@ class Ingestion:
         self.clock = clock
         self.notify: Notify = _no_notice  # attached at startup: a message to every admin
         self.preview_cooldown = Cooldown(PREVIEW_COOLDOWN)
+        self._stopping = False
+        self._jobs = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def job(self) -> AsyncIterator[None]:
+        """Brackets a command's whole ingestion, its final report included, so that a graceful
+        stop waits for the report to reach the admin before the bot and the database close."""
+        self._jobs += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._jobs -= 1
+            if self._jobs == 0:
+                self._idle.set()
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Graceful stop: running ingestions end after the article in hand (IngestStopped) and
+        report; waits for them, at most `grace` seconds."""
+        self._stopping = True
+        try:
+            await asyncio.wait_for(self._idle.wait(), grace)
+        except asyncio.TimeoutError:
+            log.warning("ingestion still running at shutdown", extra={"jobs": self._jobs})
 
     async def store_articles(self, articles: list[ParsedArticle], *, source_id: int | None = None,
                              backfill: bool = False) -> list[Stored]:
+        """Store each article in turn; on a graceful stop, raise IngestStopped between two."""
+        articles = [item for item in articles if item.text.strip()]
         stored = []
         for item in articles:
-            if not item.text.strip():
-                continue
+            if self._stopping:
+                raise IngestStopped(len(stored), len(articles))
             title = item.title or item.text[:80]
             article, status = await self.library.add(
                 title, item.text, kind=item.source_kind, url=item.url, author=item.author,
@@ -141,7 +183,13 @@ class Ingestion:
         except SourceError:
             await self.store.call(sources_sql.delete, row["id"])
             raise
-        stored = await self.store_articles(result.articles, source_id=row["id"], backfill=True)
+        try:
+            stored = await self.store_articles(result.articles, source_id=row["id"], backfill=True)
+        except IngestStopped:
+            # Half a back catalogue must not be left to routine polling (which would store the
+            # rest as news); /addsource again stores the rest as backfill, skipping what is stored.
+            await self.store.call(sources_sql.delete, row["id"])
+            raise
         await self.store.call(sources_sql.record_success, row["id"], state=result.state, new_items=len(stored),
                               next_poll_at=to_db(now + timedelta(seconds=row["interval_s"])) or "", now=to_db(now) or "")
         fresh = await self.store.call(sources_sql.get, row["id"])
@@ -172,6 +220,8 @@ class Ingestion:
         try:
             result = await collect(ref, self.fetcher, first_run=False, state=source["state"])
             stored = await self.store_articles(result.articles, source_id=source["id"])
+        except IngestStopped:
+            return 0  # not recorded: the source stays due and the next start polls it again
         except SourceError as exc:
             await self._failed(source, str(exc), transient=exc.transient)
             return 0
@@ -190,6 +240,8 @@ class Ingestion:
         due = await self.store.call(sources_sql.due, to_db(self.clock.now()) or "")
         total = 0
         for source in due:
+            if self._stopping:
+                break
             total += await self.poll(source)
         return total
 

@@ -13,7 +13,7 @@ from bot import render
 from bot.audit import AuditLog
 from bot.delivery import Sender
 from bot.i18n import Translator
-from bot.ingestion import Ingestion
+from bot.ingestion import Ingestion, IngestStopped
 from bot.lookup import parse_article_ref
 from bot.numbers import parse_id
 from bot.middlewares import AdminOnly
@@ -61,30 +61,39 @@ async def _fetching(message: Message, command: CommandObject, tr: Translator, au
         await audit.record(message.from_user.id, action, {"url": url, "error": str(exc)}, ok=False)
         await progress.edit_text(tr("fetch_failed", reason=render.plain(str(exc))))
         return None
+    except IngestStopped as exc:
+        await audit.record(message.from_user.id, action, {"url": url, "stopped": f"{exc.done}/{exc.total}"}, ok=False)
+        command_line = f"/{(command.command or action)} {url}"
+        await progress.edit_text(tr("ingest_stopped", done=exc.done, total=exc.total,
+                                    command=render.plain(command_line)))
+        return None
 
 
 @router.message(Command("ingest"))
 async def ingest(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion, audit: AuditLog) -> None:
-    done = await _fetching(message, command, tr, audit, "ingest", "ingest_usage", ingestion.ingest_url)
-    if done is None:
-        return
-    url, progress, stored = done
-    await audit.record(message.from_user and message.from_user.id, "ingest", {"url": url, "articles": len(stored)})
-    await progress.edit_text(render.ingested(stored, tr), disable_web_page_preview=True)
+    async with ingestion.job():
+        done = await _fetching(message, command, tr, audit, "ingest", "ingest_usage", ingestion.ingest_url)
+        if done is None:
+            return
+        url, progress, stored = done
+        await audit.record(message.from_user and message.from_user.id, "ingest", {"url": url, "articles": len(stored)})
+        await progress.edit_text(render.ingested(stored, tr), disable_web_page_preview=True)
 
 
 @router.message(Command("addsource"))
 async def add_source(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion,
                      audit: AuditLog) -> None:
     admin_id = message.from_user.id if message.from_user else None
-    done = await _fetching(message, command, tr, audit, "source.add", "addsource_usage",
-                           lambda url: ingestion.add_source(url, admin_id))
-    if done is None:
-        return
-    url, progress, (source, created, count) = done
-    await audit.record(admin_id, "source.add", {"url": url, "id": source["id"], "created": created})
-    key = "source_added" if created else "source_exists"
-    await progress.edit_text(tr(key, id=source["id"], kind=source["kind"], url=render.plain(source["url"]), count=count))
+    async with ingestion.job():
+        done = await _fetching(message, command, tr, audit, "source.add", "addsource_usage",
+                               lambda url: ingestion.add_source(url, admin_id))
+        if done is None:
+            return
+        url, progress, (source, created, count) = done
+        await audit.record(admin_id, "source.add", {"url": url, "id": source["id"], "created": created})
+        key = "source_added" if created else "source_exists"
+        await progress.edit_text(tr(key, id=source["id"], kind=source["kind"], url=render.plain(source["url"]),
+                                    count=count))
 
 
 @router.message(Command("sources"))
