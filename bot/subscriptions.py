@@ -152,6 +152,10 @@ class Subscriptions:
 
 
 def zone_label(zone: str) -> str:
-    """"Asia/Almaty (UTC+05:00)" style label for buttons and the summary line."""
-    offset = datetime.now(ZoneInfo(zone)).strftime("%z")
+    """"Asia/Almaty (UTC+05:00)" style label for buttons and the summary line (the bare name
+    for a stored zone this machine cannot load, so /settings still opens to change it)."""
+    try:
+        offset = datetime.now(ZoneInfo(zone)).strftime("%z")
+    except (ZoneInfoNotFoundError, ValueError):
+        return zone
     return f"{zone} (UTC{offset[:3]}:{offset[3:]})"

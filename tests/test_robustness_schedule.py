@@ -135,6 +135,8 @@ async def test_a_subscription_with_an_unloadable_zone_does_not_stop_the_others(
         assert report.personal_sent == 1
         assert [m for m in sandbox.messages(READER_ID) if "Ваш дайджест" in m.text]
         assert not [m for m in sandbox.messages(1002) if "Ваш дайджест" in m.text]
+        # Its owner can still open /settings and pick a zone that works.
+        assert "Mars/Olympus_Mons" in (await sandbox.ask("/settings", user_id=1002)).text
 
 
 @pytest.mark.parametrize("typed", ["localtime", "Factory", "posixrules", "Mars/Olympus_Mons"])
