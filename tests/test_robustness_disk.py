@@ -139,3 +139,19 @@ async def test_a_database_file_deleted_or_replaced_while_running(app: LocalBot, 
     # SQLite writes on into the old file without a word; the bot must not pretend it saved.
     await _reads_answer_and_writes_fail_plainly(app)
     assert _alarms(app) == [RU("storage_alarm_replaced", path=path)]
+
+
+@pytest.mark.timeout(120)
+async def test_back_to_healthy_after_the_disk_recovers_and_told_again_on_a_new_failure(
+        app: LocalBot, health: str) -> None:
+    store = app.services.store
+    await store.call(_read_only)
+    await _reads_answer_and_writes_fail_plainly(app)
+    await store.call(lambda db: db.execute("PRAGMA query_only = 0"))
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/subscribe", user_id=NEWCOMER)
+    assert (await app.sandbox.wait_for(NEWCOMER, 2, after=mark))[0].text == RU("subscribed")
+    assert (await _probe(health))[0] == 200
+    await store.call(_read_only)
+    assert await _ask(app, "/unsubscribe") == RU("storage_write_failed")
+    assert len(_alarms(app)) == 2
