@@ -40,36 +40,42 @@ async def _feed_articles(app: LocalBot) -> int:
 
 
 @pytest.mark.timeout(180)
+@pytest.mark.parametrize("command", ["ingest", "addsource"])
 async def test_graceful_stop_reports_where_ingest_stopped_and_a_rerun_continues(
-        sandbox: Sandbox, tmp_path: Path, server: LoopbackServer) -> None:  # noqa: F811
+        sandbox: Sandbox, tmp_path: Path, server: LoopbackServer, command: str) -> None:  # noqa: F811
     server.add("/feed.xml", long_feed("news.example", ITEMS), content_type="application/rss+xml")
-    url = f"{server.base}/feed.xml"
+    line = f"/{command} {server.base}/feed.xml"
     settings = make_settings(tmp_path, dzen_base_url=server.base, telegram_web_url=server.base)
 
     app = await LocalBot(settings, sandbox=sandbox).start()
-    progress = await sandbox.ask(f"/ingest {url}", user_id=ADMIN_ID)
+    progress = await sandbox.ask(line, user_id=ADMIN_ID)
     assert progress.text.startswith("Загружаю")
     while await _feed_articles(app) < 3:  # the ingestion is under way
         await asyncio.sleep(0.02)
     await app.stop()  # what SIGTERM does: stop polling, then the shutdown hooks
 
-    stored = sqlite_count(settings.database_path)
+    stored = _query(settings.database_path, "select count(*) from articles where kind = 'feed'")
     assert 3 <= stored < ITEMS
     final = next(m for m in sandbox.messages(ADMIN_ID) if m.message_id == progress.message_id)
-    assert final.text == RU("ingest_stopped", done=stored, total=ITEMS, command=f"/ingest {url}")
+    assert final.text == RU("ingest_stopped", done=stored, total=ITEMS, command=line)
+    # A half-loaded source is not left behind to be polled as news.
+    assert _query(settings.database_path, "select count(*) from sources") == 0
 
-    async with LocalBot(settings, sandbox=sandbox) as again:
+    async with LocalBot(settings, sandbox=sandbox):
         mark = sandbox.mark()
-        sandbox.send_text(f"/ingest {url}", user_id=ADMIN_ID)
+        sandbox.send_text(line, user_id=ADMIN_ID)
         report = (await sandbox.wait_for(ADMIN_ID, 2, after=mark, timeout=120,
                                          methods=("sendMessage", "editMessageText")))[1]
-        assert RU("ingested_header", count=ITEMS) in report.text
-        assert await _feed_articles(again) == ITEMS  # the first run's articles were not stored twice
-        statuses = await again.services.store.call(
-            lambda db: db.execute("select count(distinct url) from articles where kind = 'feed'").fetchone()[0])
-        assert statuses == ITEMS
+    expected = RU("ingested_header", count=ITEMS) if command == "ingest" else f"из архива: {ITEMS}"
+    assert expected in report.text
+    # The first run's articles were skipped, not stored twice.
+    assert _query(settings.database_path, "select count(*), count(distinct url) from articles where kind = 'feed'",
+                  row=True) == (ITEMS, ITEMS)
+    if command == "addsource":  # the whole archive is backfill: none of it floods the digests
+        assert _query(settings.database_path, "select count(*) from articles where kind = 'feed' and backfill = 0") == 0
 
 
-def sqlite_count(path: Path) -> int:
+def _query(path: Path, sql: str, *, row: bool = False):
     with sqlite3.connect(path) as conn:
-        return conn.execute("select count(*) from articles where kind = 'feed'").fetchone()[0]
+        found = conn.execute(sql).fetchone()
+    return tuple(found) if row else found[0]
