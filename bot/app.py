@@ -170,9 +170,10 @@ async def _on_startup(bot: Bot, services: Services) -> None:
     services.digests.bot_username = (await bot.me()).username
     services.ingestion.notify = services.storage_alarm.notify = _admin_notice(services)
     # Every job is an idempotent catch-up pass: a missed run is simply made up by the next one.
-    add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60)
-    add_interval_job(services.scheduler, "scheduled-posts", services.posting.publish_due, seconds=30)
-    add_interval_job(services.scheduler, "sources", services.ingestion.poll_due, seconds=60)
+    alarm = services.storage_alarm
+    add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60, alarm=alarm)
+    add_interval_job(services.scheduler, "scheduled-posts", services.posting.publish_due, seconds=30, alarm=alarm)
+    add_interval_job(services.scheduler, "sources", services.ingestion.poll_due, seconds=60, alarm=alarm)
     services.scheduler.start()
     await _publish_commands(bot, services.settings)
     log.info("bot started")

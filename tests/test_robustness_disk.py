@@ -18,15 +18,18 @@ import shutil
 import socket
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from bot.clock import FrozenClock
 from bot.i18n import Translator
 from bot.local import LocalBot
+from bot.sandbox import Sandbox
 from bot.web import health_app, serve
-from tests.conftest import ADMIN_ID
+from tests.conftest import ADMIN_ID, READER_ID, make_settings
 
 RU = Translator("ru")
 NEWCOMER = 20_000_000  # a reader the bot has not seen: its chat row is an insert
@@ -155,3 +158,17 @@ async def test_back_to_healthy_after_the_disk_recovers_and_told_again_on_a_new_f
     await store.call(_read_only)
     assert await _ask(app, "/unsubscribe") == RU("storage_write_failed")
     assert len(_alarms(app)) == 2
+
+
+@pytest.mark.timeout(120)
+async def test_a_scheduled_job_the_disk_refuses_tells_the_admins(sandbox: Sandbox, tmp_path: Path) -> None:
+    clock = FrozenClock(datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc))  # Monday 06:00 Moscow
+    async with LocalBot(make_settings(tmp_path), sandbox=sandbox, clock=clock) as app:
+        mark = sandbox.mark()
+        sandbox.send_text("/subscribe", user_id=READER_ID)  # weekly, Monday 10:00 Moscow
+        await sandbox.wait_for(READER_ID, 2, after=mark)
+        await app.services.store.call(_read_only)
+        clock.set(datetime(2026, 1, 12, 7, 5, tzinfo=timezone.utc))  # 10:05: the digest is due
+        await app.services.scheduler.get_job("digests").func()  # the minutely pass, as scheduled
+        await app.services.scheduler.get_job("digests").func()
+        assert _alarms(app) == [RU("storage_alarm_read_only", path=app.settings.database_path)]
