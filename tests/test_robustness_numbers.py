@@ -14,7 +14,6 @@ from bot.i18n import Translator
 from bot.local import LocalBot
 from bot.numbers import parse_id, parse_int
 from bot.sandbox import Sandbox
-from bot.sandbox.interact import _query_ids
 from tests.conftest import ADMIN_ID, READER_ID
 
 RU = Translator("ru")
@@ -65,7 +64,7 @@ async def test_admin_numbers_get_a_specific_answer(app: LocalBot, text: str, exp
 
 def _forge(sb: Sandbox, user_id: int, message_id: int, data: str) -> str:
     """A modified client sends callback data no button carried (Telegram relays it as is)."""
-    query_id = str(next(_query_ids))
+    query_id = f"forged-{len(sb.core.callbacks)}"
     message = sb.core.store.live_bot(user_id, message_id)
     assert message is not None
     sb.core.callbacks[query_id] = {"at": time.monotonic(), "answered": False, "data": data}
