@@ -13,12 +13,17 @@ Each engine runs in its own subprocess so peak RSS is its own:
 * ``inline`` - the same analysis called directly on the event loop (the naive baseline).
 
     python bench/bench_ingest.py [--items 1000] [--feeds 20] [--long-every 25] [--mode both|threaded|inline]
+
+``--mode bomb`` instead fetches one URL served with ``Content-Encoding: gzip, gzip`` (a body that
+inflates to ``--bomb-mb`` of zeros) through the fetcher and reports the process's peak RSS: the
+size cap (5 MB) must stop it before the memory grows (issue 19, point 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
 import json
 import random
 import resource
@@ -27,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -216,10 +222,49 @@ async def measure(mode: str, items: int, feed_count: int, long_every: int) -> di
     }
 
 
+def _gzip_of_zeros(size: int) -> bytes:
+    """gzip(gzip(zeros)) built in slices, so building it does not take the memory it claims."""
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [inner.compress(bytes(16 << 20)) for _ in range(size // (16 << 20))]
+    parts.append(inner.flush())
+    return gzip.compress(b"".join(parts), 9)
+
+
+async def measure_bomb(mb: int) -> dict[str, Any]:
+    """Peak RSS of fetching one double-gzip bomb (in its own interpreter: see run_isolated)."""
+    from bot.net import FetchError
+
+    body = _gzip_of_zeros(mb << 20)
+    app = web.Application()
+
+    async def bomb(_request: web.Request) -> web.Response:
+        return web.Response(body=body, headers={"Content-Encoding": "gzip, gzip", "Content-Type": "text/html"})
+
+    app.router.add_get("/bomb", bomb)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    rss_before = rss_mb()
+    async with HttpFetcher(allow_private=True, timeout=120) as fetcher:
+        started = time.perf_counter()
+        try:
+            result = await fetcher.get(f"http://127.0.0.1:{port}/bomb")
+            outcome = f"read {len(result.content) >> 20} MB"
+        except FetchError as exc:
+            outcome = f"refused: {exc}"
+        elapsed = time.perf_counter() - started
+    await runner.cleanup()
+    return {"mode": "bomb", "wire_kb": round(len(body) / 1024, 1), "inflates_to_mb": mb, "outcome": outcome,
+            "seconds": round(elapsed, 2), "rss_before_mb": round(rss_before, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
 def run_isolated(mode: str, args: argparse.Namespace) -> dict[str, Any]:
     """One mode in a fresh interpreter, so its peak RSS is not the other mode's."""
     command = [sys.executable, __file__, "--mode", mode, "--items", str(args.items), "--feeds", str(args.feeds),
-               "--long-every", str(args.long_every), "--json"]
+               "--long-every", str(args.long_every), "--bomb-mb", str(args.bomb_mb), "--json"]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -236,11 +281,21 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--feeds", type=int, default=20, help="items are spread over this many feeds")
     parser.add_argument("--long-every", type=int, default=25, help="every N-th item is a ~1,200-word long read (0: none)")
-    parser.add_argument("--mode", choices=("both", "threaded", "inline"), default="both")
+    parser.add_argument("--mode", choices=("both", "threaded", "inline", "bomb"), default="both")
+    parser.add_argument("--bomb-mb", type=int, default=1024, help="--mode bomb: what the body inflates to")
     parser.add_argument("--json", action="store_true", help="print the raw figures of one mode as JSON")
     args = parser.parse_args()
+    if args.mode == "bomb" and args.json:
+        print(json.dumps(asyncio.run(measure_bomb(args.bomb_mb))))
+        return
     if args.mode != "both" and args.json:
         print(json.dumps(asyncio.run(measure(args.mode, args.items, args.feeds, args.long_every))))
+        return
+    if args.mode == "bomb":
+        r = run_isolated("bomb", args)
+        print(f"Content-Encoding: gzip, gzip; {r['wire_kb']} kB on the wire, inflating to {r['inflates_to_mb']} MB")
+        print(f"outcome: {r['outcome']} in {r['seconds']} s; RSS before {r['rss_before_mb']} MB, "
+              f"peak {r['peak_rss_mb']} MB")
         return
     modes = ("threaded", "inline") if args.mode == "both" else (args.mode,)
     results = [run_isolated(mode, args) for mode in modes]

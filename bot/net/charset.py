@@ -6,7 +6,11 @@ Order: BOM, HTTP charset, in-document declaration (<meta charset>, http-equiv, X
 declaration), strict UTF-8, a Cyrillic single-byte heuristic, then charset_normalizer
 (shipped with trafilatura) when importable, and finally windows-1251 with replacement.
 Every declared charset is tried strictly, so a wrong declaration falls through instead of
-producing mojibake silently.
+producing mojibake silently.  One exception: a document declared UTF-8 that is UTF-8 except for
+a few bad bytes (a truncated multi-byte character, one pasted windows-1252 quote) is decoded as
+declared with those bytes replaced; falling through would decode the whole page as cp1251 and
+garble every line of it.  A page whose invalid sequences are not rare next to its valid
+multi-byte characters is a mislabelled single-byte page and still falls through.
 """
 
 from __future__ import annotations
@@ -54,6 +58,17 @@ def _try_decode(content: bytes, encoding: str | None) -> tuple[str, str] | None:
         return None
 
 
+_MAX_BAD_SHARE = 0.1  # invalid UTF-8 sequences per valid non-ASCII character
+
+
+def _mostly_utf8(content: bytes) -> str | None:
+    """``content`` decoded as UTF-8 with replacement when its invalid sequences are rare."""
+    text = content.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - content.count("\ufffd".encode("utf-8"))
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    return text if bad <= _MAX_BAD_SHARE * good else None
+
+
 def _cyrillic_single_byte(content: bytes) -> str | None:
     """Pick windows-1251 or KOI8-R when high bytes look like Cyrillic letters.
 
@@ -70,15 +85,25 @@ def _cyrillic_single_byte(content: bytes) -> str | None:
     return "cp1251" if upper_half >= len(letters) - upper_half else "koi8-r"
 
 
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return bool(encoding) and codecs.lookup(encoding).name == "utf-8"  # type: ignore[arg-type]
+    except LookupError:
+        return False
+
+
 def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a response body; returns ``(text, encoding used)``."""
     for bom, encoding in _BOMS:
         if content.startswith(bom):
             return content.decode(encoding, "replace"), encoding
-    for encoding in (charset_from_content_type(content_type), declared_charset(content), "utf-8"):
+    declared = (charset_from_content_type(content_type), declared_charset(content))
+    for encoding in (*declared, "utf-8"):
         decoded = _try_decode(content, encoding)
         if decoded is not None:
             return decoded
+    if any(_is_utf8(name) for name in declared) and (text := _mostly_utf8(content)) is not None:
+        return text, "utf-8"
     guess = _cyrillic_single_byte(content)
     if guess is None and charset_normalizer is not None:
         best = charset_normalizer.from_bytes(content[:65536]).best()

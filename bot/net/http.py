@@ -8,6 +8,13 @@ Why a wrapper around ``httpx.AsyncClient`` rather than the client directly:
   servers while callers keep seeing public ``https://dzen.ru/...`` URLs (``bot.net.urlmap``).
 * Bodies are streamed with a hard size cap, and the whole request (DNS, connect, every
   hop, body) runs under one deadline, so a trickling server cannot hold a poller forever.
+  Compressed bodies are inflated here, a bounded step at a time (``bot.net.decompress``), so
+  the cap holds before the memory is spent, not after.
+* Cookies live only as long as the caller wants: the client itself keeps none (a shared jar
+  would carry one site's session into every later request of the process); a poll that needs
+  a session (Dzen's SSO interstitial) passes its own ``httpx.Cookies`` jar to ``get``.
+* ``polite=True`` requests queue per host (``bot.net.polite``): item pages of one feed are
+  fetched one or two at a time with a pause, never all at once.
 * Text decoding knows about windows-1251 (``bot.net.charset``).
 * ``post_json(..., trusted=True)`` is the one door for endpoints the *operator* configured
   (the LLM server, typically on 127.0.0.1 or the LAN): see ``post_json``.
@@ -17,15 +24,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import httpx
 
 from bot.net.charset import decode_body
+from bot.net.decompress import ACCEPT_ENCODING, DecodingError, decode_steps, decoders_for
 from bot.net.errors import BlockedAddressError, FetchError, human_seconds, human_size
 from bot.net.guard import GuardedTransport, check_url, resolve_checked
+from bot.net.polite import PAUSE_S, HostPacer
 from bot.net.urlmap import Mirror, UrlMapper
 
 DEFAULT_USER_AGENT = "ZenDigestBot/0.1 (+https://github.com/zendigest)"
@@ -79,8 +90,10 @@ class HttpFetcher:
         dzen_base_url: str = "https://dzen.ru",
         telegram_web_url: str = "https://t.me",
         transport: httpx.AsyncBaseTransport | None = None,
+        host_pause: float = PAUSE_S,
     ) -> None:
         self.allow_private = allow_private
+        self.pacer = HostPacer(pause=host_pause)
         self.max_bytes = max_bytes
         self.timeout = timeout
         self.max_redirects = max_redirects
@@ -102,7 +115,9 @@ class HttpFetcher:
             follow_redirects=False,
             timeout=httpx.Timeout(timeout),
             trust_env=False,
-            headers={"User-Agent": user_agent, "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8"},
+            headers={"User-Agent": user_agent, "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.8",
+                     "Accept-Encoding": ACCEPT_ENCODING},
+            cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # keeps nothing: see above
         )
 
     async def __aenter__(self) -> HttpFetcher:
@@ -125,18 +140,27 @@ class HttpFetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         accept: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        cookies: httpx.Cookies | None = None,
+        polite: bool = False,
     ) -> FetchResult:
         """GET ``url`` following up to ``max_redirects`` guarded redirects.
 
         Returns ``not_modified=True`` (empty content) on 304 for a conditional request;
-        raises ``FetchError`` for anything else that is not a 2xx answer.
+        raises ``FetchError`` for anything else that is not a 2xx answer.  ``headers`` add to or
+        replace the defaults (a browser User-Agent for Dzen); ``cookies`` is the caller's jar,
+        sent and updated on every hop; ``polite`` waits for the host's turn (``bot.net.polite``).
         """
-        headers = {"Accept": accept or DEFAULT_ACCEPT}
+        all_headers = {"Accept": accept or DEFAULT_ACCEPT, **(headers or {})}
         if etag:
-            headers["If-None-Match"] = etag
+            all_headers["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        return await self._with_deadline(self._get(url, headers, etag, last_modified), url)
+            all_headers["If-Modified-Since"] = last_modified
+        call = self._get(url, all_headers, etag, last_modified, cookies)
+        if not polite:
+            return await self._with_deadline(call, url)
+        async with self.pacer.slot(self._parse(url).host):
+            return await self._with_deadline(call, url)
 
     async def post_json(
         self,
@@ -178,7 +202,7 @@ class HttpFetcher:
         try:
             parsed = httpx.URL(url.strip())
         except (httpx.InvalidURL, TypeError) as exc:
-            raise FetchError(f"invalid URL: {exc}", url=url) from exc
+            raise FetchError("invalid URL", url=url) from exc
         if parsed.scheme not in ("http", "https"):
             raise FetchError(f"unsupported URL scheme '{parsed.scheme}'", url=url)
         return parsed
@@ -205,7 +229,8 @@ class HttpFetcher:
 
     async def _send(self, method: str, public: httpx.URL, headers: dict[str, str],
                     content: bytes | None = None, timeout: float | None = None,
-                    trusted: bool = False) -> tuple[httpx.URL, Mirror | None, httpx.Response]:
+                    trusted: bool = False, cookies: httpx.Cookies | None = None,
+                    ) -> tuple[httpx.URL, Mirror | None, httpx.Response]:
         """Guard, map and send one hop; returns the normalized public URL and the open response."""
         allow_private = self.allow_private or trusted
         try:
@@ -217,19 +242,24 @@ class HttpFetcher:
             raise
         request = self._client.build_request(method, target, headers=headers, content=content,
                                              timeout=httpx.Timeout(timeout or self.timeout))
+        if cookies is not None:
+            cookies.set_cookie_header(request)
         pool = self._trusted_transport() if trusted else None
         if pool is None:
-            return public, mirror, await self._client.send(request, stream=True)
+            response = await self._client.send(request, stream=True)
+            if cookies is not None:
+                cookies.extract_cookies(response)
+            return public, mirror, response
         response = await pool.handle_async_request(request)
         response.request = request
         return public, mirror, response
 
     async def _get(self, url: str, headers: dict[str, str], etag: str | None,
-                   last_modified: str | None) -> FetchResult:
+                   last_modified: str | None, cookies: httpx.Cookies | None = None) -> FetchResult:
         public = self._parse(url)
         visited: list[str] = []
         for _hop in range(self.max_redirects + 1):
-            public, mirror, response = await self._send("GET", public, headers)
+            public, mirror, response = await self._send("GET", public, headers, cookies=cookies)
             try:
                 location = response.headers.get("location")
                 if response.status_code in _REDIRECT_CODES and location:
@@ -258,19 +288,25 @@ class HttpFetcher:
                            etag=new_etag, last_modified=new_modified, redirects=visited)
 
     async def _read_capped(self, response: httpx.Response, limit: int, public: httpx.URL) -> bytes:
-        """Read the (decompressed) body, aborting as soon as it exceeds ``limit``."""
+        """Read and inflate the body a bounded step at a time, aborting as soon as it exceeds ``limit``."""
         too_large = FetchError(f"response larger than {human_size(limit)}", status=response.status_code,
                                url=str(public))
         announced = response.headers.get("content-length", "")
         if announced.strip().isdigit() and int(announced) > limit:
             raise too_large
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise too_large
-            chunks.append(chunk)
+        try:
+            layers = decoders_for(response.headers.get("content-encoding"))
+            chunks: list[bytes] = []
+            size = 0
+            async for raw in response.aiter_raw():
+                for piece in decode_steps(layers, raw):
+                    size += len(piece)
+                    if size > limit:
+                        raise too_large
+                    chunks.append(piece)
+        except DecodingError as exc:
+            raise FetchError(f"cannot decode the response body: {exc}", status=response.status_code,
+                             url=str(public)) from exc
         return b"".join(chunks)
 
     async def _post_json(self, url: str, payload: dict[str, Any], headers: dict[str, str],
@@ -311,9 +347,13 @@ def _describe_transport_error(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.DecodingError):
         return "cannot decode the response body"
     if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-        return f"invalid URL: {exc}"
-    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"network error: {reason}"
+        return "invalid URL"
+    if isinstance(exc, httpx.ReadError):
+        return "the connection broke while reading the answer"
+    if isinstance(exc, httpx.WriteError):
+        return "the connection broke while sending the request"
+    # The library's own text (often a whole exception chain) is for the log, not for the reader.
+    return f"network error ({type(exc).__name__})"
 
 
 __all__ = ["BlockedAddressError", "FetchError", "FetchResult", "HttpFetcher", "DEFAULT_USER_AGENT"]

@@ -284,3 +284,102 @@ async def test_post_json(server: LoopbackServer, fetcher: HttpFetcher):
         await fetcher.post_json(server.base + "/nowhere", {})
     with pytest.raises(FetchError, match="169.254.169.254"):
         await fetcher.post_json("http://169.254.169.254/v1", {})
+
+
+def test_declared_utf8_with_a_few_bad_bytes_stays_utf8():
+    """Issue 19.10: one broken byte must not turn a whole UTF-8 page into cp1251 mojibake."""
+    page = ('<html><head><meta charset="utf-8"></head><body><p>Казахстан и Европейский союз обсудили '
+            'Транскаспийский маршрут.</p><p>Паромы пойдут чаще.</p></body></html>').encode("utf-8")
+    broken = page.replace("обсудили".encode("utf-8"), b"\xd0" + "бсудили".encode("utf-8"), 1) + b"\x97"
+    for content_type in ("text/html", "text/html; charset=utf-8"):
+        text, encoding = decode_body(broken, content_type)
+        assert encoding == "utf-8"
+        assert "Казахстан и Европейский союз" in text and "Паромы пойдут чаще." in text
+        assert text.count("\ufffd") == 2
+    # a page that is really windows-1251 but says UTF-8 is still read as windows-1251
+    mislabelled = '<meta charset="utf-8"><p>Паромы через Каспий пойдут чаще.</p>'.encode("cp1251")
+    assert decode_body(mislabelled, "text/html") == (mislabelled.decode("cp1251"), "cp1251")
+
+
+async def test_double_gzip_bomb_is_stopped_at_the_cap_before_inflating(server: LoopbackServer):
+    """Issue 19.2: a 20 kB body with ``Content-Encoding: gzip, gzip`` that inflates to 256 MB is refused
+    at the cap without ever holding much more than the cap (it used to inflate a whole chunk at once:
+    1.8 kB on the wire took the process from 100 MB to 2.1 GB, see bench_ingest.py --mode bomb)."""
+    import gzip
+    import tracemalloc
+    import zlib
+
+    inner = zlib.compressobj(9, zlib.DEFLATED, 31)
+    body = gzip.compress(b"".join([inner.compress(bytes(16 << 20)) for _ in range(16)] + [inner.flush()]), 9)
+    assert len(body) < 20_000
+    server.add("/bomb", body, content_type="text/html", headers={"Content-Encoding": "gzip, gzip"})
+    async with HttpFetcher(allow_private=True, max_bytes=1_000_000) as client:
+        tracemalloc.start()
+        try:
+            with pytest.raises(FetchError, match="^response larger than 1 MB$"):
+                await client.get(server.base + "/bomb")
+            _now, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 8_000_000, f"peak {peak / 1e6:.0f} MB while reading a body capped at 1 MB"
+
+
+async def test_compressed_bodies_are_read_and_deep_stacks_refused(server: LoopbackServer, fetcher: HttpFetcher):
+    import gzip
+    import zlib
+
+    text = "Паромы через Каспий пойдут чаще. " * 2000
+    raw = text.encode("utf-8")
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    server.add("/gzip", gzip.compress(raw), headers={"Content-Encoding": "gzip"})
+    server.add("/two-members", gzip.compress(raw[:1000]) + gzip.compress(raw[1000:]), headers={"Content-Encoding": "gzip"})
+    server.add("/raw-deflate", deflate.compress(raw) + deflate.flush(), headers={"Content-Encoding": "deflate"})
+    server.add("/zlib-deflate", zlib.compress(raw), headers={"Content-Encoding": "deflate"})
+    server.add("/gzip-gzip", gzip.compress(gzip.compress(raw)), headers={"Content-Encoding": "gzip, gzip"})
+    for path in ("/gzip", "/two-members", "/raw-deflate", "/zlib-deflate", "/gzip-gzip"):
+        assert (await fetcher.get(server.base + path)).text == text, path
+    assert server.requests[0].headers["Accept-Encoding"] == "gzip, deflate"
+    server.add("/three", gzip.compress(gzip.compress(gzip.compress(raw))), headers={"Content-Encoding": "gzip, gzip, gzip"})
+    server.add("/br", b"\x1b", headers={"Content-Encoding": "br"})
+    server.add("/corrupt", b"not gzip at all", headers={"Content-Encoding": "gzip"})
+    for path, reason in (("/three", "3 stacked content encodings refused"),
+                         ("/br", "unsupported content encoding 'br'"), ("/corrupt", "the gzip body is corrupt")):
+        with pytest.raises(FetchError, match=f"^cannot decode the response body: {reason}$"):
+            await fetcher.get(server.base + path)
+
+
+async def test_cookies_live_in_the_callers_jar_only(server: LoopbackServer, fetcher: HttpFetcher):
+    """A session cookie goes back within one jar (one poll) and never into another request."""
+    async def set_cookie(request: web.Request) -> web.Response:
+        response = web.Response(text="ok")
+        response.set_cookie("session", "s3cret", path="/")
+        return response
+
+    server.add("/login", handler=set_cookie)
+    server.add("/page", "page")
+    jar = httpx.Cookies()
+    await fetcher.get(server.base + "/login", cookies=jar)
+    await fetcher.get(server.base + "/page", cookies=jar)
+    await fetcher.get(server.base + "/page")
+    await fetcher.get(server.base + "/page", cookies=httpx.Cookies())
+    sent = [r.headers.get("Cookie") for r in server.requests]
+    assert sent == [None, "session=s3cret", None, None]
+
+
+async def test_polite_requests_take_turns_per_host(server: LoopbackServer):
+    """At most two requests at a time to one host, whatever the caller gathers."""
+    running = {"now": 0, "most": 0}
+
+    async def page(request: web.Request) -> web.Response:
+        running["now"] += 1
+        running["most"] = max(running["most"], running["now"])
+        await asyncio.sleep(0.05)
+        running["now"] -= 1
+        return web.Response(text="page")
+
+    server.add("/item", handler=page)
+    async with HttpFetcher(allow_private=True, host_pause=0.0) as client:
+        await asyncio.gather(*(client.get(f"{server.base}/item?n={n}", polite=True) for n in range(8)))
+        assert (running["most"], len(server.requests)) == (2, 8)
+        await asyncio.gather(*(client.get(f"{server.base}/item?m={n}") for n in range(8)))
+    assert running["most"] > 2  # without polite=True nothing waits

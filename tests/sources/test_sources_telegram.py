@@ -142,3 +142,39 @@ async def test_single_post_url(server: LoopbackServer, fetcher: HttpFetcher, fx)
     with pytest.raises(SourceError, match="not in the channel preview"):
         server.add_fixture(f"/s/{NAME}?before=105", "telegram/channel-page3.html")
         await collect(detect_source(f"https://t.me/{NAME}/104"), fetcher, first_run=True, state={})
+
+
+async def test_failed_older_page_keeps_the_newer_posts(server: LoopbackServer, fetcher: HttpFetcher, fx):
+    """Real previews often answer 404 on ?before=: the newest page's posts are kept, the failure reported."""
+    server.add_fixture(f"/s/{NAME}", "telegram/channel-page1.html")
+    server.add(f"/s/{NAME}?before=120", "not found", status=404)
+    result = await collect(detect_source(f"https://t.me/{NAME}"), fetcher, first_run=True, state={})
+    assert [a.meta["post_id"] for a in result.articles] == [128, 125, 122, 121, 120]
+    assert result.errors == [f"t.me/s/{NAME}?before=120: HTTP 404"]
+    assert result.state == {"last_id": 128}  # a first run does not come back for its back catalogue
+
+
+async def test_newest_page_failing_is_a_failed_poll(server: LoopbackServer, fetcher: HttpFetcher):
+    server.add(f"/s/{NAME}", "down", status=503)
+    with pytest.raises(SourceError, match=f"^t.me/s/{NAME}: HTTP 503$"):
+        await collect(detect_source(f"https://t.me/{NAME}"), fetcher, first_run=False, state={"last_id": 100})
+
+
+async def test_next_poll_continues_where_a_failed_page_stopped(server: LoopbackServer, fetcher: HttpFetcher, fx):
+    """A poll after downtime loses page 2; the next poll reads it (and only then the hole is closed)."""
+    ref = SourceRef("telegram_channel", f"https://t.me/s/{NAME}", NAME)
+    server.add_fixture(f"/s/{NAME}", "telegram/channel-page1.html")
+    server.add(f"/s/{NAME}?before=120", "busy", status=429)
+    first = await collect(ref, fetcher, first_run=False, state={"last_id": 101})
+    assert [a.meta["post_id"] for a in first.articles] == [128, 125, 122, 121, 120]
+    assert first.errors == [f"t.me/s/{NAME}?before=120: HTTP 429"]
+    assert first.state == {"last_id": 128, "resume": {"before": 120, "until": 101}}
+
+    server.add_fixture(f"/s/{NAME}?before=120", "telegram/channel-page2.html")
+    server.add_fixture(f"/s/{NAME}?before=110", "telegram/channel-page3.html")
+    server.requests.clear()
+    second = await collect(ref, fetcher, first_run=False, state=first.state)
+    assert server.paths == [f"/s/{NAME}", f"/s/{NAME}?before=120", f"/s/{NAME}?before=110"]
+    ids = [a.meta["post_id"] for a in second.articles]
+    assert ids[:5] == [128, 125, 122, 121, 120] and {115, 114, 112, 111, 110, 105, 102} <= set(ids)
+    assert second.errors == [] and second.state == {"last_id": 128}
