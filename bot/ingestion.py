@@ -5,6 +5,13 @@ canonical URL, external id and content hash). A source's first collection is its
 stored and searchable but marked `backfill`, so a new source never floods the digests.
 Failures back off exponentially; after MAX_FAILURES in a row the source is disabled and the
 admins are told.
+
+A poll that got something is a success even when some of its pages failed (an older t.me page,
+a Dzen list or article page, a headline's page): what was fetched is stored, each failure is
+logged and counted on the source (``page_errors``, shown with the last one in /sources), and the
+collector's state makes the next poll continue from where this one stopped. Only a poll that
+got nothing at all is a failed poll. Headline items (a title and a link, no text) are stored
+as such: digests list them by title and link, /summary says only the headline is known.
 """
 
 from __future__ import annotations
@@ -76,17 +83,22 @@ def make_fetcher(settings: Settings) -> HttpFetcher:
                        telegram_web_url=settings.telegram_web_url)
 
 
+def storable(item: ParsedArticle) -> bool:
+    """Text to keep, or at least a headline: a title and a link to it."""
+    return bool(item.text.strip() or (item.title.strip() and item.url))
+
+
 async def fetch_articles(url: str, fetcher: HttpFetcher) -> list[ParsedArticle]:
-    """Everything one URL yields (an article, or a feed's/channel's newest items); SourceError
-    with a one-line reason otherwise — never an empty list."""
+    """Everything one URL yields (an article, or a feed's/channel's newest items, headlines
+    included); SourceError with a one-line reason when the URL cannot be read. An empty list
+    is a valid source with nothing in it (a feed without items): nothing new, not an error."""
     ref = detect_source(url)
     if ref.kind == "page":  # the page itself, even when it advertises its site's feed
         ref = await resolve_source(url, fetcher, discover_feeds=False)
     result = await collect(ref, fetcher, first_run=True, state={})
-    articles = [a for a in result.articles if a.text.strip()]
-    if not articles:
-        raise SourceError(f"{url}: no articles found")
-    return articles
+    for error in result.errors:
+        log.info("part of a source could not be read", extra={"source": url, "error": error})
+    return [a for a in result.articles if storable(a)]
 
 
 async def _no_notice(key: str, params: dict[str, object]) -> None:
@@ -131,14 +143,14 @@ class Ingestion:
     async def store_articles(self, articles: list[ParsedArticle], *, source_id: int | None = None,
                              backfill: bool = False) -> list[Stored]:
         """Store each article in turn; on a graceful stop, raise IngestStopped between two."""
-        articles = [item for item in articles if item.text.strip()]
+        articles = [item for item in articles if storable(item)]
         stored = []
         for item in articles:
             if self._stopping:
                 raise IngestStopped(len(stored), len(articles))
             title = item.title or item.text[:80]
             article, status = await self.library.add(
-                title, item.text, kind=item.source_kind, url=item.url, author=item.author,
+                title, item.text, kind=item.source_kind, url=item.url or None, author=item.author,
                 published=item.published, external_id=external_key(item), source_id=source_id, backfill=backfill,
             )
             stored.append(Stored(article, status))
@@ -151,8 +163,11 @@ class Ingestion:
         left = self.preview_cooldown.wait_left(user_id)
         if left:
             raise Refusal("fetch_cooldown", seconds=int(left) + 1)
-        first = (await fetch_articles(url, self.fetcher))[0]
-        return await self.library.preview(first.title, first.text, url=first.url, author=first.author,
+        found = await fetch_articles(url, self.fetcher)
+        if not found:
+            raise Refusal("fetch_nothing")
+        first = found[0]
+        return await self.library.preview(first.title, first.text, url=first.url or None, author=first.author,
                                           published=first.published)
 
     async def ingest_url(self, url: str) -> list[Stored]:
@@ -190,8 +205,10 @@ class Ingestion:
             # rest as news); /addsource again stores the rest as backfill, skipping what is stored.
             await self.store.call(sources_sql.delete, row["id"])
             raise
+        self._log_partial(row, result.errors)
         await self.store.call(sources_sql.record_success, row["id"], state=result.state, new_items=len(stored),
-                              next_poll_at=to_db(now + timedelta(seconds=row["interval_s"])) or "", now=to_db(now) or "")
+                              next_poll_at=to_db(now + timedelta(seconds=row["interval_s"])) or "", now=to_db(now) or "",
+                              page_errors=result.errors)
         fresh = await self.store.call(sources_sql.get, row["id"])
         return fresh or row, True, len(stored)
 
@@ -230,10 +247,17 @@ class Ingestion:
             await self._failed(source, f"internal error: {type(exc).__name__}: {exc}", transient=False)
             return 0
         changed = sum(1 for s in stored if s.status != "unchanged")
+        self._log_partial(source, result.errors)
         await self.store.call(sources_sql.record_success, source["id"], state=result.state, new_items=changed,
                               next_poll_at=to_db(now + timedelta(seconds=source["interval_s"])) or "",
-                              now=to_db(now) or "")
+                              now=to_db(now) or "", page_errors=result.errors)
         return changed
+
+    @staticmethod
+    def _log_partial(source: dict, errors: list[str]) -> None:
+        """A page of a successful poll that failed: one warning each (they also go on the source's count)."""
+        for error in errors:
+            log.warning("source page failed", extra={"source": source["url"], "error": error})
 
     async def poll_due(self) -> int:
         """The scheduler job: every enabled source whose time has come, one after another."""

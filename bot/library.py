@@ -155,14 +155,17 @@ class Library:
             return Article.from_row(existing), "unchanged"
         analysis = await self.engine.analyze(title, text)
         data = analysis.to_dict(url or title)
-        if abstract := await self._abstract(title, text, digest):
+        tldr = analysis.tldr
+        if not text.strip():  # a headline: no tl;dr to show (it would only repeat the title)
+            data["summary"], data["tldr"], tldr = [], "", ""
+        elif abstract := await self._abstract(title, text, digest):
             data["abstract"] = abstract
         lemmas = await self.engine.lemmas(f"{title}\n{text}")
         now = self.clock.iso()
         row = {
             "url": url, "title": title, "text": text, "author": author, "channel": channel,
             "published": to_db(published), "source_id": source_id, "kind": kind, "external_id": external_id,
-            "content_hash": digest, "tldr": analysis.tldr,
+            "content_hash": digest, "tldr": tldr,
             "analysis": json.dumps(data, ensure_ascii=False), "search_lemmas": " ".join(lemmas),
             "created_at": now, "updated_at": now, "backfill": int(backfill),
         }

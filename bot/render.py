@@ -54,6 +54,13 @@ def summary(article: Article, themes: list[dict], tr: Translator) -> str:
     parts: list = [Bold("📰 ", clip(article.title, MAX_TITLE))]
     if byline:
         parts.append(Italic(byline))
+    if not article.text.strip():  # a headline item: its page could not be read
+        parts.append(Text(tr("summary_headline_only")))
+        if article.url:
+            parts.append(TextLink(clip(article.url, 200), url=article.url))
+        if article.id:
+            parts.append(Italic(tr("summary_id", id=article.id)))
+        return as_list(*parts, sep="\n\n").as_html()
     if article.tldr:
         parts.append(as_line(Bold(tr("summary_tldr")), " ", clip(article.tldr, 400), end=""))
     if article.abstract:  # the LLM's retelling, labelled as such; else the extractive key sentences
@@ -175,6 +182,8 @@ def source_list(sources: list[dict], tr: Translator) -> str:
                  Italic(tr("source_line", items=s["items"], last=last, failures=s["failures"]))]
         if s.get("last_error"):
             block.append(Italic(tr("source_error", error=clip(s["last_error"], 200))))
+        if s.get("page_errors"):
+            block.append(Italic(tr("source_page_errors", count=s["page_errors"])))
         lines.append(as_list(*block))
     lines.append(Italic(tr("sources_hint")))
     return as_list(*lines, sep="\n\n").as_html()

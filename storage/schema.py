@@ -221,3 +221,10 @@ def m0004_sources(db: Database) -> None:
     db["sources"].create_index(["url"], unique=True)
     db["sources"].create_index(["enabled", "next_poll_at"])
     db["articles"].add_column("backfill", int, not_null_default=0)
+
+
+@migrations()
+def m0005_source_page_errors(db: Database) -> None:
+    """How many pages of otherwise successful polls failed (an older t.me page, an article page):
+    such a poll keeps what it got and is not a failure, but the admin should see the count."""
+    db["sources"].add_column("page_errors", int, not_null_default=0)

@@ -66,11 +66,17 @@ def delete(db: Database, source_id: int) -> bool:
     return True
 
 
-def record_success(db: Database, source_id: int, *, state: dict, new_items: int, next_poll_at: str, now: str) -> None:
+def record_success(db: Database, source_id: int, *, state: dict, new_items: int, next_poll_at: str, now: str,
+                   page_errors: list[str] | None = None) -> None:
+    """A poll that got something. Pages of it that failed are counted in `page_errors` and the
+    last one is kept as `last_error` (with its time), but the run of failed polls ends."""
+    errors = page_errors or []
     db.execute(
-        "update sources set state = ?, items = items + ?, failures = 0, last_success_at = ?, last_error = null, "
-        "next_poll_at = ?, updated_at = ? where id = ?",
-        [json.dumps(state, ensure_ascii=False), new_items, now, next_poll_at, now, source_id],
+        "update sources set state = ?, items = items + ?, failures = 0, last_success_at = ?, "
+        "last_error = ?, last_error_at = case when ? then ? else last_error_at end, "
+        "page_errors = page_errors + ?, next_poll_at = ?, updated_at = ? where id = ?",
+        [json.dumps(state, ensure_ascii=False), new_items, now, errors[-1][:500] if errors else None, int(bool(errors)),
+         now, len(errors), next_poll_at, now, source_id],
     )
     db.conn.commit()
 

@@ -5,6 +5,12 @@ admin-supplied URL is, fetching it when the URL shape alone cannot tell (a page 
 feed served as text/xml, or advertise one via ``<link rel=alternate>``).
 Every failure is a ``SourceError`` with a one-line reason; nothing fails silently.
 
+A poll keeps whatever it got: the pages after the first that fail (an older t.me page, a Dzen
+list page, an article or headline page) become lines of ``CollectResult.errors``; only a poll
+that got nothing raises.  An exception a parser did not mean (a library choking on a page
+nobody foresaw) is logged with its traceback and reported as one line naming the source kind:
+its text is the library's, not a reason a reader can act on.
+
 Feeds and article pages are parsed on a worker thread (``asyncio.to_thread``): feedparser over a
 1 MB feed or trafilatura over a large page takes hundreds of milliseconds, which on the event
 loop would hold up every reply of the bot for that long (see bench/bench_ingest.py).
@@ -13,6 +19,7 @@ loop would hold up every reply of the bot for that long (see bench/bench_ingest.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,11 +28,13 @@ from bot.sources.dzen.article import parse_article
 from bot.sources.dzen.collector import collect_dzen_article, collect_dzen_channel
 from bot.sources.feeds import looks_like_feed, parse_feed
 from bot.sources.fetching import FEED_ACCEPT, fetch
+from bot.sources.headlines import fill_headlines
 from bot.sources.model import CollectResult, SourceError, SourceRef
 from bot.sources.pages import extract_article, find_feed_links
 from bot.sources.telegram.collector import collect_telegram_channel, collect_telegram_post
 from bot.sources.urls import detect_source, dzen_publication_id, telegram_post
 
+log = logging.getLogger(__name__)
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 MAX_FEED_CANDIDATES = 3
 RESOLVE_ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml;q=0.9,*/*;q=0.5"
@@ -39,7 +48,15 @@ async def collect_feed(ref: SourceRef, fetcher: HttpFetcher, state: dict[str, An
     new_state.update(etag=result.etag, last_modified=result.last_modified)
     if result.not_modified:
         return CollectResult(articles=[], state=new_state, not_modified=True)
-    return CollectResult(articles=await asyncio.to_thread(parse_feed, result.content, result.url), state=new_state)
+    return await _feed_result(result, fetcher, new_state)
+
+
+async def _feed_result(result: FetchResult, fetcher: HttpFetcher, state: dict[str, Any]) -> CollectResult:
+    """Entries of a fetched feed, headline entries read from their pages (``bot.sources.headlines``)."""
+    entries = await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)
+    tried = [u for u in state.get("tried") or [] if isinstance(u, str)]
+    articles, errors, tried = await fill_headlines(entries, fetcher, tried)
+    return CollectResult(articles=articles, state={**state, "tried": tried}, errors=errors)
 
 
 def _is_html(result: FetchResult) -> bool:
@@ -55,7 +72,7 @@ async def collect_page(ref: SourceRef, fetcher: HttpFetcher) -> CollectResult:
         return await collect_dzen_article(ref.url, fetcher)
     result = await fetch(fetcher, ref.url, "page")
     if looks_like_feed(result.content, result.content_type):
-        return CollectResult(articles=await asyncio.to_thread(parse_feed, result.content, result.url), state={})
+        return await _feed_result(result, fetcher, {})
     if not _is_html(result):
         raise SourceError(f"page: unsupported content type '{result.content_type}'")
     html = result.text
@@ -72,7 +89,20 @@ async def collect(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool,
     ``state`` is what the previous ``CollectResult.state`` returned (``{}`` at first);
     ``first_run`` allows deeper history (more pages) than a routine poll.
     """
-    state = dict(state or {})
+    try:
+        return await _collect(ref, fetcher, first_run=first_run, state=dict(state or {}))
+    except (SourceError, asyncio.CancelledError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - see module docstring
+        log.exception("reading a source failed unexpectedly", extra={"source": ref.url, "kind": ref.kind})
+        raise SourceError(f"{_WHAT.get(ref.kind, 'source')}: the content could not be read") from exc
+
+
+_WHAT = {"dzen_channel": "Dzen channel", "telegram_channel": "Telegram channel", "feed": "feed",
+         "dzen_article": "Dzen article", "page": "page"}
+
+
+async def _collect(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool, state: dict[str, Any]) -> CollectResult:
     if ref.kind == "dzen_channel":
         return await collect_dzen_channel(ref, fetcher, first_run=first_run, state=state)
     if ref.kind == "telegram_channel":
@@ -90,7 +120,7 @@ async def _validated_feed(url: str, fetcher: HttpFetcher) -> SourceRef | None:
     """SourceRef for ``url`` if it really serves a parseable feed."""
     try:
         result = await fetch(fetcher, url, "feed", accept=FEED_ACCEPT)
-        await asyncio.to_thread(parse_feed, result.content, result.url)
+        await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)
     except SourceError:
         return None
     return SourceRef("feed", result.url, urlsplit(result.url).hostname)
@@ -117,7 +147,7 @@ async def resolve_source(url: str, fetcher: HttpFetcher, *, discover_feeds: bool
         return moved
     host = urlsplit(result.url).hostname
     if looks_like_feed(result.content, result.content_type):
-        await asyncio.to_thread(parse_feed, result.content, result.url)  # refuse bombs / non-feeds now
+        await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)  # refuse bombs now
         return SourceRef("feed", result.url, host)
     if not _is_html(result):
         raise SourceError(f"source: neither a feed nor an HTML page ('{result.content_type}')")

@@ -5,7 +5,18 @@ quadratic-blowup feed would eat memory and CPU.  So the raw bytes go through def
 first (entity declarations and external references forbidden) and such a feed is
 refused with ``SourceError`` before feedparser sees it.  Malformed XML that defusedxml
 cannot parse is still handed to feedparser (it is lenient, and real feeds are often
-sloppy) unless it declares entities.  Size is capped earlier, by the fetcher.
+sloppy) unless it declares entities; so is a feed in an encoding expat cannot read at all
+(EUC-KR, Shift_JIS, Big5: expat refuses multi-byte encodings, feedparser transcodes them
+first) - those are ASCII-compatible, so an entity declaration would still be visible as bytes.
+Size is capped earlier, by the fetcher.
+
+feedparser gets the response's own headers: the charset of the Content-Type and the base
+of Content-Location decide how it reads the bytes, and a feed is read the way feedparser
+reads it.  What counts as an entry: one with a link, or with text (a headline feed's
+entries have a title and a link only - their pages are fetched later, see
+``bot.sources.headlines``); only an entry with neither link nor text is skipped.  A valid
+feed without entries is "nothing new", but a document feedparser found broken *and*
+empty is refused with the parser's position, not read as an empty feed.
 """
 
 from __future__ import annotations
@@ -13,6 +24,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime, timezone
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -49,8 +61,8 @@ def _refuse_dangerous_xml(content: bytes) -> None:
             defusedxml.DTDForbidden, defusedxml.NotSupportedError) as exc:
         raise SourceError("feed refused: it declares XML entities or external references "
                           "(possible entity-expansion attack)") from exc
-    except DefusedET.ParseError:
-        if _ENTITY_DECL.search(content):
+    except (DefusedET.ParseError, ValueError, LookupError):  # malformed, or an encoding expat lacks
+        if _ENTITY_DECL.search(content) or _ENTITY_DECL.search(content.replace(b"\x00", b"")):
             raise SourceError("feed refused: malformed XML declaring entities") from None
 
 
@@ -97,43 +109,70 @@ def _image(entry: Any, body_html: str, base: str) -> str | None:
 
 def _article(entry: Any, feed_url: str, feed_title: str | None) -> ParsedArticle | None:
     url = _link(entry, feed_url)
-    if not url:
-        return None  # nothing to dedup or link to
     body_html = _body_html(entry)
     text = html_to_text(body_html)
-    title = html_to_text(entry.get("title") or "") or (text.split("\n", 1)[0][:100] if text else url)
     summary = html_to_text(entry.get("summary") or "")
+    text = text or summary
+    if not url and not text:
+        return None  # nothing to read and nowhere to read it
+    title = html_to_text(entry.get("title") or "") or (text.split("\n", 1)[0][:100] if text else url or "")
     tags = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
     meta: dict[str, Any] = {"feed_title": feed_title}
     if tags:
         meta["tags"] = tags
     return ParsedArticle(
-        url=url,
+        url=url or "",
         title=title,
-        text=text or summary,
+        text=text,
         author=entry.get("author") or None,
         published=_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
         external_id=entry.get("id") or None,
         source_kind="feed",
         summary_hint=make_snippet(summary or text),
-        image=_image(entry, body_html, url),
+        image=_image(entry, body_html, url or feed_url),
         meta=meta,
     )
 
 
-def parse_feed(content: bytes, url: str) -> list[ParsedArticle]:
-    """Entries of an RSS/Atom/RDF document, in feed order.
+_ENCODING_ONLY = ("CharacterEncodingOverride", "NonXMLContentType", "CharacterEncodingUnknown")
 
-    Raises ``SourceError`` for dangerous XML and for documents that are not feeds; a
-    valid feed without entries gives an empty list.
+
+def _broken_reason(parsed: Any) -> str | None:
+    """Why feedparser found the document broken (None when it was not, or only its charset was off)."""
+    if not parsed.get("bozo"):
+        return None
+    error = parsed.get("bozo_exception")
+    if type(error).__name__ in _ENCODING_ONLY:
+        return None
+    line = getattr(error, "getLineNumber", lambda: None)()
+    return f"malformed XML at line {line}" if line else "malformed XML"
+
+
+def parse_feed(content: bytes, url: str, headers: Mapping[str, str] | None = None) -> list[ParsedArticle]:
+    """Entries of an RSS/Atom/RDF document, in feed order (see module docstring).
+
+    ``headers`` are the HTTP response's (Content-Type, Content-Location).  Raises
+    ``SourceError`` for dangerous XML and for documents that are not feeds; a valid feed
+    without entries gives an empty list.
     """
     if not content.strip():
         raise SourceError("not a feed: empty response")
     _refuse_dangerous_xml(content)
-    parsed = feedparser.parse(io.BytesIO(content), response_headers={"content-location": url},
-                              resolve_relative_uris=True, sanitize_html=True)
+    response_headers = {"content-location": url}
+    for name in ("content-type", "content-location"):
+        value = (headers or {}).get(name)
+        if value:
+            response_headers[name] = value
+    try:
+        parsed = feedparser.parse(io.BytesIO(content), response_headers=response_headers,
+                                  resolve_relative_uris=True, sanitize_html=True)
+    except Exception as exc:  # noqa: BLE001 - feedparser's own failure is a reason, not a crash
+        raise SourceError("not a readable feed") from exc
     if not parsed.get("version") and not parsed.entries:
         raise SourceError("not a feed")
     feed_title = html_to_text(parsed.feed.get("title") or "") or None
-    articles = [_article(entry, url, feed_title) for entry in parsed.entries]
-    return [a for a in articles if a is not None]
+    articles = [a for a in (_article(entry, url, feed_title) for entry in parsed.entries) if a is not None]
+    broken = _broken_reason(parsed)
+    if not articles and broken and not (parsed.feed.get("title") or parsed.feed.get("link")):
+        raise SourceError(f"not a readable feed: {broken}")
+    return articles
