@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -161,6 +162,29 @@ class HttpFetcher:
             return await self._with_deadline(call, url)
         async with self.pacer.slot(self._parse(url).host):
             return await self._with_deadline(call, url)
+
+    async def post_form(self, url: str, fields: Mapping[str, str], *, headers: Mapping[str, str] | None = None,
+                        cookies: httpx.Cookies | None = None) -> FetchResult:
+        """POST a form as a browser submits it and follow the answer's redirects with GET.
+
+        For interstitials that expect their form replayed (Dzen's SSO stub): the same guard,
+        cap and deadline as ``get``, the caller's cookie jar on every hop."""
+        body = urlencode(dict(fields)).encode("ascii")
+        all_headers = {"Accept": DEFAULT_ACCEPT, "Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+
+        async def submit() -> FetchResult:
+            public, mirror, response = await self._send("POST", self._parse(url), all_headers, body, cookies=cookies)
+            try:
+                location = response.headers.get("location")
+                if response.status_code in _REDIRECT_CODES and location:
+                    target = self.mapper.to_public(response.url.join(location.strip()), prefer=mirror)
+                    get_headers = {k: v for k, v in all_headers.items() if k != "Content-Type"}
+                    return await self._get(str(target), get_headers, None, None, cookies)
+                return await self._result(public, response, None, None, [])
+            finally:
+                await response.aclose()
+
+        return await self._with_deadline(submit(), url)
 
     async def post_json(
         self,

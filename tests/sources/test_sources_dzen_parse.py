@@ -74,8 +74,8 @@ def test_launcher_empty_and_errors(fx):
 
 def test_channel_page_ssrdata_with_tab_groups(fx):
     items, next_link = parse_channel_page(fx.text("dzen/channel-ssrdata.html"))
-    assert [i.url for i in items] == [ROSES, WATERING, "https://dzen.ru/shorts/669e00112233445566778899"]
-    assert [i.is_video for i in items] == [False, False, True]
+    assert [i.url for i in items] == [ROSES, WATERING]  # the "shorts" tab is skipped
+    assert [i.is_video for i in items] == [False, False]
     assert items[0].snippet == "Анонс про розы."
     assert items[0].author == "Садовод: пример канала"
     assert next_link == "https://dzen.ru/api/v3/launcher/more?channel_name=sadovod_primer&next_page_id=SSR2"
@@ -105,7 +105,7 @@ def test_channel_page_errors(fx):
         parse_channel_page(fx.text("dzen/article-unknown.html"))
     with pytest.raises(SourceError, match="^Dzen answered with a captcha page$"):
         parse_channel_page(fx.text("dzen/captcha.html"))
-    with pytest.raises(SourceError, match="^Dzen SSO stub instead of the page$"):
+    with pytest.raises(SourceError, match="^Dzen answered with its SSO interstitial instead of the page$"):
         parse_channel_page(fx.text("dzen/sso-stub.html"))
 
 
@@ -195,7 +195,7 @@ def test_video_page(fx):
 
 
 def test_blocked_and_unknown_pages(fx):
-    with pytest.raises(SourceError, match="^Dzen SSO stub instead of the page$"):
+    with pytest.raises(SourceError, match="^Dzen answered with its SSO interstitial instead of the page$"):
         parse_article(fx.text("dzen/sso-stub.html"), ROSES)
     assert sso_retpath(fx.text("dzen/sso-stub.html")) == ROSES
     assert sso_retpath(fx.text("dzen/article-ssr-draftjs.html")) is None

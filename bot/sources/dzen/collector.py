@@ -1,11 +1,17 @@
 """Collecting a Dzen channel: list publications, then fetch each article page.
 
-List sources are tried in the order SOURCES-FORMATS.md recommends for 2026:
-``launcher/export`` (current), ``launcher/more`` (older, now often empty), then the channel
-page's embedded state.  Paging follows ``more.link`` (first run up to 3 pages, later polls
-1) and stops on an empty page or a repeated ``next_page_id``.  Article pages are fetched
-with bounded concurrency; one article behind a captcha keeps its listing snippet and is
-reported in ``CollectResult.errors`` instead of failing the channel.
+List sources as SOURCES-FORMATS.md section 5 found them in 2026: ``launcher/export`` (with a
+browser User-Agent), then the channel page's embedded state (both 2026 shapes; short videos
+skipped).  ``launcher/more`` is not asked for a first page any more: since 2026 it returns
+channel metadata without publications; its links are still followed as ``more.link`` gives
+them.  Paging follows ``more.link`` (first run up to 3 pages, later polls 1) and stops on an
+empty page or a repeated ``next_page_id``.  Every request of a poll shares one
+``DzenSession`` (browser headers, one cookie jar, the SSO interstitial passed once).
+
+Partial results: a list page after the first that fails ends the listing with what it had;
+an article page that fails (captcha, 404, network) keeps the list item's own title, snippet
+and link.  Both are reported in ``CollectResult.errors``, not as the channel's failure.
+Article pages are fetched two at a time.
 
 State keys: ``seen`` - publication keys already collected with full text (not fetched
 again, so edits of old Dzen articles are not picked up), ``last_ids`` - ids of the last
@@ -19,39 +25,20 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from bot.net.http import FetchResult, HttpFetcher
+from bot.net.http import HttpFetcher
 from bot.sources.dzen.article import parse_article
-from bot.sources.dzen.blocking import SSO_MESSAGE, raise_if_blocked, sso_retpath
+from bot.sources.dzen.blocking import raise_if_blocked
 from bot.sources.dzen.listing import Listing, next_page_id, parse_channel_page, parse_launcher
-from bot.sources.fetching import JSON_ACCEPT, fetch
+from bot.sources.dzen.session import DzenSession
+from bot.sources.fetching import JSON_ACCEPT
 from bot.sources.model import CollectResult, ListedItem, ParsedArticle, SourceError, SourceRef
 from bot.sources.urls import DZEN
 
 LAUNCHER = f"{DZEN}/api/v3/launcher"
 FIRST_RUN_PAGES = 3
 POLL_PAGES = 1
-ARTICLE_CONCURRENCY = 4
+ARTICLE_CONCURRENCY = 2
 SEEN_LIMIT = 500
-
-
-async def fetch_dzen_page(fetcher: HttpFetcher, url: str, what: str) -> FetchResult:
-    """GET a Dzen HTML page, retrying once through the SSO interstitial's ``retpath``.
-
-    The stub sets cookies and expects a second request (yt-dlp GETs ``retpath``, which is
-    the original URL); the fetcher's cookie jar carries them.  We request the URL we
-    wanted rather than whatever ``retpath`` says, so a stub cannot swap the page.  A second
-    stub, or a captcha, is a ``SourceError``.
-    """
-    result = await fetch(fetcher, url, what)
-    if sso_retpath(result.text) is not None:
-        result = await fetch(fetcher, url, what)
-        if sso_retpath(result.text) is not None:
-            raise SourceError(f"{what}: {SSO_MESSAGE}")
-    try:
-        raise_if_blocked(result.text, result.url, result.headers)
-    except SourceError as exc:
-        raise SourceError(f"{what}: {exc}") from exc
-    return result
 
 
 def _channel_query(ref: SourceRef) -> str:
@@ -60,9 +47,9 @@ def _channel_query(ref: SourceRef) -> str:
     return f"{key}={quote(name)}"
 
 
-async def fetch_launcher(fetcher: HttpFetcher, url: str, what: str) -> Listing:
+async def fetch_launcher(session: DzenSession, url: str, what: str) -> Listing:
     """GET and parse a launcher API page; a captcha instead of JSON is named as such."""
-    result = await fetch(fetcher, url, what, accept=JSON_ACCEPT)
+    result = await session.get(url, what, accept=JSON_ACCEPT)
     if "json" not in result.content_type:
         try:
             raise_if_blocked(result.text, result.url, result.headers)
@@ -74,20 +61,20 @@ async def fetch_launcher(fetcher: HttpFetcher, url: str, what: str) -> Listing:
         raise SourceError(f"{what}: {exc}") from exc
 
 
-async def _list_first_page(ref: SourceRef, fetcher: HttpFetcher) -> Listing:
+async def _list_first_page(ref: SourceRef, session: DzenSession) -> Listing:
     """First listing page from the first list source that yields items."""
     query = _channel_query(ref)
     problems: list[SourceError] = []
-    for label in ("launcher/export", "launcher/more", "channel page"):
+    for label in ("launcher/export", "channel page"):
         try:
             if label == "channel page":
-                result = await fetch_dzen_page(fetcher, ref.url, label)
+                result = await session.page(ref.url, label)
                 try:
                     items, next_link = parse_channel_page(result.text, result.url)
                 except SourceError as exc:
                     raise SourceError(f"{label}: {exc}") from exc
             else:
-                items, next_link = await fetch_launcher(fetcher, f"{LAUNCHER}/{label.split('/')[1]}?{query}", label)
+                items, next_link = await fetch_launcher(session, f"{LAUNCHER}/export?{query}", label)
         except SourceError as exc:
             problems.append(exc)
             continue
@@ -98,10 +85,10 @@ async def _list_first_page(ref: SourceRef, fetcher: HttpFetcher) -> Listing:
                       transient=all(p.transient for p in problems))
 
 
-async def list_channel(ref: SourceRef, fetcher: HttpFetcher, *, max_pages: int,
+async def list_channel(ref: SourceRef, session: DzenSession, *, max_pages: int,
                        errors: list[str]) -> list[ListedItem]:
     """All listed items of up to ``max_pages`` pages, deduplicated by URL."""
-    items, next_link = await _list_first_page(ref, fetcher)
+    items, next_link = await _list_first_page(ref, session)
     urls = {item.url for item in items}
     tokens: set[str | None] = set()
     pages = 1
@@ -111,7 +98,7 @@ async def list_channel(ref: SourceRef, fetcher: HttpFetcher, *, max_pages: int,
             break
         tokens.add(token)
         try:
-            more, next_link = await fetch_launcher(fetcher, next_link, "launcher/more (next page)")
+            more, next_link = await fetch_launcher(session, next_link, "launcher/more (next page)")
         except SourceError as exc:
             errors.append(str(exc))
             break
@@ -134,14 +121,14 @@ def article_from_listing(item: ListedItem) -> ParsedArticle:
     )
 
 
-async def _full_article(item: ListedItem, fetcher: HttpFetcher, gate: asyncio.Semaphore,
+async def _full_article(item: ListedItem, session: DzenSession, gate: asyncio.Semaphore,
                         errors: list[str]) -> tuple[ParsedArticle, bool]:
     """(article, complete?) - complete when the full text was fetched or none exists."""
     if item.is_video or item.kind == "post":
         return article_from_listing(item), True
     async with gate:
         try:
-            result = await fetch_dzen_page(fetcher, item.url, f"article {item.url}")
+            result = await session.page(item.url, f"article {item.url}")
             article = parse_article(result.text, result.url, result.headers)
         except SourceError as exc:
             message = str(exc) if str(exc).startswith("article ") else f"article {item.url}: {exc}"
@@ -163,12 +150,13 @@ async def collect_dzen_channel(ref: SourceRef, fetcher: HttpFetcher, *, first_ru
                                state: dict[str, Any]) -> CollectResult:
     """Poll one Dzen channel (see module docstring for paging and state)."""
     errors: list[str] = []
-    items = await list_channel(ref, fetcher, max_pages=FIRST_RUN_PAGES if first_run else POLL_PAGES,
+    session = DzenSession(fetcher)
+    items = await list_channel(ref, session, max_pages=FIRST_RUN_PAGES if first_run else POLL_PAGES,
                                errors=errors)
     seen: list[str] = [] if first_run else list(state.get("seen") or [])
     todo = [item for item in items if _key(item) not in seen]
     gate = asyncio.Semaphore(ARTICLE_CONCURRENCY)
-    done = await asyncio.gather(*(_full_article(item, fetcher, gate, errors) for item in todo))
+    done = await asyncio.gather(*(_full_article(item, session, gate, errors) for item in todo))
     completed = [_key(item) for item, (_article, ok) in zip(todo, done) if ok]
     new_state = dict(state)
     new_state["seen"] = (completed + [k for k in seen if k not in completed])[:SEEN_LIMIT]
@@ -178,5 +166,5 @@ async def collect_dzen_channel(ref: SourceRef, fetcher: HttpFetcher, *, first_ru
 
 async def collect_dzen_article(url: str, fetcher: HttpFetcher) -> CollectResult:
     """One Dzen article/video page."""
-    result = await fetch_dzen_page(fetcher, url, "Dzen article")
+    result = await DzenSession(fetcher).page(url, "Dzen article")
     return CollectResult(articles=[parse_article(result.text, result.url, result.headers)], state={})

@@ -27,6 +27,7 @@ _DATE_KEYS = ("publication_date", "publicationDate", "publishTime", "publish_tim
               "creation_time", "date", "time")
 _IMAGE_KEYS = ("image", "imageUrl", "image_url", "preview_image", "thumbnail", "cover")
 _VIDEO_TYPES = frozenset({"video", "gif", "short", "shorts", "video_card", "short_video"})
+_SHORT_TYPES = frozenset({"short", "shorts", "short_video"})
 
 
 def _raw_item(entry: dict[str, Any]) -> dict[str, Any]:
@@ -91,29 +92,41 @@ def item_from_json(raw: dict[str, Any], *, channel_title: str | None = None,
     )
 
 
-def _entries(container: Any) -> list[tuple[dict[str, Any], bool]]:
-    """Flatten a list/dict of items, expanding tab groups (``{"tab": "shorts", "items": [...]}``)."""
+def _entries(container: Any) -> list[tuple[dict[str, Any], bool, bool]]:
+    """Flatten a list/dict of items into (item, video?, short?), expanding groups: tab groups
+    (``{"tab": "shorts", "items": [...]}``) and the 2026 "floors" (``channel_article_floor``,
+    ``channel_short_video_floor``), which may sit in one list with plain items."""
     if isinstance(container, dict):
         container = list(container.values())
-    out: list[tuple[dict[str, Any], bool]] = []
+    out: list[tuple[dict[str, Any], bool, bool]] = []
     for entry in container if isinstance(container, list) else []:
         if not isinstance(entry, dict):
             continue
         nested = entry.get("items")
         if isinstance(nested, list) and ("tab" in entry or not first_str(entry, *_LINK_KEYS)):
-            shorts = str(entry.get("tab") or "").lower() in ("shorts", "short", "video", "videos")
-            out.extend((item, shorts or video) for item, video in _entries(nested))
+            tab = str(entry.get("tab") or "").lower()
+            short = tab in ("shorts", "short") or "short" in str(entry.get("type") or "").lower()
+            video = short or tab in ("video", "videos")
+            out.extend((item, video or v, short or sh) for item, v, sh in _entries(nested))
         else:
-            out.append((entry, False))
+            out.append((entry, False, False))
     return out
 
 
+def _is_short(raw: dict[str, Any], url: str) -> bool:
+    """Short videos carry no text worth a digest line: the listing skips them."""
+    kind = str(_raw_item(raw).get("type") or "").lower()
+    return kind in _SHORT_TYPES or urlsplit(url).path.startswith("/shorts/")
+
+
 def items_from_entries(container: Any, channel_title: str | None = None) -> list[ListedItem]:
-    """ListedItems from a raw ``items`` container, deduplicated by canonical URL."""
+    """ListedItems from a raw ``items`` container, deduplicated by canonical URL, short videos skipped."""
     items: list[ListedItem] = []
     seen: set[str] = set()
-    for raw, force_video in _entries(container):
+    for raw, force_video, short in _entries(container):
         item = item_from_json(raw, channel_title=channel_title, force_video=force_video)
+        if item and (short or _is_short(raw, item.url)):
+            continue
         if item and item.url not in seen:
             seen.add(item.url)
             items.append(item)
