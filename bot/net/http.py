@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -39,6 +40,10 @@ from bot.net.errors import BlockedAddressError, FetchError, human_seconds, human
 from bot.net.guard import GuardedTransport, check_url, resolve_checked
 from bot.net.polite import PAUSE_S, HostPacer
 from bot.net.urlmap import Mirror, UrlMapper
+
+# httpcore's DEBUG trace prints every request and response header, Cookie and Set-Cookie included:
+# with `-v` a Dzen session would end up in the log. Its INFO and above carry no headers.
+logging.getLogger("httpcore").setLevel(logging.INFO)
 
 DEFAULT_USER_AGENT = "ZenDigestBot/0.1 (+https://github.com/zendigest)"
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
