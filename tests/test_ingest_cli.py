@@ -71,3 +71,26 @@ async def test_summarize_url_json(tmp_path: Path, server: LoopbackServer) -> Non
     assert data["themes"][0]["slug"] == "visa-facilitation" and set(data["themes"][0]) == THEME_KEYS
     assert all(set(e) == {"text", "type"} for e in data["entities"]) and data["keywords"]
     assert not (tmp_path / "cli.sqlite3").exists()  # summarize never stores
+
+
+EUC_KR_FEED = ('<?xml version="1.0" encoding="euc-kr"?><rss version="2.0"><channel><title>서울 소식 (합성)</title>'
+               '<link>https://seoul.example/</link><item><title>한강 다리 공사가 끝났다</title>'
+               '<link>https://seoul.example/news/1</link><description>서울시는 새 다리를 열었다. 시민들은 기뻐했다.'
+               '</description></item></channel></rss>').encode("euc-kr")  # synthetic: invented site and text
+EMPTY_FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Empty</title><link>https://e.example/</link></channel></rss>'
+BROKEN_FEED = b'<?xml version="1.0"?>\n<rss version="2.0">\n</rss'
+
+
+async def test_ingest_feeds_in_any_charset_empty_feeds_and_broken_ones(tmp_path: Path, server: LoopbackServer) -> None:
+    """A feed in a charset expat cannot read (EUC-KR) is read; a valid empty feed is nothing new (exit 0,
+    nothing printed); a broken document is one line with a reason, never a library's exception text."""
+    server.add("/kr.xml", EUC_KR_FEED, content_type="application/rss+xml")
+    server.add("/empty.xml", EMPTY_FEED, content_type="application/rss+xml")
+    server.add("/broken.xml", BROKEN_FEED, content_type="application/rss+xml")
+    empty = await zendigest(tmp_path, server, "ingest", f"{server.base}/empty.xml")
+    assert (empty.status, empty.out, empty.err) == (0, [], [])
+
+    run = await zendigest(tmp_path, server, "ingest", f"{server.base}/kr.xml", f"{server.base}/broken.xml")
+    assert run.status == 1
+    assert [LINE.match(line).group(3) for line in run.out] == ["한강 다리 공사가 끝났다"]  # type: ignore[union-attr]
+    assert run.err == [f"zendigest: {server.base}/broken.xml: not a readable feed: malformed XML at line 3"]

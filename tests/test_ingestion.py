@@ -420,3 +420,61 @@ async def test_ingest_of_an_article_stores_that_article_not_its_sites_feed(app: 
     reply = await say(app, f"/ingest {serve_news_site(server)}", actions=2)
     assert "Сохранено материалов: 1" in reply and "новый" in reply
     assert [r["title"] for r in await rows(app)] == ["Визы для казахстанцев: что изменит новое соглашение"]
+
+
+# ------------------------------------------------------------------------------- headlines and partial polls
+
+EMPTY_FEED = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Степной вестник</title>'
+              '<link>https://news.example.org/</link><description>Пока пусто.</description></channel></rss>')
+
+
+async def test_headline_items_are_kept_read_when_possible_and_listed_in_digests(
+        app: LocalBot, server: LoopbackServer, clock: FrozenClock) -> None:
+    """A feed with no items is added (nothing new); then it brings three headlines: one page is read,
+    two fail (404, 503) and stay headlines - in the digest by title and link, in /summary as such;
+    the poll is a success that counts its two failed pages. The item with neither title nor link is skipped."""
+    await app.sandbox.ask("/subscribe", user_id=READER_ID)
+    clock.advance(minutes=1)
+    server.add("/headlines.xml", EMPTY_FEED, content_type="application/rss+xml")
+    added = await say(app, f"/addsource {server.base}/headlines.xml", actions=2)
+    assert "(feed) добавлен" in added and "из архива: 0" in added
+
+    server.add("/headlines.xml", fixture("feed-headlines.xml"), content_type="application/rss+xml")
+    server.add("/news/visas.html", fixture("article-page.html"))
+    server.add("/news/kuryk.html", "gone", status=404)
+    server.add("/news/ferries.html", "busy", status=503)
+    assert await poll_when_due(app, clock) == 3
+    stored = {r["title"]: r for r in await rows(app)}
+    assert list(stored) == ["Визы для казахстанцев: коротко о соглашении", "Порт Курык расширят к 2027 году",
+                            "Паромы через Каспий пойдут чаще"]
+    assert "Европейская комиссия завершила подготовку мандата" in stored["Визы для казахстанцев: коротко о соглашении"]["text"]
+    kuryk = stored["Порт Курык расширят к 2027 году"]
+    assert (kuryk["text"], kuryk["tldr"], kuryk["url"]) == ("", "", f"{server.base}/news/kuryk.html")
+    polled = await source(app)
+    assert (polled["failures"], polled["page_errors"]) == (0, 2)
+    assert polled["last_error"] == f"headline {server.base}/news/ferries.html: page: HTTP 503"
+    listing = await say(app, "/sources")
+    assert "ошибок подряд: 0" in listing and "страниц с ошибкой в удачных опросах: 2" in listing
+
+    await deliver_digests(app, clock)
+    digest = next(m for m in app.sandbox.messages(READER_ID) if "Ваш дайджест" in m.text)
+    for title in ("Порт Курык расширят к 2027 году", "Паромы через Каспий пойдут чаще"):
+        assert digest.text.count(title) == 1  # listed once: no tl;dr repeating the headline
+    links = {e.get("url") for e in digest.entities if e["type"] == "text_link"}
+    assert {f"{server.base}/news/kuryk.html", f"{server.base}/news/ferries.html"} <= links
+
+    summary = await say(app, f"/summary {kuryk['id']}", user_id=READER_ID)
+    assert summary.startswith("📰 Порт Курык расширят к 2027 году")
+    assert "Известен только заголовок" in summary and f"{server.base}/news/kuryk.html" in summary
+    assert "Коротко:" not in summary
+
+    # the next poll neither fetches those pages again nor stores the headlines over what it has
+    server.requests.clear()
+    assert await poll_when_due(app, clock) == 0
+    assert server.paths == ["/headlines.xml"]
+
+
+async def test_summary_of_an_empty_feed_says_there_is_nothing(app: LocalBot, server: LoopbackServer) -> None:
+    server.add("/empty.xml", EMPTY_FEED, content_type="application/rss+xml")
+    reply = await say(app, f"/summary {server.base}/empty.xml", user_id=READER_ID)
+    assert reply == "По этой ссылке нечего пересказать: лента или канал пока пусты."
