@@ -64,6 +64,42 @@ def _paragraphs(text: str) -> str:
     return normalize_text("\n\n".join(line for line in lines if line.strip()))
 
 
+def _h1_texts(tree: LexborHTMLParser) -> list[str]:
+    """Texts of the page's ``<h1>``s, ruby annotations (furigana) left out (removed from ``tree``)."""
+    texts = []
+    for node in tree.css("h1"):
+        for annotation in node.css("rt, rp"):
+            annotation.decompose()
+        text = normalize_text(node.text())
+        if text:
+            texts.append(text)
+    return texts
+
+
+def page_title(tree: LexborHTMLParser, extracted: str) -> str:
+    """The headline: the ``<h1>`` that the page's own ``<title>`` or ``og:title`` repeats.
+
+    trafilatura prefers ``og:title``, which sites shorten or rewrite for social media ("New York
+    ramps up..." for the article's "Coronavirus: New York ramps up...") or prefix with the site
+    name ("NEWS WEB EASY|..."); the ``<h1>`` is what the reader sees.  An ``<h1>`` counts only
+    when a declared title contains it and it is not a fragment of it (a logo reading "BBC"),
+    so a page whose ``<h1>`` is some other heading keeps the extracted title."""
+    declared: list[str] = []
+    title_node = tree.css_first("title")
+    if title_node is not None and title_node.text(strip=True):
+        declared.append(normalize_text(title_node.text()))
+    og_title = css_attr(tree, "meta[property='og:title']")
+    if og_title:
+        declared.append(normalize_text(og_title))
+    for h1 in _h1_texts(tree):
+        if len(h1) < 6:
+            continue
+        for title in declared:
+            if h1.casefold() in title.casefold() and len(h1) >= 0.4 * len(title):
+                return h1
+    return extracted
+
+
 def extract_article(html: str, url: str) -> ParsedArticle:
     """Main text and metadata of an article page; ``SourceError`` when there is no text."""
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
@@ -79,7 +115,7 @@ def extract_article(html: str, url: str) -> ParsedArticle:
         if published:
             break
     published = published or parse_datetime(data.get("date"))
-    title = normalize_text(str(data.get("title") or "")) or text.split("\n", 1)[0][:100]
+    title = page_title(tree, normalize_text(str(data.get("title") or ""))) or text.split("\n", 1)[0][:100]
     description = normalize_text(str(data.get("description") or "")) or None
     return ParsedArticle(
         url=page_canonical_url(tree, url),

@@ -98,3 +98,22 @@ async def test_collect_page_that_is_a_feed_or_dzen_article(server: LoopbackServe
     result = await collect(SourceRef("page", server.base + "/blog"), fetcher, first_run=True, state={})
     assert result.feed_links == [server.base + "/feed/", "https://blog.example.net/atom.xml"]
     assert result.articles[0].title == "Блог о Центральной Азии" or "Многовекторность" in result.articles[0].title
+
+
+ARTICLE_BODY = ("<p>Паромная линия между Актау и Баку получит ещё два судна до конца весны, сообщили в порту.</p>"
+                "<p>Это позволит сократить очередь грузовиков на причале и ускорить перевозку контейнеров.</p>"
+                "<p>Перевозчики ожидают, что расписание станет ежедневным уже летом следующего года.</p>")
+
+
+@pytest.mark.parametrize(("head", "h1", "title"), [
+    # og:title rewritten for social media; the <title> repeats the h1 with the site name
+    ('<title>Каспий: паромов станет больше - Пример Новости</title>'
+     '<meta property="og:title" content="Паромов на Каспии станет больше">',
+     "Каспий: паромов станет больше", "Каспий: паромов станет больше"),
+    # the site name before the headline, the h1 with ruby annotations (furigana)
+    ('<title>ПРИМЕР ЛЕНТА|Паромов станет больше</title><meta property="og:title" content="ПРИМЕР ЛЕНТА|Паромов станет больше">',
+     "<ruby>Паромов<rt>па-ро-мов</rt></ruby> станет больше", "Паромов станет больше"),
+])
+def test_headline_is_the_h1_the_page_title_repeats(head: str, h1: str, title: str):
+    html = f'<html><head><meta charset="utf-8">{head}</head><body><h1>{h1}</h1><article>{ARTICLE_BODY}</article></body></html>'
+    assert extract_article(html, "https://primer.example/news/1").title == title
