@@ -94,3 +94,13 @@ async def test_ingest_feeds_in_any_charset_empty_feeds_and_broken_ones(tmp_path:
     assert run.status == 1
     assert [LINE.match(line).group(3) for line in run.out] == ["한강 다리 공사가 끝났다"]  # type: ignore[union-attr]
     assert run.err == [f"zendigest: {server.base}/broken.xml: not a readable feed: malformed XML at line 3"]
+
+
+async def test_summarize_a_copied_dzen_page_takes_its_title_not_the_site_header(tmp_path: Path,
+                                                                                 server: LoopbackServer) -> None:
+    """A reader's copy of a Dzen page (synthetic, modelled on one): header, teaser and footer are page chrome."""
+    run = await zendigest(tmp_path, server, "summarize", str(FIXTURES / "dzen-page-copy.txt"), "--json")
+    assert run.status == 0 and run.err == [], run
+    data = json.loads(run.out[0])
+    assert data["title"] == "Паромы через Каспий пойдут чаще"
+    assert not any("Найти в Дзене" in s or "Подпишись" in s for s in data["summary"])
