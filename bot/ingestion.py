@@ -244,7 +244,8 @@ class Ingestion:
             return 0
         except Exception as exc:  # noqa: BLE001 - isolate one broken source from the rest
             log.exception("source poll crashed", extra={"source": source["url"]})
-            await self._failed(source, f"internal error: {type(exc).__name__}: {exc}", transient=False)
+            # the library's own text is in the log above; /sources gets a line an admin can act on
+            await self._failed(source, f"internal error ({type(exc).__name__}), details in the log", transient=False)
             return 0
         changed = sum(1 for s in stored if s.status != "unchanged")
         self._log_partial(source, result.errors)
