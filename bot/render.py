@@ -11,6 +11,7 @@ from bot.cards import ThemeCard
 from bot.delivery.split import plain_text
 from bot.i18n import Translator
 from bot.library import Article
+from bot.sources.reasons import describe as describe_failure
 from bot.stats import Stats
 from bot.subscriptions import Subscription, zone_label
 
@@ -118,6 +119,12 @@ def article_list(header: str, items: list[Article], tr: Translator) -> str:
 def plain(text: str) -> str:
     """External text shown verbatim (e.g. an admin's post): escaped, nothing interpreted."""
     return Text(text).as_html()
+
+
+def fetch_failed(error: BaseException, tr: Translator) -> str:
+    """A URL that could not be read, said in the reader's language (``bot.sources.reasons``)."""
+    key, values = describe_failure(error)
+    return tr("fetch_failed", reason=plain(tr(key, **values)))
 
 
 def subscription(sub: Subscription, themes: list[dict], tr: Translator) -> str:

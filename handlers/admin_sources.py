@@ -52,14 +52,14 @@ async def _fetching(message: Message, command: CommandObject, tr: Translator, au
             return None
         reason = f"unsupported URL scheme '{scheme}' (only http and https links are fetched)"
         await audit.record(message.from_user.id, action, {"url": (command.args or "")[:200], "error": reason}, ok=False)
-        await message.answer(tr("fetch_failed", reason=render.plain(reason)))
+        await message.answer(tr("fetch_failed", reason=render.plain(tr("reason_scheme"))))
         return None
     progress = await message.answer(tr("fetching", url=render.plain(url)))
     try:
         return url, progress, await work(url)
     except (SourceError, FetchError) as exc:
         await audit.record(message.from_user.id, action, {"url": url, "error": str(exc)}, ok=False)
-        await progress.edit_text(tr("fetch_failed", reason=render.plain(str(exc))))
+        await progress.edit_text(render.fetch_failed(exc, tr))
         return None
     except IngestStopped as exc:
         await audit.record(message.from_user.id, action, {"url": url, "stopped": f"{exc.done}/{exc.total}"}, ok=False)

@@ -41,7 +41,7 @@ async def summary(message: Message, command: CommandObject, tr: Translator, libr
         try:
             article = await ingestion.preview_url(ref.value, message.from_user and message.from_user.id)
         except (SourceError, FetchError) as exc:
-            await message.answer(tr("fetch_failed", reason=render.plain(str(exc))))
+            await message.answer(render.fetch_failed(exc, tr))
             return
         except Refusal as exc:
             await message.answer(exc.text(tr))

@@ -385,10 +385,10 @@ async def test_one_broken_source_does_not_stop_the_others(app: LocalBot, server:
 async def test_ingest_refuses_guarded_and_non_http_urls(app: LocalBot, server: LoopbackServer) -> None:
     server.redirect("/go", "http://169.254.169.254/latest/meta-data/")
     reply = await say(app, f"/ingest {server.base}/go", actions=2)
-    assert reply.startswith("Не получилось:") and "169.254.169.254" in reply
+    assert reply == "Не получилось: адрес 169.254.169.254 загружать нельзя: он ведёт во внутреннюю сеть"
     for command in ("/ingest file:///etc/passwd", "/addsource FILE:///etc/passwd", "/ingest ftp://example.org/a"):
         reply = await say(app, command)
-        assert reply.startswith("Не получилось: unsupported URL scheme") and "only http and https" in reply
+        assert reply == "Не получилось: загружаются только ссылки http и https"
     assert await rows(app) == []
     assert server.paths == ["/go"]
 
@@ -474,7 +474,16 @@ async def test_headline_items_are_kept_read_when_possible_and_listed_in_digests(
     assert server.paths == ["/headlines.xml"]
 
 
-async def test_summary_of_an_empty_feed_says_there_is_nothing(app: LocalBot, server: LoopbackServer) -> None:
+async def test_summary_refusals_are_one_line_in_the_readers_language(app: LocalBot, server: LoopbackServer) -> None:
+    """An empty feed is nothing to summarise; a missing page, a broken feed and a page without text say
+    so in Russian - no library's text, no English. (One outside fetch per reader per 10 s: four readers.)"""
     server.add("/empty.xml", EMPTY_FEED, content_type="application/rss+xml")
-    reply = await say(app, f"/summary {server.base}/empty.xml", user_id=READER_ID)
-    assert reply == "По этой ссылке нечего пересказать: лента или канал пока пусты."
+    server.add("/broken.xml", '<?xml version="1.0"?>\n<rss version="2.0">\n</rss', content_type="application/rss+xml")
+    server.add("/blank.html", "<html><head><title>Пусто</title></head><body><script>var a = 1;</script></body></html>")
+    expected = {"/empty.xml": "По этой ссылке нечего пересказать: лента или канал пока пусты.",
+                "/gone.html": "Не получилось: такой страницы нет (404)",
+                "/broken.xml": "Не получилось: лента повреждена и не читается",
+                "/blank.html": "Не получилось: на странице не нашлось текста статьи"}
+    for reader, (path, answer) in enumerate(expected.items(), start=9101):
+        app.sandbox.add_user(reader, first_name=f"Reader{reader}", language_code="ru")
+        assert await say(app, f"/summary {server.base}{path}", user_id=reader) == answer
