@@ -52,6 +52,7 @@ class _Walk:
     budget: int
     posts: dict[int, ParsedArticle] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    pages_read: int = 0
 
     async def down(self, fetcher: HttpFetcher, before: int | None, until: int | None) -> int | None:
         """Read pages from ``before`` (None: the newest) towards older posts until post ``until``
@@ -62,11 +63,12 @@ class _Walk:
             try:
                 page = await fetch_channel_page(fetcher, self.name, before)
             except SourceError as exc:
-                if not self.posts and not self.errors:
+                if not self.pages_read:
                     raise
                 self.errors.append(str(exc))
                 return before
             self.budget -= 1
+            self.pages_read += 1
             fresh = [p for p in page.posts if _post_id(p) not in self.posts]
             self.posts.update((_post_id(p), p) for p in fresh)
             if not fresh:
