@@ -17,7 +17,7 @@ capture's ``expected.json``:
 
 Nothing else is reachable: every host name other than the loopback fails to resolve.
 
-    python bench/real_sources.py [--kind tme|feeds|dzen|pages] [--real ../shared/real]
+    python bench/real_sources.py [--kind tme|feeds|dzen|pages] [--real ../shared/real] [-v]
 
 Exits 0 when everything is right, 1 otherwise, 2 when ``../shared/real`` is absent.
 """
@@ -222,8 +222,12 @@ class Tally:
     misses: list[str] = field(default_factory=list)
     slowest: float = 0.0
 
+    verbose: bool = False
+
     def check(self, name: str, run: Run, problems: list[str]) -> None:
         self.slowest = max(self.slowest, run.seconds)
+        if self.verbose:
+            print(f"{run.seconds:6.1f} s  {self.kind}  {name}: {'MISS' if problems else 'ok'}", flush=True)
         if run.crashed or any("Traceback" in line for line in run.err):
             problems.append("traceback: " + (run.crashed or " | ".join(run.err)[-300:]))
         if run.seconds > RUN_LIMIT_S:
@@ -384,6 +388,7 @@ def main() -> int:
     global REAL
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kind", choices=sorted(CHECKS), action="append")
+    parser.add_argument("-v", "--verbose", action="store_true", help="one line per run, as it ends")
     parser.add_argument("--real", type=Path, default=REAL, help="the captures (default: ../shared/real)")
     args = parser.parse_args()
     REAL = args.real.resolve()
@@ -398,7 +403,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)  # no developer .env is read
         for kind in args.kind or list(CHECKS):
-            tally = Tally(kind)
+            tally = Tally(kind, verbose=args.verbose)
             CHECKS[kind](site, Path(tmp), tally)
             tallies.append(tally)
     print(f"{'kind':<6} {'right':>5} {'total':>5} {'slowest run':>12}")

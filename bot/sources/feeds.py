@@ -16,7 +16,7 @@ reads it.  What counts as an entry: one with a link, or with text (a headline fe
 entries have a title and a link only - their pages are fetched later, see
 ``bot.sources.headlines``); only an entry with neither link nor text is skipped.  A valid
 feed without entries is "nothing new", but a document feedparser found broken *and*
-empty is refused with the parser's position, not read as an empty feed.
+empty is refused with a reason, not read as an empty feed.
 """
 
 from __future__ import annotations
@@ -141,11 +141,10 @@ def _broken_reason(parsed: Any) -> str | None:
     """Why feedparser found the document broken (None when it was not, or only its charset was off)."""
     if not parsed.get("bozo"):
         return None
-    error = parsed.get("bozo_exception")
-    if type(error).__name__ in _ENCODING_ONLY:
+    if type(parsed.get("bozo_exception")).__name__ in _ENCODING_ONLY:
         return None
-    line = getattr(error, "getLineNumber", lambda: None)()
-    return f"malformed XML at line {line}" if line else "malformed XML"
+    # no line number: feedparser may prepend a declaration of its own, which shifts them by one
+    return "malformed XML"
 
 
 def parse_feed(content: bytes, url: str, headers: Mapping[str, str] | None = None) -> list[ParsedArticle]:

@@ -132,3 +132,28 @@ async def test_feed_collector_conditional_get(server: LoopbackServer, fetcher: H
     server.add("/page", "<html><body>no feed</body></html>")
     with pytest.raises(SourceError, match="^not a feed$"):
         await collect(SourceRef("feed", server.base + "/page"), fetcher, first_run=True, state={})
+
+
+def test_which_entries_are_kept():
+    """An entry is kept with a link (a headline) or with text (no link); only one with neither is skipped."""
+    doc = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Вестник</title>'
+           '<item><title>Только заголовок</title><link>https://v.example/1</link></item>'
+           '<item><description>Текст без ссылки и без заголовка. Второе предложение.</description></item>'
+           '<item><title>Ни ссылки, ни текста</title></item>'
+           '<item><link>https://v.example/4</link></item>'
+           '</channel></rss>').encode()
+    kept = parse_feed(doc, "https://v.example/rss")
+    assert [(a.url, a.title, a.text) for a in kept] == [
+        ("https://v.example/1", "Только заголовок", ""),
+        ("", "Текст без ссылки и без заголовка. Второе предложение.",
+         "Текст без ссылки и без заголовка. Второе предложение."),
+        ("https://v.example/4", "https://v.example/4", "")]
+
+
+def test_charset_from_the_response_header_and_broken_empty_documents():
+    cp1252 = '<rss version="2.0"><channel><title>Caf\u00e9</title><item><title>Br\u00fbl\u00e9e</title>' \
+             '<link>https://c.example/1</link><description>Cr\u00e8me.</description></item></channel></rss>'
+    (item,) = parse_feed(cp1252.encode("cp1252"), "https://c.example/rss", {"content-type": "text/xml; charset=windows-1252"})
+    assert (item.title, item.text) == ("Br\u00fbl\u00e9e", "Cr\u00e8me.")
+    with pytest.raises(SourceError, match="^not a readable feed: malformed XML$"):
+        parse_feed(b'<rss version="2.0">\n</rss', "https://c.example/rss")
