@@ -88,14 +88,15 @@ def storable(item: ParsedArticle) -> bool:
     return bool(item.text.strip() or (item.title.strip() and item.url))
 
 
-async def fetch_articles(url: str, fetcher: HttpFetcher) -> list[ParsedArticle]:
+async def fetch_articles(url: str, fetcher: HttpFetcher, *, max_items: int | None = None) -> list[ParsedArticle]:
     """Everything one URL yields (an article, or a feed's/channel's newest items, headlines
-    included); SourceError with a one-line reason when the URL cannot be read. An empty list
-    is a valid source with nothing in it (a feed without items): nothing new, not an error."""
+    included; the first ``max_items`` of them); SourceError with a one-line reason when the URL
+    cannot be read. An empty list is a valid source with nothing in it (a feed without items):
+    nothing new, not an error."""
     ref = detect_source(url)
     if ref.kind == "page":  # the page itself, even when it advertises its site's feed
         ref = await resolve_source(url, fetcher, discover_feeds=False)
-    result = await collect(ref, fetcher, first_run=True, state={})
+    result = await collect(ref, fetcher, first_run=True, state={}, max_items=max_items)
     for error in result.errors:
         log.info("part of a source could not be read", extra={"source": url, "error": error})
     return [a for a in result.articles if storable(a)]
@@ -163,7 +164,7 @@ class Ingestion:
         left = self.preview_cooldown.wait_left(user_id)
         if left:
             raise Refusal("fetch_cooldown", seconds=int(left) + 1)
-        found = await fetch_articles(url, self.fetcher)
+        found = await fetch_articles(url, self.fetcher, max_items=1)
         if not found:
             raise Refusal("fetch_nothing")
         first = found[0]

@@ -487,3 +487,13 @@ async def test_summary_refusals_are_one_line_in_the_readers_language(app: LocalB
     for reader, (path, answer) in enumerate(expected.items(), start=9101):
         app.sandbox.add_user(reader, first_name=f"Reader{reader}", language_code="ru")
         assert await say(app, f"/summary {server.base}{path}", user_id=reader) == answer
+
+
+async def test_summary_of_a_headline_feed_reads_only_its_newest_item(app: LocalBot, server: LoopbackServer) -> None:
+    """/summary shows one item: the feed's first headline is read from its page, the others are not fetched."""
+    server.add("/headlines.xml", fixture("feed-headlines.xml"), content_type="application/rss+xml")
+    server.add("/news/visas.html", fixture("article-page.html"))
+    reply = await say(app, f"/summary {server.base}/headlines.xml", user_id=READER_ID)
+    assert reply.startswith("📰 Визы для казахстанцев: коротко о соглашении") and "Коротко:" in reply
+    assert [p for p in server.paths if p.startswith("/news/")] == ["/news/visas.html"]
+    assert await rows(app) == []

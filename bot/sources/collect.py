@@ -40,7 +40,8 @@ MAX_FEED_CANDIDATES = 3
 RESOLVE_ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml;q=0.9,*/*;q=0.5"
 
 
-async def collect_feed(ref: SourceRef, fetcher: HttpFetcher, state: dict[str, Any]) -> CollectResult:
+async def collect_feed(ref: SourceRef, fetcher: HttpFetcher, state: dict[str, Any],
+                       max_items: int | None = None) -> CollectResult:
     """Conditional GET of a feed; 304 gives ``not_modified`` and no articles."""
     result = await fetch(fetcher, ref.url, "feed", accept=FEED_ACCEPT,
                          etag=state.get("etag"), last_modified=state.get("last_modified"))
@@ -48,12 +49,14 @@ async def collect_feed(ref: SourceRef, fetcher: HttpFetcher, state: dict[str, An
     new_state.update(etag=result.etag, last_modified=result.last_modified)
     if result.not_modified:
         return CollectResult(articles=[], state=new_state, not_modified=True)
-    return await _feed_result(result, fetcher, new_state)
+    return await _feed_result(result, fetcher, new_state, max_items)
 
 
-async def _feed_result(result: FetchResult, fetcher: HttpFetcher, state: dict[str, Any]) -> CollectResult:
-    """Entries of a fetched feed, headline entries read from their pages (``bot.sources.headlines``)."""
-    entries = await asyncio.to_thread(parse_feed, result.content, result.url, result.headers)
+async def _feed_result(result: FetchResult, fetcher: HttpFetcher, state: dict[str, Any],
+                       max_items: int | None = None) -> CollectResult:
+    """Entries of a fetched feed (the first ``max_items``), headline entries read from their pages
+    (``bot.sources.headlines``)."""
+    entries = (await asyncio.to_thread(parse_feed, result.content, result.url, result.headers))[:max_items]
     tried = [u for u in state.get("tried") or [] if isinstance(u, str)]
     articles, errors, tried = await fill_headlines(entries, fetcher, tried)
     return CollectResult(articles=articles, state={**state, "tried": tried}, errors=errors)
@@ -63,7 +66,7 @@ def _is_html(result: FetchResult) -> bool:
     return result.content_type in _TEXT_TYPES or result.content_type.endswith("+xml") and "html" in result.content_type
 
 
-async def collect_page(ref: SourceRef, fetcher: HttpFetcher) -> CollectResult:
+async def collect_page(ref: SourceRef, fetcher: HttpFetcher, max_items: int | None = None) -> CollectResult:
     """A single URL: a Telegram post, a Dzen article, a feed in disguise, or an article page."""
     post = telegram_post(ref.url)
     if post is not None:
@@ -72,7 +75,7 @@ async def collect_page(ref: SourceRef, fetcher: HttpFetcher) -> CollectResult:
         return await collect_dzen_article(ref.url, fetcher)
     result = await fetch(fetcher, ref.url, "page")
     if looks_like_feed(result.content, result.content_type):
-        return await _feed_result(result, fetcher, {})
+        return await _feed_result(result, fetcher, {}, max_items)
     if not _is_html(result):
         raise SourceError(f"page: unsupported content type '{result.content_type}'")
     html = result.text
@@ -83,14 +86,18 @@ async def collect_page(ref: SourceRef, fetcher: HttpFetcher) -> CollectResult:
 
 
 async def collect(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool,
-                  state: dict[str, Any]) -> CollectResult:
+                  state: dict[str, Any], max_items: int | None = None) -> CollectResult:
     """Poll a source once.
 
     ``state`` is what the previous ``CollectResult.state`` returned (``{}`` at first);
-    ``first_run`` allows deeper history (more pages) than a routine poll.
+    ``first_run`` allows deeper history (more pages) than a routine poll.  ``max_items`` is for
+    a reader's one-off look (/summary of a feed or channel URL shows its newest item): no page
+    is fetched for the items after it.
     """
     try:
-        return await _collect(ref, fetcher, first_run=first_run, state=dict(state or {}))
+        result = await _collect(ref, fetcher, first_run=first_run, state=dict(state or {}), max_items=max_items)
+        result.articles = result.articles[:max_items]
+        return result
     except (SourceError, asyncio.CancelledError):
         raise
     except Exception as exc:  # noqa: BLE001 - see module docstring
@@ -102,17 +109,18 @@ _WHAT = {"dzen_channel": "Dzen channel", "telegram_channel": "Telegram channel",
          "dzen_article": "Dzen article", "page": "page"}
 
 
-async def _collect(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool, state: dict[str, Any]) -> CollectResult:
+async def _collect(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool, state: dict[str, Any],
+                   max_items: int | None) -> CollectResult:
     if ref.kind == "dzen_channel":
-        return await collect_dzen_channel(ref, fetcher, first_run=first_run, state=state)
+        return await collect_dzen_channel(ref, fetcher, first_run=first_run, state=state, max_items=max_items)
     if ref.kind == "telegram_channel":
         return await collect_telegram_channel(ref, fetcher, first_run=first_run, state=state)
     if ref.kind == "feed":
-        return await collect_feed(ref, fetcher, state)
+        return await collect_feed(ref, fetcher, state, max_items)
     if ref.kind == "dzen_article":
         return await collect_dzen_article(ref.url, fetcher)
     if ref.kind == "page":
-        return await collect_page(ref, fetcher)
+        return await collect_page(ref, fetcher, max_items)
     raise SourceError(f"unknown source kind '{ref.kind}'")
 
 

@@ -147,14 +147,14 @@ def _key(item: ListedItem) -> str:
 
 
 async def collect_dzen_channel(ref: SourceRef, fetcher: HttpFetcher, *, first_run: bool,
-                               state: dict[str, Any]) -> CollectResult:
+                               state: dict[str, Any], max_items: int | None = None) -> CollectResult:
     """Poll one Dzen channel (see module docstring for paging and state)."""
     errors: list[str] = []
     session = DzenSession(fetcher)
     items = await list_channel(ref, session, max_pages=FIRST_RUN_PAGES if first_run else POLL_PAGES,
                                errors=errors)
     seen: list[str] = [] if first_run else list(state.get("seen") or [])
-    todo = [item for item in items if _key(item) not in seen]
+    todo = [item for item in items if _key(item) not in seen][:max_items]
     gate = asyncio.Semaphore(ARTICLE_CONCURRENCY)
     done = await asyncio.gather(*(_full_article(item, session, gate, errors) for item in todo))
     completed = [_key(item) for item, (_article, ok) in zip(todo, done) if ok]
