@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from text_baselines import REPO, SumyLexRank, lead  # noqa: E402
 from text_rouge import TYPES, rouge_f1  # noqa: E402
 from text_summary_checks import bootstrap, headline_proxy, lead_restored, split_check  # noqa: E402
+from text_test_set import report as test_set_report  # noqa: E402
 from text_theme_cv import report as theme_cv_report  # noqa: E402
 
 from bot.text import analyze, load_catalog  # noqa: E402
@@ -138,6 +139,7 @@ def main() -> int:
     eval_themes(followups, semantic=False, show_errors=show_errors)
     threshold_sensitivity(followups)
     theme_cv_report(followups)
+    test_set_report(EVAL_DIR / "test")
     return 0
 
 

@@ -15,11 +15,10 @@ from . import models
 from .catalog import ThemeCatalog, load_catalog
 from .document import Document
 from .entities import Entity, extract_entities
+from .evidence import theme_keywords, theme_sentences
 from .keywords import extract_keywords
 from .summarize import shorten, summarize
 from .themes import score_themes
-
-MAX_THEME_SENTENCES = 3
 
 
 @dataclass(frozen=True)
@@ -87,18 +86,18 @@ def analyze(
     doc = Document.build(title or "", text or "")
     texts = doc.texts
     summary = summarize(doc, sentences)
+    present = [r for r in score_themes(doc, catalog, semantic=semantic) if r.present]
+    quoted = theme_sentences(doc, present, catalog)
     hits: list[ThemeHit] = []
-    for result in score_themes(doc, catalog, semantic=semantic):
-        if not result.present:
-            continue
+    for result in present:
         theme = catalog.get(result.slug)
         hits.append(
             ThemeHit(
                 slug=result.slug,
                 title=theme.title if theme else result.slug,
                 score=result.score,
-                sentences=[texts[i] for i in result.sentences[:MAX_THEME_SENTENCES]],
-                keywords=result.keywords,
+                sentences=[texts[i] for i in quoted[result.slug]],
+                keywords=theme_keywords(doc, result),
             )
         )
     return Analysis(

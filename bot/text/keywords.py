@@ -17,7 +17,8 @@ from .document import Document
 from .entities import ALIASES
 from .inflect import nominative
 from .lang import Word, is_name
-from .semantic import background_idf
+from .models import MORPH
+from .semantic import background_idf, in_vocabulary
 
 MAX_KEYWORDS = 8
 MAX_PHRASE_WORDS = 4
@@ -28,7 +29,7 @@ GENERIC_NOUNS = frozenset(
     """год месяц день неделя время раз часть сторона случай вопрос слово тема число ряд образ процент
     человек место конец начало период момент результат пример данные мнение информация глава уровень
     рамка смысл тип вид шаг дело сутки млн млрд тысяча миллион миллиард поэтому также итог целое
-    степень характер фаза внимание отношение направление основа условие счёт счет пора речь итог
+    степень характер фаза внимание отношение направление основа условие счёт счет пора речь итог частность
     январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь""".split()
 )
 
@@ -119,10 +120,26 @@ def _collect(doc: Document) -> tuple[dict[tuple[str, ...], _Candidate], dict[str
     return candidates, lemma_freq
 
 
+def _real_words(cand: _Candidate) -> bool:
+    """Words a reader knows: each noun is a form the news corpus has printed (so no lemmatizer
+    guesses like "махалл"), each adjective one the corpus or the dictionary knows (no coinages
+    like "правочеловеческий"), and a single word always capitalised is a name ("Токаев" read as
+    "токай"), which is the entity extractor's business."""
+    if len(cand.lemmas) == 1 and all(words[0].text[:1].isupper() for words, _ in cand.surfaces):
+        return False
+    for word in cand.surfaces[0][0]:
+        known = in_vocabulary(word.lemma) or in_vocabulary(word.text.lower())
+        if word.pos == "NOUN" and not known:
+            return False
+        if word.pos in _ADJ and not (known or MORPH.get().word_is_known(word.lemma)):
+            return False
+    return True
+
+
 def _score(cand: _Candidate, lemma_freq: dict[str, int], n_sentences: int) -> float:
     """Occurrences (+ how frequent its words are) × early position × length × specificity."""
     count = len(cand.sentences) + (2 if cand.in_title else 0)
-    if len(cand.lemmas) == 1 and count < 2 or " ".join(cand.lemmas) in ALIASES:
+    if len(cand.lemmas) == 1 and count < 2 or " ".join(cand.lemmas) in ALIASES or not _real_words(cand):
         return 0.0
     words_weight = sum(lemma_freq[lem] for lem in cand.lemmas) / len(cand.lemmas)
     position = 1.0 + 0.3 * (1.0 - min(cand.first, n_sentences) / n_sentences)

@@ -66,6 +66,15 @@ def cosine(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
     return float(a @ b)
 
 
+def in_vocabulary(lemma: str) -> bool:
+    """True if navec's news corpus has this word form (always True without navec).
+
+    Used to tell real words from pymorphy3's guesses: "токаи" (from "Токаев") or
+    "полуночь" are lemmas no newspaper ever printed."""
+    navec = NAVEC.get()
+    return navec is None or lemma in navec.vocab.word_ids
+
+
 @lru_cache(maxsize=1)
 def _total_count() -> int:
     navec = NAVEC.get()

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .discourse import is_topic_sentence, leans_back, states_thesis
 from .document import Document, Sentence
 from .semantic import sentence_vectors
 
@@ -57,6 +58,11 @@ _NORM_RE = re.compile(r"\W+")
 CONCLUSION_CUES = ("в целом", "таким образом", "итак", "в итоге", "подводя итог", "в сухом остатке",
                    "in conclusion", "overall", "in sum")
 CONCLUSION_MIN_PARAGRAPHS = 4
+# An analysis (as many paragraphs as one with a conclusion) often opens with the setting and states
+# its thesis in the next sentence ("Формально это выглядит как…, однако по сути речь идёт о…"):
+# a sentence of the opening paragraph that states a thesis becomes the tl;dr when the walk ranks
+# it nearly as high as the first one.
+THESIS_MIN_RELEVANCE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,10 +167,22 @@ def _conclusion(doc: Document) -> int | None:
     return None
 
 
+def _thesis(doc: Document, relevance: np.ndarray, tldr: int) -> int:
+    """In an analysis, the opening paragraph's thesis sentence instead of its setting sentence."""
+    if len({s.paragraph for s in doc.sentences}) < CONCLUSION_MIN_PARAGRAPHS:
+        return tldr
+    paragraph = doc.sentences[tldr].paragraph
+    for s in doc.sentences:
+        if (s.paragraph == paragraph and s.index != tldr and states_thesis(s.text) and not leans_back(s.text)
+                and relevance[s.index] >= THESIS_MIN_RELEVANCE * relevance[tldr]):
+            return s.index
+    return tldr
+
+
 def _length_factor(sentence: Sentence) -> float:
-    """Down-weight fragments (captions, headings) and run-on sentences."""
+    """Down-weight fragments (captions, headings, topic announcements) and run-on sentences."""
     n = len(sentence.words)
-    if n < _MIN_WORDS:
+    if n < _MIN_WORDS or is_topic_sentence(sentence.text, n):
         return 0.3
     if n > _MAX_WORDS:
         return 0.7
@@ -181,6 +199,8 @@ def _mmr(relevance: np.ndarray, sim: np.ndarray, k: int, texts: list[str], seeds
     while len(chosen) < k and candidates:
         best, best_score = None, -math.inf
         for i in candidates:
+            if i > 0 and i - 1 not in chosen and leans_back(texts[i]):
+                continue  # "Тем не менее, …" without what it answers reads as a non sequitur
             redundancy = max((sim[i, j] for j in chosen), default=0.0)
             if redundancy > DUPLICATE_SIM or _NORM_RE.sub(" ", texts[i].lower()).strip() in seen:
                 continue
@@ -241,7 +261,7 @@ def summarize(doc: Document, n: int | None = None, params: RankParams = DEFAULT_
     # The tl;dr favours the opening even more: one line must state the news, not a detail.
     # It also opens the summary, so the two never contradict each other.
     lead = 1.0 / np.sqrt(np.arange(1, count + 1, dtype=np.float64))
-    tldr_index = int(np.argmax(relevance * lead))
+    tldr_index = _thesis(doc, relevance, int(np.argmax(relevance * lead)))
     if k > 1 and params.semantic_weight > 0:
         vectors = sentence_vectors([s.content for s in doc.sentences])
         if vectors is not None:

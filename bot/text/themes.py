@@ -70,6 +70,8 @@ class ThemeResult:
     present: bool
     sentences: list[int] = field(default_factory=list)  # supporting sentence indices, best first
     keywords: list[str] = field(default_factory=list)  # matched catalog phrases, strongest first
+    # first occurrence of each matched phrase: (sentence index or -1 for the title, token start, stop)
+    spans: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     in_frame: bool = False
     keyword_score: float = 0.0  # the score from keywords alone
     similarity: float | None = None  # cosine of the article with the theme's meaning
@@ -103,8 +105,12 @@ def _length_damping(n_words: int) -> float:
     return 1.0 / (1.0 + 0.5 * math.log(max(1.0, n_words / LONG_TEXT_WORDS)))
 
 
-def _evidence(units: LemmaUnits, compiled: CompiledTheme) -> tuple[float, list[tuple[float, int]], dict[str, float]]:
-    """Keyword evidence, supporting sentences (weight, index) and per-phrase weights."""
+Evidence = tuple[float, list[tuple[float, int]], dict[str, float], dict[str, tuple[int, int, int]]]
+
+
+def _evidence(units: LemmaUnits, compiled: CompiledTheme) -> Evidence:
+    """Keyword evidence, supporting sentences (weight, index), per-phrase weights and first spans."""
+    spans: dict[str, tuple[int, int, int]] = {}
     repeats: dict[str, int] = defaultdict(int)
     phrase_weight: dict[str, float] = defaultdict(float)
     support: list[tuple[float, int]] = []
@@ -122,13 +128,14 @@ def _evidence(units: LemmaUnits, compiled: CompiledTheme) -> tuple[float, list[t
             repeats[m.phrase] += 1
             unit += _weight(m) * (REPEAT_FACTORS[rep] if rep < len(REPEAT_FACTORS) else 0.0)
             phrase_weight[m.phrase] += _weight(m)
+            spans.setdefault(m.phrase, (index, m.start, m.stop))
         unit = min(unit, SENTENCE_CAP) * factor
         evidence += unit
         if index >= 0:
             support.append((unit, index))
     if evidence > 0:
         evidence += min(related_alone, 1.0)
-    return evidence, support, phrase_weight
+    return evidence, support, phrase_weight, spans
 
 
 def score_theme(
@@ -139,7 +146,7 @@ def score_theme(
     params: ThemeParams = DEFAULT_PARAMS,
 ) -> ThemeResult:
     """Score one theme on one article (see the module docstring for the model)."""
-    evidence, support, phrase_weight = _evidence(units, compiled)
+    evidence, support, phrase_weight, spans = _evidence(units, compiled)
     # A theme without context (e.g. added by an admin) has no frame to be outside of.
     all_lemmas = [lem for _, unit_lemmas, _ in units for lem in unit_lemmas]
     in_frame = not compiled.context.size or bool(compiled.context.find(all_lemmas))
@@ -156,6 +163,7 @@ def score_theme(
         present=score >= threshold,
         sentences=[i for _, i in support],
         keywords=sorted(phrase_weight, key=lambda p: -phrase_weight[p]),
+        spans=spans,
         in_frame=in_frame,
         keyword_score=keyword_score,
         similarity=similarity,
