@@ -14,7 +14,7 @@ from typing import Any
 from . import models
 from .catalog import ThemeCatalog, load_catalog
 from .document import Document
-from .entities import Entity, extract_entities
+from .entities import Entity, document_entities
 from .evidence import theme_keywords, theme_sentences
 from .keywords import extract_keywords
 from .summarize import shorten, summarize
@@ -105,7 +105,7 @@ def analyze(
         tldr=shorten(texts[summary.tldr_index]) if summary.tldr_index is not None else doc.title,
         summary=[texts[i] for i in summary.indices],
         themes=hits,
-        entities=extract_entities(doc.title, doc.text),
+        entities=document_entities(doc),
         keywords=extract_keywords(doc),
         sentences=texts,
     )

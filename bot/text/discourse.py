@@ -19,7 +19,7 @@ LINK_OPENINGS = (
     "это", "этот", "эта", "эти", "этим", "этого", "этой", "этому", "этих", "этими",
     "такой", "такая", "такое", "такие", "таким", "такого", "таких",
     "данный", "данная", "данное", "данного", "данной", "данным",
-    "он", "она", "оно", "они", "его", "её", "ее", "их", "им", "ему", "ей",
+    "он", "она", "оно", "они", "его", "ее", "их", "им", "ему", "ей",
     "however", "but", "this", "these", "such", "it", "they", "also", "therefore", "moreover",
 )
 # Phrases that announce a topic instead of saying something about it.
@@ -33,18 +33,15 @@ _CONTRAST_RE = re.compile(r"\bне\b[^.;:]{3,80}?,\s*а\b")
 MIN_CLAIM_WORDS = 6
 
 
-def _lower_start(text: str) -> str:
-    return text.lstrip(" «\"„(—–-").lower().replace("ё", "е")
+_LINK_RE = re.compile(
+    r"[\s«\"„(—–-]*(?:" + "|".join(re.escape(o) for o in sorted(LINK_OPENINGS, key=len, reverse=True)) + r")(?!\w)",
+    re.IGNORECASE,
+)
 
 
 def leans_back(text: str) -> bool:
     """True if the sentence opens with a word or phrase that refers to the previous sentence."""
-    start = _lower_start(text)
-    for opening in LINK_OPENINGS:
-        opening = opening.replace("ё", "е")
-        if start.startswith(opening) and (len(start) == len(opening) or not start[len(opening)].isalnum()):
-            return True
-    return False
+    return _LINK_RE.match(text.replace("ё", "е").replace("Ё", "Е")) is not None
 
 
 def is_topic_sentence(text: str, n_words: int) -> bool:

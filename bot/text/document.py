@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from razdel import tokenize
+from razdel.substring import Substring
+
 from .lang import Word, paragraphs, sentences, words
 
 
@@ -15,7 +18,8 @@ from .lang import Word, paragraphs, sentences, words
 class Sentence:
     """One sentence: its text, position, paragraph index, word tokens and content lemmas.
 
-    ``content`` is computed once here because the summarizer, themes and keywords all read it.
+    ``content`` is computed once here because the summarizer, themes and keywords all read it;
+    ``tokens`` (razdel's, punctuation included) because the entity tagger reads them.
     """
 
     index: int
@@ -23,11 +27,13 @@ class Sentence:
     paragraph: int
     words: tuple[Word, ...]
     content: tuple[str, ...]
+    tokens: tuple[Substring, ...]
 
     @classmethod
     def parse(cls, index: int, text: str, paragraph: int) -> Sentence:
-        tokens = tuple(words(text))
-        return cls(index, text, paragraph, tokens, tuple(w.lemma for w in tokens if w.is_content))
+        tokens = tuple(tokenize(text))
+        found = tuple(words(text, tokens=tokens))
+        return cls(index, text, paragraph, found, tuple(w.lemma for w in found if w.is_content), tokens)
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class Document:
     title_words: tuple[Word, ...]
     sentences: tuple[Sentence, ...]
     text: str = field(repr=False, default="")
+    title_tokens: tuple[Substring, ...] = field(repr=False, default=())
 
     @classmethod
     def build(cls, title: str, text: str) -> Document:
@@ -51,7 +58,8 @@ class Document:
         for p_index, para in enumerate(paras):
             for s in sentences(para):
                 sents.append(Sentence.parse(len(sents), s, p_index))
-        return cls(title, tuple(words(title)), tuple(sents), "\n\n".join(paras))
+        title_tokens = tuple(tokenize(title))
+        return cls(title, tuple(words(title, tokens=title_tokens)), tuple(sents), "\n\n".join(paras), title_tokens)
 
     @property
     def texts(self) -> list[str]:

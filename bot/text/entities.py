@@ -1,7 +1,7 @@
 """Named entities (places, organisations, people) with normal forms.
 
-Why slovnet: its news NER model ships in the natasha wheel and runs offline on numpy in ~20 ms
-per long article. Spans are put into the nominative with pymorphy3 (see ``inflect``), short and
+Why slovnet: its news NER model ships in the natasha wheel and runs offline on numpy; our own
+forward pass over its weights (``ner.FastNER``) takes a few ms per long article. Spans are put into the nominative with pymorphy3 (see ``inflect``), short and
 long names of the same thing are merged ("ЕС", "Евросоюз" → "Европейский союз"), and the result
 is ordered by how often the article mentions each entity. Without the NER weights a small
 fallback uses pymorphy3's Geox/Orgn/Name/Surn tags on capitalised words.
@@ -10,13 +10,18 @@ fallback uses pymorphy3's Geox/Orgn/Name/Surn tags on capitalised words.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from razdel import tokenize
+from razdel.substring import Substring
 
+from .document import Document
 from .inflect import nominative
 from .lang import word_info
 from .models import MORPH, NER
+from .ner import tag_runs
 
 ENTITY_TYPES = ("LOC", "ORG", "PER")
 MAX_ENTITIES = 15
@@ -76,29 +81,46 @@ class Entity:
         return {"text": self.text, "type": self.type}
 
 
-def _spans(text: str) -> list[tuple[int, int, str]]:
+Unit = tuple[str, Sequence[Substring]]  # a text and its razdel tokens
+
+
+def _tags(tokens: Sequence[str]) -> list[str]:
     ner = NER.get()
-    if ner is not None:
-        return ner.spans(text)
-    return _fallback_spans(text)
+    return ner.tag(tokens) if ner is not None else _fallback_tags(tokens)
 
 
-def _fallback_spans(text: str) -> list[tuple[int, int, str]]:
+def _fallback_tags(tokens: Sequence[str]) -> list[str]:
     """Capitalised words that pymorphy3 knows as places, organisations or names."""
     morph = MORPH.get()
-    out: list[tuple[int, int, str]] = []
-    for tok in tokenize(text):
-        if not tok.text[:1].isupper() or word_info(tok.text)[1] != "NOUN":
-            continue
-        tag = morph.parse(tok.text)[0].tag
-        kind = next((k for grammeme, k in _FALLBACK_TAGS if grammeme in tag), None)
-        if kind:
-            out.append((tok.start, tok.stop, kind))
+    out = []
+    for token in tokens:
+        kind = None
+        if token[:1].isupper() and word_info(token)[1] == "NOUN":
+            tag = morph.parse(token)[0].tag
+            kind = next((k for grammeme, k in _FALLBACK_TAGS if grammeme in tag), None)
+        out.append(f"B-{kind}" if kind else "O")
     return out
 
 
+def _mentions(units: Sequence[Unit]) -> list[tuple[str, str]]:
+    """(surface, type) of each mention, in text order; the units are tagged as one sequence
+    (the sentences of an article), and a mention never runs past the end of its unit."""
+    flat = [(u, tok) for u, (_, tokens) in enumerate(units) for tok in tokens]
+    out = []
+    for start, stop, kind in tag_runs(_tags([tok.text for _, tok in flat])):
+        unit = flat[start][0]
+        while flat[stop - 1][0] != unit:
+            stop -= 1
+        out.append((units[unit][0][flat[start][1].start : flat[stop - 1][1].stop], kind))
+    return out
+
+
+@lru_cache(maxsize=20_000)
 def canonical(surface: str, kind: str) -> tuple[str, str] | None:
-    """Normal form and type of one entity mention (None for junk spans)."""
+    """Normal form and type of one entity mention (None for junk spans).
+
+    Cached: putting a name into the nominative costs pymorphy3 parses of every word, and news
+    names the same actors in the same forms article after article."""
     tokens = [t.text for t in tokenize(surface) if any(ch.isalnum() for ch in t.text)]
     if not tokens or sum(len(t) for t in tokens) < 2:
         return None
@@ -114,26 +136,29 @@ def canonical(surface: str, kind: str) -> tuple[str, str] | None:
     return normal, kind
 
 
-def extract_entities(title: str, text: str, limit: int = MAX_ENTITIES) -> list[Entity]:
-    """Entities of an article, most mentioned first (ties: first mention first).
-
-    One entry per normal form; its type is the one the model assigned most often.
-    """
+def _rank(mentions: Sequence[tuple[str, str]], limit: int) -> list[Entity]:
+    """One entry per normal form, most mentioned first (ties: first mention first); its type is
+    the one the model assigned most often."""
     counts: Counter[str] = Counter()
     types: dict[str, Counter[str]] = {}
-    first: dict[str, int] = {}
-    position = 0
-    for chunk in (title, text):
-        if not chunk:
+    for surface, kind in mentions:
+        found = canonical(surface, kind) if kind in ENTITY_TYPES else None
+        if found is None:
             continue
-        for start, stop, kind in _spans(chunk):
-            found = canonical(chunk[start:stop], kind) if kind in ENTITY_TYPES else None
-            if found is None:
-                continue
-            name, kind = found
-            counts[name] += 1
-            types.setdefault(name, Counter())[kind] += 1
-            first.setdefault(name, position + start)
-        position += len(chunk) + 1
-    ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
+        name, kind = found
+        counts[name] += 1  # Counter keeps first-insertion order: ties stay in text order
+        types.setdefault(name, Counter())[kind] += 1
+    ranked = sorted(counts, key=lambda k: -counts[k])
     return [Entity(name, types[name].most_common(1)[0][0]) for name in ranked[:limit]]
+
+
+def extract_entities(title: str, text: str, limit: int = MAX_ENTITIES) -> list[Entity]:
+    """Entities of an article, most mentioned first (ties: first mention first)."""
+    chunks = [c for c in (title, text) if c]
+    return _rank([m for c in chunks for m in _mentions([(c, list(tokenize(c)))])], limit)
+
+
+def document_entities(doc: Document, limit: int = MAX_ENTITIES) -> list[Entity]:
+    """``extract_entities`` of a parsed article, reusing the tokens it already has."""
+    title = _mentions([(doc.title, doc.title_tokens)]) if doc.title else []
+    return _rank(title + _mentions([(s.text, s.tokens) for s in doc.sentences]), limit)

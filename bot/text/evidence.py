@@ -14,6 +14,7 @@ are shown as the catalog author wrote them, except prefix patterns and lone adje
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from .catalog import ThemeCatalog
 from .discourse import is_topic_sentence, leans_back, normalized
@@ -25,6 +26,9 @@ from .themes import ThemeResult
 MAX_THEME_SENTENCES = 4  # a card shows two as the claim and two as quotes
 MAX_THEME_KEYWORDS = 8
 _ADJ = frozenset({"ADJF", "PRTF"})
+
+
+_claim_key = lru_cache(maxsize=4096)(normalized)  # claims are catalog text: the same every call
 
 
 def _quotable(doc: Document, i: int) -> bool:
@@ -55,12 +59,15 @@ def _supporting(doc: Document, result: ThemeResult, used: set[int], limit: int) 
 def theme_sentences(doc: Document, results: Sequence[ThemeResult], catalog: ThemeCatalog,
                     limit: int = MAX_THEME_SENTENCES) -> dict[str, list[int]]:
     """Sentence indices to quote per present theme (``results`` best first); none quoted twice."""
-    by_text = {normalized(s.text): s.index for s in doc.sentences}
+    claims_of = {r.slug: (t.claims if (t := catalog.get(r.slug)) else []) for r in results}
+    # Only sentences opening like some claim are normalized and compared: a cheap first filter.
+    openings = {_claim_key(c).split(" ", 1)[0] for claims in claims_of.values() for c in claims}
+    by_text = {normalized(s.text): s.index for s in doc.sentences
+               if s.words and s.words[0].text.lower().replace("ё", "е") in openings}
     used: set[int] = set()
     out: dict[str, list[int]] = {}
     for result in results:
-        theme = catalog.get(result.slug)
-        claims = [by_text.get(normalized(c)) for c in (theme.claims if theme else [])]
+        claims = [by_text.get(_claim_key(c)) for c in claims_of[result.slug]]
         picked = [i for i in claims if i is not None and i not in used][:limit]
         if not picked:
             picked = _supporting(doc, result, used, limit)

@@ -10,6 +10,7 @@ the head noun goes to the nominative, adjectives before it agree with it, the wo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from .models import MORPH
@@ -142,8 +143,15 @@ def _agreeing(parses: list[list[Any]], head: int, kind: str) -> tuple[Any, list[
 
 
 def nominative(tokens: Sequence[str], kind: str = "LOC") -> str:
-    """Dictionary form of a noun phrase; ``kind`` "PER" treats it as a person's name."""
-    tokens = [t for t in tokens if t]
+    """Dictionary form of a noun phrase; ``kind`` "PER" treats it as a person's name.
+
+    Cached: each call parses every word with pymorphy3, and the same phrases and names come back
+    in article after article."""
+    return _nominative(tuple(t for t in tokens if t), kind)
+
+
+@lru_cache(maxsize=20_000)
+def _nominative(tokens: tuple[str, ...], kind: str) -> str:
     if not tokens:
         return ""
     if kind == "PER":

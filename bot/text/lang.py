@@ -9,10 +9,12 @@ only, so English text flows through the same code without crashing.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
 from razdel import sentenize, tokenize
+from razdel.substring import Substring
 
 from .models import MORPH
 from .stopwords import is_stop
@@ -97,10 +99,12 @@ def lemma(word: str) -> str:
     return word_info(word)[0]
 
 
-def words(text: str, offset: int = 0) -> list[Word]:
-    """Word tokens (letters/digits only, punctuation dropped) with lemmas and offsets."""
+def words(text: str, offset: int = 0, tokens: Sequence[Substring] | None = None) -> list[Word]:
+    """Word tokens (letters/digits only, punctuation dropped) with lemmas and offsets.
+
+    ``tokens``: razdel's tokens of ``text`` when the caller already has them."""
     out: list[Word] = []
-    for tok in tokenize(text):
+    for tok in tokenize(text) if tokens is None else tokens:
         if not _WORD_RE.search(tok.text):
             continue
         lem, pos, case, content = word_info(tok.text)

@@ -67,11 +67,13 @@ class PhraseMatcher:
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
         self._prefix_first.sort(key=lambda e: -len(e[0]))
+        # One C-level startswith over all prefixes rules out most lemmas before any Python loop.
+        self._prefixes = tuple({e[0][0][0] for e in self._prefix_first})
         self.size = len(seen)
 
     def _candidates(self, lemma: str) -> list[tuple[Pattern, str]]:
         found = self._by_first.get(lemma, [])
-        if self._prefix_first:
+        if self._prefixes and lemma.startswith(self._prefixes):
             found = found + [e for e in self._prefix_first if lemma.startswith(e[0][0][0])]
             found.sort(key=lambda e: -len(e[0]))
         return found
@@ -79,17 +81,22 @@ class PhraseMatcher:
     def find(self, lemmas: Sequence[str]) -> list[Match]:
         """Non-overlapping matches, longest first at each position, left to right."""
         out: list[Match] = []
-        i, n = 0, len(lemmas)
-        while i < n:
+        n, by_first, prefixes = len(lemmas), self._by_first, self._prefixes
+        if not prefixes and by_first.keys().isdisjoint(lemmas):
+            return out  # the common case, decided in C
+        starts = [i for i, lemma in enumerate(lemmas) if lemma in by_first or prefixes and lemma.startswith(prefixes)]
+        i = 0
+        for start in starts:
+            if start < i:
+                continue  # inside the previous match
+            i = start
             hit = None
             for pattern, phrase in self._candidates(lemmas[i]):
                 end = i + len(pattern)
                 if end <= n and all(_token_matches(p, lemmas[i + k]) for k, p in enumerate(pattern)):
                     hit = Match(phrase, i, end)
                     break
-            if hit is None:
-                i += 1
-            else:
+            if hit is not None:
                 out.append(hit)
                 i = hit.stop
         return out

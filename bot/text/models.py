@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from .ner import FastNER
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -102,20 +104,7 @@ def _load_navec() -> Any | None:
     return Navec(meta, vocab, pq)
 
 
-class _LockedNER:
-    """slovnet NER behind a lock: its numpy inference is not documented as re-entrant."""
-
-    def __init__(self, model: Any) -> None:
-        self._model = model
-        self._lock = threading.Lock()
-
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        with self._lock:
-            markup = self._model(text)
-        return [(s.start, s.stop, s.type) for s in markup.spans]
-
-
-def _load_ner() -> _LockedNER | None:
+def _load_ner() -> FastNER | None:
     base = natasha_data_dir()
     emb = NAVEC.get()
     if base is None or emb is None or not (base / NER_FILE).exists():
@@ -129,7 +118,7 @@ def _load_ner() -> _LockedNER | None:
     model = NER.load(str(base / NER_FILE))
     model.navec(emb)
     _share_vocab(model, emb)
-    return _LockedNER(model)
+    return FastNER(model)
 
 
 def _share_vocab(model: Any, navec: Any) -> None:
@@ -143,7 +132,7 @@ def _share_vocab(model: Any, navec: Any) -> None:
 
 MORPH: Lazy[Any] = Lazy(_load_morph, "pymorphy3")
 NAVEC: Lazy[Any | None] = Lazy(_load_navec, "navec")
-NER: Lazy[_LockedNER | None] = Lazy(_load_ner, "slovnet NER")
+NER: Lazy[FastNER | None] = Lazy(_load_ner, "slovnet NER")
 
 
 def warm_up() -> None:

@@ -133,3 +133,23 @@ def test_a_place_that_also_reads_as_a_name_gets_its_place_form() -> None:
     names = {e.text: e.type for e in analyze("Визит", "Премьер прилетел в Астану, а затем в Анкару.").entities}
     assert names.get("Астана") == "LOC" and "Астан" not in names
     assert names.get("Анкара") == "LOC"
+
+
+def test_fast_ner_tags_like_slovnet_itself(anchor_page: CleanedPage) -> None:
+    """Our forward pass over slovnet's weights finds exactly the spans slovnet's own inference does,
+    also on a second call (cached first-layer rows) and after the cache is dropped."""
+    from razdel import tokenize
+
+    from bot.text.models import NER
+    from bot.text.ner import tag_runs
+
+    ner = NER.get()
+    assert ner is not None
+    text = anchor_page.text + "\n\nУрсула фон дер Ляйен и Касым-Жомарт Токаев обсудили Global Gateway в Брюсселе."
+    expected = [(s.start, s.stop, s.type) for s in ner._model(text).spans]
+    tokens = list(tokenize(text))
+    for _ in range(2):
+        found = [(tokens[a].start, tokens[b - 1].stop, kind) for a, b, kind in tag_runs(ner.tag([t.text for t in tokens]))]
+        assert found == expected
+        ner.forget()
+    assert len(expected) > 20
