@@ -117,6 +117,23 @@ def threshold_sensitivity(items: list[dict]) -> None:
     print("threshold sensitivity (micro-F1): " + "  ".join(cells))
 
 
+def proposer_check() -> None:
+    """The anchor proposer on the December 2025 analysis against its eight hand-made themes."""
+    from bot.text import clean_page_text
+    from bot.text.proposer import propose_themes, recovered
+
+    page = clean_page_text((REPO / "bot" / "data" / "anchors" / "kazakhstan-eu-december-2025.dzen.txt").read_text("utf-8"))
+    catalog = load_catalog()
+    proposal = propose_themes(page.title, page.text)
+    found = recovered(proposal, catalog)
+    print(f"\nAnchor proposer, December 2025 analysis: {len(found)}/{len(catalog)} hand-made themes recovered"
+          f" by {len(proposal.themes)} proposals (a proposal recovers a theme when it quotes at least half of"
+          " its claim sentences; matched one to one)")
+    titles = {t.slug: f"{t.emoji} {t.title}" for t in proposal.themes}
+    for theme in catalog:
+        print(f"  {theme.emoji} {theme.title:<38} <- {titles.get(found.get(theme.slug, ''), '(none)')}")
+
+
 def main() -> int:
     if not (EVAL_DIR / XLSUM).exists() or not (EVAL_DIR / FOLLOWUPS).exists():
         print(f"evaluation data not found in {EVAL_DIR}; nothing to measure (set ZEN_EVAL_DIR)")
@@ -139,6 +156,7 @@ def main() -> int:
     eval_themes(followups, semantic=False, show_errors=show_errors)
     threshold_sensitivity(followups)
     theme_cv_report(followups)
+    proposer_check()
     test_set_report(EVAL_DIR / "test")
     return 0
 

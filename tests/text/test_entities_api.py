@@ -153,3 +153,20 @@ def test_fast_ner_tags_like_slovnet_itself(anchor_page: CleanedPage) -> None:
         assert found == expected
         ner.forget()
     assert len(expected) > 20
+
+
+def test_fast_ner_when_its_word_cache_fills_up(anchor_page: CleanedPage) -> None:
+    """A small cache starts over when full, and a text with more distinct words than the whole
+    cache is tagged without it: spans stay slovnet's either way."""
+    from razdel import tokenize
+
+    from bot.text.models import NER
+    from bot.text.ner import FastNER
+
+    model = NER.get()._model
+    small = FastNER(model, cache_words=120)
+    short = "Урсула фон дер Ляйен и Касым-Жомарт Токаев встретились в Брюсселе."
+    for text in (short, anchor_page.text, short, short):  # fits, overflows, fits after a reset, cached
+        tokens = [t.text for t in tokenize(text)]
+        assert small.tag(tokens) == NER.get().tag(tokens)
+    assert len(small._cache_ids) <= 120

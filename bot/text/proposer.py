@@ -1,0 +1,224 @@
+"""Propose the themes of a new anchor analysis: clusters of its own claim sentences.
+
+Why clustering and not a fixed list: each analysis the channel publishes has its own subjects, and
+the admins who make it an anchor should only have to rename, drop or merge what the bot offers.
+An analysis argues one subject per paragraph or two, so sentences are grouped by what they share:
+lemmas (TF-IDF within the text), meaning (navec sentence vectors), named entities, and place
+(same paragraph). A sentence that opens with a link ("Тем не менее, …") stays with the one before
+it; the thesis and the summing-up conclusion are the whole text's point, not a theme, so they are
+left out. Average-linkage merging runs until the closest two groups are no longer alike, within 3
+to 8 themes. Each theme gets the analysis's own sentences as claims, keywords and entities of
+those sentences, a title from its top keyword and an emoji from a small table of subjects.
+
+``bench/eval_quality.py`` checks the proposals against the eight hand-made themes of the December
+2025 analysis (``recovered``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalog import Theme, ThemeCatalog
+from .discourse import is_topic_sentence, leans_back, states_thesis
+from .document import Document
+from .entities import document_entities
+from .keywords import extract_keywords
+from .semantic import background_idf, in_vocabulary, sentence_vectors
+from .summarize import _conclusion, shorten, summarize, tfidf_matrix
+
+MIN_THEMES, MAX_THEMES = 3, 8
+MAX_CLAIMS = 4
+# Weights of the sentence similarity and the average-linkage level below which groups stay apart.
+LEXICAL, SEMANTIC, ENTITY, SAME_PARAGRAPH = 0.4, 0.3, 0.15, 0.25
+MERGE_MIN = 0.3
+DESCRIPTION_CHARS = 160
+# Stems of subject words → emoji; the first stem found in a theme's keywords and claims wins.
+EMOJI = (
+    ("виз", "🛂"), ("коридор", "🚆"), ("транзит", "🚆"), ("логист", "🚆"), ("транспорт", "🚆"),
+    ("сырь", "⛏️"), ("минерал", "⛏️"), ("уран", "⛏️"), ("металл", "⛏️"), ("цепоч", "🔗"), ("поставк", "🔗"),
+    ("прав", "⚖️"), ("свобод", "⚖️"), ("внутренн", "⚖️"), ("многовектор", "🧭"), ("баланс", "🧭"),
+    ("диверсиф", "🧭"), ("соперни", "♟️"), ("конкурен", "♟️"), ("геополит", "♟️"), ("влияни", "♟️"),
+    ("правил", "🇪🇺"), ("стандарт", "🇪🇺"), ("инвест", "💶"), ("санкц", "🚫"), ("нефт", "🛢️"),
+    ("газ", "🛢️"), ("энерг", "⚡"), ("торгов", "📦"), ("экспорт", "📦"), ("безопасн", "🛡️"),
+    ("войн", "🛡️"), ("образова", "🎓"), ("технолог", "💻"), ("климат", "🌿"), ("выбор", "🗳️"),
+)
+DEFAULT_EMOJI = "📌"
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split(), strict=True))
+
+
+@dataclass(frozen=True)
+class ProposedTheme:
+    """One proposed theme, ready to show as a card and to edit; ``to_theme`` makes it a catalog theme."""
+
+    slug: str
+    title: str
+    emoji: str
+    description: str
+    claims: tuple[str, ...]
+    keywords: tuple[str, ...]
+    entities: tuple[str, ...]
+
+    def to_theme(self) -> Theme:
+        """A catalog theme: its keywords score articles, its claims and description give its meaning.
+
+        No context frame: a proposed theme has no hand-written list of the places it lives in."""
+        return Theme(slug=self.slug, emoji=self.emoji, title=self.title, description=self.description,
+                     profile=" ".join(self.claims), claims=list(self.claims),
+                     keywords=list(self.keywords) + [e for e in self.entities if len(e) > 3])
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The themes proposed for one analysis, in the order the analysis takes them up."""
+
+    title: str
+    themes: tuple[ProposedTheme, ...]
+
+    def catalog(self) -> ThemeCatalog:
+        return ThemeCatalog(t.to_theme() for t in self.themes)
+
+
+def _slug(title: str, used: set[str]) -> str:
+    base = "".join(_TRANSLIT.get(ch, ch) for ch in title.lower())
+    base = "-".join("".join(ch if ch.isascii() and ch.isalnum() else " " for ch in base).split())[:40] or "theme"
+    slug, k = base, 2
+    while slug in used:
+        slug, k = f"{base}-{k}", k + 1
+    used.add(slug)
+    return slug
+
+
+def _emoji(keywords: Sequence[str], claims: Sequence[str]) -> str:
+    text = " ".join([*keywords[:3], *claims]).lower()
+    hits = [(text.find(stem), emoji) for stem, emoji in EMOJI if stem in text]
+    keyword_text = " ".join(keywords[:3]).lower()
+    preferred = [(keyword_text.find(stem), emoji) for stem, emoji in EMOJI if stem in keyword_text]
+    return min(preferred or hits, default=(0, DEFAULT_EMOJI))[1]
+
+
+def _similarity(doc: Document, members: list[int]) -> np.ndarray:
+    """Pairwise similarity of the member sentences (lexical, semantic, entities, paragraph)."""
+    sentences = [doc.sentences[i] for i in members]
+    lexical = tfidf_matrix([s.content for s in sentences])
+    sim = LEXICAL * (lexical @ lexical.T)
+    vectors = sentence_vectors([s.content for s in sentences])
+    if vectors is not None:
+        sim += SEMANTIC * np.clip(vectors @ vectors.T, 0.0, 1.0)
+    names = [{w.lemma for w in s.words if w.text[:1].isupper() and k > 0} for s in sentences
+             for k in [len(s.words)]]
+    for a, left in enumerate(names):
+        for b, right in enumerate(names):
+            if left and right:
+                sim[a, b] += ENTITY * len(left & right) / len(left | right)
+            if sentences[a].paragraph == sentences[b].paragraph:
+                sim[a, b] += SAME_PARAGRAPH
+    return sim
+
+
+def _cluster(doc: Document, members: list[int]) -> list[list[int]]:
+    """Average-linkage groups of member sentences; a leaning sentence starts with its antecedent."""
+    groups: list[list[int]] = []
+    for pos, i in enumerate(members):
+        if groups and pos > 0 and members[pos - 1] == i - 1 and leans_back(doc.sentences[i].text):
+            groups[-1].append(pos)
+        else:
+            groups.append([pos])
+    sim = _similarity(doc, members)
+    # A theme is a subject the text argues, not a passing sentence: about three sentences each.
+    most = min(MAX_THEMES, max(MIN_THEMES, math.ceil(len(members) / 3)))
+    while len(groups) > MIN_THEMES:
+        best, pair = -math.inf, (0, 1)
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                link = float(sim[np.ix_(groups[a], groups[b])].mean())
+                if link > best:
+                    best, pair = link, (a, b)
+        if best < MERGE_MIN and len(groups) <= most:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups.pop(b))
+    return [[members[p] for p in g] for g in sorted(groups, key=min)]
+
+
+def _claims(doc: Document, group: list[int], centrality: dict[int, float]) -> list[int]:
+    """Up to MAX_CLAIMS sentences of a group, the most central ones, in text order, antecedents kept."""
+    keep = sorted(group, key=lambda i: -centrality[i])[:MAX_CLAIMS]
+    for i in list(keep):
+        if leans_back(doc.sentences[i].text) and i - 1 in group and i - 1 not in keep:
+            keep.remove(min(keep, key=lambda j: centrality[j]) if len(keep) >= MAX_CLAIMS else i)
+            keep += [i - 1] if i in keep else []
+    return sorted(set(keep))
+
+
+def _salient_nouns(part: Document, limit: int = 3) -> list[str]:
+    """For a group too short for key phrases: its most specific real nouns (in general news)."""
+    nouns = {w.lemma for s in part.sentences for w in s.words
+             if w.pos == "NOUN" and w.is_content and in_vocabulary(w.lemma) and not w.text[:1].isupper()}
+    return sorted(nouns, key=lambda lemma: (-background_idf(lemma), lemma))[:limit]
+
+
+def propose_themes(title: str, text: str) -> Proposal:
+    """3–8 themes of an analysis (fewer if it has fewer claim sentences)."""
+    doc = Document.build(title, text)
+    summary = summarize(doc, 1)
+    point = {summary.tldr_index, _conclusion(doc)} - {None}
+    if summary.tldr_index is not None and states_thesis(doc.sentences[summary.tldr_index].text):
+        # An analysis that opens by stating its thesis: that whole paragraph frames the text.
+        opening = doc.sentences[summary.tldr_index].paragraph
+        point |= {s.index for s in doc.sentences if s.paragraph == opening}
+    members = [s.index for s in doc.sentences
+               if s.index not in point and not is_topic_sentence(s.text, len(s.words)) and s.content]
+    if not members:
+        return Proposal(doc.title, ())
+    groups = _cluster(doc, members) if len(members) > 1 else [members]
+    relevance = summary.relevance
+    used: set[str] = set()
+    themes = []
+    for group in groups:
+        centrality = {i: float(relevance[i]) for i in group}
+        claims = [doc.sentences[i].text for i in _claims(doc, group, centrality)]
+        part = Document.build("", "\n\n".join(doc.sentences[i].text for i in group))
+        keywords = extract_keywords(part) or _salient_nouns(part)
+        if not keywords:
+            continue  # nothing a title could name
+        entities = [e.text for e in document_entities(part)][:8]
+        name = keywords[0][:1].upper() + keywords[0][1:]
+        standalone = [i for i in group if not leans_back(doc.sentences[i].text)] or group
+        central = doc.sentences[max(standalone, key=lambda i: centrality[i])].text
+        themes.append(ProposedTheme(
+            slug=_slug(name, used), title=name, emoji=_emoji(keywords, claims),
+            description=shorten(central, DESCRIPTION_CHARS), claims=tuple(claims),
+            keywords=tuple(keywords), entities=tuple(entities),
+        ))
+    return Proposal(doc.title, tuple(themes))
+
+
+def recovered(proposal: Proposal, catalog: ThemeCatalog) -> dict[str, str]:
+    """Hand-made themes a proposal recovers: theme slug → proposed slug, one proposal per theme.
+
+    A proposal matches a theme when it quotes at least half of the theme's claim sentences (at
+    least one); a maximum bipartite matching then pairs them one to one."""
+    candidates: dict[str, list[str]] = {}
+    for theme in catalog:
+        claims = set(theme.claims)
+        need = max(1, math.ceil(len(claims) / 2))
+        candidates[theme.slug] = [p.slug for p in proposal.themes if len(claims & set(p.claims)) >= need]
+    owner: dict[str, str] = {}
+
+    def assign(slug: str, seen: set[str]) -> bool:
+        for p in candidates[slug]:
+            if p not in seen:
+                seen.add(p)
+                if p not in owner or assign(owner[p], seen):
+                    owner[p] = slug
+                    return True
+        return False
+
+    for slug in candidates:
+        assign(slug, set())
+    return {slug: p for p, slug in owner.items()}

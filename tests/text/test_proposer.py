@@ -1,0 +1,73 @@
+"""The anchor proposer: themes of a new analysis from its own sentences, usable as a catalog."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.text import CleanedPage, analyze, load_catalog
+from bot.text.discourse import leans_back
+from bot.text.proposer import MAX_THEMES, MIN_THEMES, Proposal, ProposedTheme, propose_themes, recovered
+
+TWO_SUBJECTS = "\n\n".join([
+    "Власти Казахстана и Евросоюза начали переговоры об упрощении визового режима. Для граждан "
+    "Казахстана визы подешевеют, а сроки оформления шенгенских виз сократятся.",
+    "Переговоры о визах продолжатся весной, когда стороны обсудят реадмиссию и многократные визы для студентов.",
+    "Отдельно порт Актау наращивает контейнерные перевозки по Среднему коридору. Паромы через Каспий "
+    "перевозят втрое больше грузов, чем год назад.",
+    "Железная дорога до порта Курык расширена, транзит грузов из Китая в Европу растёт.",
+    "Европейские банки выделили кредиты на модернизацию терминалов порта Актау и паромного флота.",
+])
+
+
+@pytest.fixture(scope="module")
+def proposal(anchor_page: CleanedPage) -> Proposal:
+    return propose_themes(anchor_page.title, anchor_page.text)
+
+
+def test_anchor_proposal_recovers_the_hand_made_themes(proposal: Proposal) -> None:
+    assert MIN_THEMES <= len(proposal.themes) <= MAX_THEMES
+    assert len(recovered(proposal, load_catalog())) >= 6
+
+
+def test_proposed_themes_are_cards_an_admin_can_edit(proposal: Proposal, anchor_page: CleanedPage) -> None:
+    sentences = analyze(anchor_page.title, anchor_page.text).sentences
+    quoted = [c for t in proposal.themes for c in t.claims]
+    assert len(quoted) == len(set(quoted))  # each sentence in one theme only
+    assert len({t.slug for t in proposal.themes}) == len(proposal.themes)
+    for theme in proposal.themes:
+        assert theme.title and theme.emoji and theme.description and theme.keywords
+        assert theme.slug.isascii() and " " not in theme.slug
+        assert all(c in sentences for c in theme.claims)
+        for k, claim in enumerate(theme.claims):
+            if leans_back(claim):  # quoted with the sentence it refers to
+                assert k > 0 and sentences.index(theme.claims[k - 1]) == sentences.index(claim) - 1
+        assert not leans_back(theme.description)
+    # The thesis is the whole text's point, not one of its themes.
+    thesis = analyze(anchor_page.title, anchor_page.text).tldr
+    assert thesis not in quoted
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        proposal.themes[0].title = "x"  # type: ignore[misc]
+
+
+def test_a_proposal_becomes_a_catalog_that_finds_its_themes(proposal: Proposal, anchor_page: CleanedPage) -> None:
+    catalog = proposal.catalog()
+    assert catalog.slugs == [t.slug for t in proposal.themes]
+    found = {h.slug for h in analyze(anchor_page.title, anchor_page.text, catalog=catalog).themes}
+    assert len(found) >= len(catalog) // 2
+
+
+def test_two_subjects_make_two_themes() -> None:
+    result = propose_themes("Визы и порты", TWO_SUBJECTS)
+    assert len(result.themes) >= 2
+    visa = [t for t in result.themes if any("виз" in c for c in t.claims)]
+    port = [t for t in result.themes if any("Актау" in c or "Курык" in c for c in t.claims)]
+    assert visa and port and visa[0] is not port[0]
+    assert visa[0].emoji == "🛂"
+    assert not any("Актау" in c for c in visa[0].claims)
+
+
+def test_nothing_to_propose_on_empty_text() -> None:
+    assert propose_themes("", "").themes == ()
+    assert isinstance(ProposedTheme, type)
