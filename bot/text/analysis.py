@@ -100,10 +100,15 @@ def analyze(
                 keywords=theme_keywords(doc, result),
             )
         )
+    tldr = shorten(texts[summary.tldr_index]) if summary.tldr_index is not None else doc.title
+    lines = [texts[i] for i in summary.indices]
+    if tldr.endswith("…") and len(lines) > 1:
+        # A cut tl;dr would come back whole as the first summary line: say it once.
+        lines = [line for i, line in zip(summary.indices, lines, strict=True) if i != summary.tldr_index]
     return Analysis(
         title=doc.title,
-        tldr=shorten(texts[summary.tldr_index]) if summary.tldr_index is not None else doc.title,
-        summary=[texts[i] for i in summary.indices],
+        tldr=tldr,
+        summary=lines,
         themes=hits,
         entities=document_entities(doc),
         keywords=extract_keywords(doc),

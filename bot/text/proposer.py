@@ -109,8 +109,7 @@ def _similarity(doc: Document, members: list[int]) -> np.ndarray:
     vectors = sentence_vectors([s.content for s in sentences])
     if vectors is not None:
         sim += SEMANTIC * np.clip(vectors @ vectors.T, 0.0, 1.0)
-    names = [{w.lemma for w in s.words if w.text[:1].isupper() and k > 0} for s in sentences
-             for k in [len(s.words)]]
+    names = [{w.lemma for k, w in enumerate(s.words) if k > 0 and w.text[:1].isupper()} for s in sentences]
     for a, left in enumerate(names):
         for b, right in enumerate(names):
             if left and right:
@@ -146,13 +145,20 @@ def _cluster(doc: Document, members: list[int]) -> list[list[int]]:
 
 
 def _claims(doc: Document, group: list[int], centrality: dict[int, float]) -> list[int]:
-    """Up to MAX_CLAIMS sentences of a group, the most central ones, in text order, antecedents kept."""
-    keep = sorted(group, key=lambda i: -centrality[i])[:MAX_CLAIMS]
-    for i in list(keep):
-        if leans_back(doc.sentences[i].text) and i - 1 in group and i - 1 not in keep:
-            keep.remove(min(keep, key=lambda j: centrality[j]) if len(keep) >= MAX_CLAIMS else i)
-            keep += [i - 1] if i in keep else []
-    return sorted(set(keep))
+    """Up to MAX_CLAIMS sentences of a group, the most central first, each leaning sentence with
+    the sentences it leans on; returned in text order."""
+    members = set(group)
+    keep: set[int] = set()
+    for i in sorted(group, key=lambda k: -centrality[k]):
+        first = i
+        while leans_back(doc.sentences[first].text) and first - 1 in members:
+            first -= 1
+        if leans_back(doc.sentences[first].text) and first > 0:
+            continue  # what it refers to is not in this theme
+        need = set(range(first, i + 1)) - keep
+        if len(keep) + len(need) <= MAX_CLAIMS:
+            keep |= need
+    return sorted(keep)
 
 
 def _salient_nouns(part: Document, limit: int = 3) -> list[str]:

@@ -78,3 +78,14 @@ def test_keywords_are_words_not_fragments(anchor_page: CleanedPage) -> None:
     names = analyze("Токаев встретился с еврокомиссаром", "Токаев встретился с еврокомиссаром в Астане. "
                     "Стороны обсудили инвестиции и партнёрство. Еврокомиссар пообещал новые проекты.")
     assert not any(k.lower().startswith("токаи") or k.lower() == "токай" for k in names.keywords)
+
+
+def test_a_cut_tldr_is_not_repeated_whole_in_the_summary() -> None:
+    long_sentence = ("Правительство Казахстана и Европейская комиссия договорились о совместной программе, "
+                     + ", ".join(f"которая охватывает направление номер {k} с отдельным бюджетом" for k in range(6))
+                     + ".")
+    text = "\n\n".join([long_sentence, "Программа начнёт работу весной следующего года в трёх областях.",
+                        "Эксперты ждут от неё новых рабочих мест и инвестиций в регионы."])
+    a = analyze("Казахстан и Европейская комиссия договорились о совместной программе", text, sentences=3)
+    assert a.tldr.endswith("…") and len(a.tldr) <= 321
+    assert long_sentence not in a.summary and len(a.summary) == 2
