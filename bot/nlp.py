@@ -9,6 +9,7 @@ from typing import Any, Callable, TypeVar
 
 from bot.text import Analysis, ThemeCatalog, analyze, load_catalog, warm_up
 from bot.text.lang import lemmas
+from bot.text.proposer import Proposal, propose_themes
 
 T = TypeVar("T")
 
@@ -29,6 +30,10 @@ class TextEngine:
 
     async def analyze(self, title: str, text: str, *, sentences: int | None = None) -> Analysis:
         return await self._run(analyze, title, text, catalog=self.catalog, sentences=sentences)
+
+    async def propose(self, title: str, text: str) -> Proposal:
+        """Themes proposed for a new anchor analysis (see ``bot.text.proposer``)."""
+        return await self._run(propose_themes, title, text)
 
     async def lemmas(self, text: str) -> list[str]:
         return await self._run(lemmas, text)

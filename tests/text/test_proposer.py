@@ -8,7 +8,7 @@ import pytest
 
 from bot.text import CleanedPage, analyze, load_catalog
 from bot.text.discourse import leans_back
-from bot.text.proposer import MAX_THEMES, MIN_THEMES, Proposal, ProposedTheme, propose_themes, recovered
+from bot.text.proposer import MAX_THEMES, MIN_THEMES, Proposal, propose_themes, recovered
 
 TWO_SUBJECTS = "\n\n".join([
     "Власти Казахстана и Евросоюза начали переговоры об упрощении визового режима. Для граждан "
@@ -70,4 +70,16 @@ def test_two_subjects_make_two_themes() -> None:
 
 def test_nothing_to_propose_on_empty_text() -> None:
     assert propose_themes("", "").themes == ()
-    assert isinstance(ProposedTheme, type)
+    assert propose_themes("Заголовок", "Коротко.").themes == ()  # a topic-less fragment, nothing to claim
+
+
+async def test_the_text_engine_proposes_for_a_service(anchor_page: CleanedPage) -> None:
+    from bot.nlp import TextEngine
+
+    engine = TextEngine()
+    try:
+        proposal = await engine.propose(anchor_page.title, anchor_page.text)
+    finally:
+        engine.close()
+    assert isinstance(proposal, Proposal) and MIN_THEMES <= len(proposal.themes) <= MAX_THEMES
+    assert proposal.title == anchor_page.title
