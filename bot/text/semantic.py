@@ -1,8 +1,9 @@
 """Corpus knowledge from navec (shipped inside the natasha wheel): embeddings and word counts.
 
-Why: (1) keyword evidence is precise but brittle near the threshold; the cosine between an
-article's lemma centroid and a theme's keyword centroid is a cheap tie-breaker that measurably
-improves theme F1 on the dev set (``bench/eval_quality.py`` reports it on and off). (2) navec's
+Why: (1) keyword evidence is precise but brittle near the threshold and blind to words the
+catalog lacks; the cosine between an article's lemma centroid and the centroid of a theme's
+describing prose moves the score (``bench/eval_quality.py`` reports it on and off, and
+cross-validated). (2) navec's
 vocabulary carries word counts from ~1.2B tokens of Russian news: a background frequency list,
 used as IDF so that "многовекторность" outranks "речь" without any corpus of our own. When
 navec is missing, embeddings are None and every word gets the same IDF.
