@@ -1,4 +1,6 @@
-"""Quality bench: ROUGE of the summarizer vs baselines, and theme detection P/R/F1.
+"""Quality bench: ROUGE of the summarizer vs baselines, theme detection P/R/F1 (dev and
+cross-validated, text_theme_cv.py), the anchor proposer against the hand-made themes, and last
+the held-out test set (text_test_set.py: final figures only, nothing is chosen by them).
 
 Reads the development sets in ../shared/eval (next to the repo; override with ZEN_EVAL_DIR).
 When they are absent it says so and exits 0, because the sets are not part of the product.
