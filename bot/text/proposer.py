@@ -3,8 +3,8 @@
 Why clustering and not a fixed list: each analysis the channel publishes has its own subjects, and
 the admins who make it an anchor should only have to rename, drop or merge what the bot offers.
 An analysis argues one subject per paragraph or two, so sentences are grouped by what they share:
-lemmas (TF-IDF within the text), meaning (navec sentence vectors), named entities, and place
-(same paragraph). A sentence that opens with a link ("Тем не менее, …") stays with the one before
+lemmas (TF-IDF within the text), meaning (navec sentence vectors), names (capitalised words
+inside sentences), and place (same paragraph). A sentence that opens with a link ("Тем не менее, …") stays with the one before
 it; the thesis and the summing-up conclusion are the whole text's point, not a theme, so they are
 left out. Average-linkage merging runs until the closest two groups are no longer alike, within 3
 to 8 themes. Each theme gets the analysis's own sentences as claims, keywords and entities of
@@ -94,6 +94,7 @@ def _slug(title: str, used: set[str]) -> str:
 
 
 def _emoji(keywords: Sequence[str], claims: Sequence[str]) -> str:
+    """The subject named first in the top keywords, else in the claims; a pin when none is."""
     text = " ".join([*keywords[:3], *claims]).lower()
     hits = [(text.find(stem), emoji) for stem, emoji in EMOJI if stem in text]
     keyword_text = " ".join(keywords[:3]).lower()
@@ -102,7 +103,7 @@ def _emoji(keywords: Sequence[str], claims: Sequence[str]) -> str:
 
 
 def _similarity(doc: Document, members: list[int]) -> np.ndarray:
-    """Pairwise similarity of the member sentences (lexical, semantic, entities, paragraph)."""
+    """Pairwise similarity of the member sentences (lexical, semantic, names, paragraph)."""
     sentences = [doc.sentences[i] for i in members]
     lexical = tfidf_matrix([s.content for s in sentences])
     sim = LEXICAL * (lexical @ lexical.T)
