@@ -141,18 +141,30 @@ def _evidence(units: LemmaUnits, compiled: CompiledTheme) -> Evidence:
     return evidence, support, phrase_weight, spans
 
 
+def _in_frame(compiled: CompiledTheme, units: LemmaUnits, frames: dict[tuple[str, ...], bool]) -> bool:
+    # A theme without context (e.g. added by an admin) has no frame to be outside of.
+    if not compiled.context.size:
+        return True
+    key = tuple(compiled.theme.context)
+    if key not in frames:
+        frames[key] = bool(compiled.context.find([lem for _, lemmas, _ in units for lem in lemmas]))
+    return frames[key]
+
+
 def score_theme(
     doc: Document,
     compiled: CompiledTheme,
     units: LemmaUnits,
     doc_vector: np.ndarray | None = None,
     params: ThemeParams = DEFAULT_PARAMS,
+    frames: dict[tuple[str, ...], bool] | None = None,
 ) -> ThemeResult:
-    """Score one theme on one article (see the module docstring for the model)."""
+    """Score one theme on one article (see the module docstring for the model).
+
+    ``frames`` remembers, per context list, whether the article is in that frame: the themes of a
+    catalog share one context from its defaults, so it is looked up once per article."""
     evidence, support, phrase_weight, spans = _evidence(units, compiled)
-    # A theme without context (e.g. added by an admin) has no frame to be outside of.
-    all_lemmas = [lem for _, unit_lemmas, _ in units for lem in unit_lemmas]
-    in_frame = not compiled.context.size or bool(compiled.context.find(all_lemmas))
+    in_frame = _in_frame(compiled, units, frames if frames is not None else {})
     if not in_frame:
         evidence *= OUT_OF_FRAME
     keyword_score = 1.0 - math.exp(-evidence * _length_damping(doc.n_words) / SCALE)
@@ -179,6 +191,7 @@ def score_themes(
     """All themes of the catalog scored on the article, best first."""
     units = _units(doc)
     vector = centroid(lem for _, lemmas, _ in units for lem in lemmas if lem not in STOP) if semantic else None
-    results = [score_theme(doc, c, units, vector, params) for c in catalog.compiled()]
+    frames: dict[tuple[str, ...], bool] = {}
+    results = [score_theme(doc, c, units, vector, params, frames) for c in catalog.compiled()]
     results.sort(key=lambda r: -r.score)
     return results
