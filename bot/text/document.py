@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from razdel import tokenize
 from razdel.substring import Substring
 
-from .lang import Word, paragraphs, sentences, words
+from .lang import Word, paragraphs, sentences, tokens, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +30,9 @@ class Sentence:
 
     @classmethod
     def parse(cls, index: int, text: str, paragraph: int) -> Sentence:
-        tokens = tuple(tokenize(text))
-        found = tuple(words(text, tokens=tokens))
-        return cls(index, text, paragraph, found, tuple(w.lemma for w in found if w.is_content), tokens)
+        parts = tuple(tokens(text))
+        found = tuple(words(text, tokens=parts))
+        return cls(index, text, paragraph, found, tuple(w.lemma for w in found if w.is_content), parts)
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class Document:
         for p_index, para in enumerate(paras):
             for s in sentences(para):
                 sents.append(Sentence.parse(len(sents), s, p_index))
-        title_tokens = tuple(tokenize(title))
+        title_tokens = tuple(tokens(title))
         return cls(title, tuple(words(title, tokens=title_tokens)), tuple(sents), "\n\n".join(paras), title_tokens)
 
     @property

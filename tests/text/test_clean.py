@@ -57,3 +57,20 @@ def test_plain_text_without_header() -> None:
 def test_empty_and_junk_input() -> None:
     assert clean_page_text("") == CleanedPage("", "", None)
     assert clean_page_text("🌐🌐🌐\n\n↗️ Подпишись").text == ""
+
+
+def test_plain_sentences_split_exactly_as_razdel_splits_them() -> None:
+    """The regex fast path and razdel agree, and tricky sentences still go through razdel."""
+    from razdel import tokenize
+
+    from bot.text.lang import tokens
+
+    samples = [
+        "Казахстан и ЕС обсудили «Средний коридор» (ТМТМ): транзит вырос, а сроки — сократились!",
+        "Касым-Жомарт Токаев встретился с Урсулой фон дер Ляйен... Что дальше?!",
+        "В 2024–2025 годах рост составил 1,5% — по данным Минэкономики.",
+        "Самолет А320 и приложение «Системы‑112» ✭✭✭, т.е. всё сразу.",
+        "",
+    ]
+    for text in samples:
+        assert [(t.start, t.stop, t.text) for t in tokens(text)] == [(t.start, t.stop, t.text) for t in tokenize(text)]
