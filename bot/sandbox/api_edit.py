@@ -36,9 +36,9 @@ def _editable(core: Core, p: Params) -> tuple[dict[str, Any], SentMessage]:
 async def _edit_content(core: Core, p: Params, method: str, *, caption: bool) -> dict[str, Any]:
     """editMessageText / editMessageCaption: the message kind must match the edited field."""
     chat, sent = _editable(core, p)
-    if caption and sent.photo is None:
+    if caption and sent.media is None:
         raise bad_request("there is no caption in the message to edit")
-    if not caption and sent.photo is not None:
+    if not caption and sent.media is not None:
         raise bad_request("there is no text in the message to edit")
     field, entities = ("caption", "caption_entities") if caption else ("text", "entities")
     content = read_content(core, p, field, entities, caption=caption)
@@ -64,11 +64,17 @@ async def edit_message_reply_markup(core: Core, p: Params) -> dict[str, Any]:
     return apply_edit(core, chat, sent, "editMessageReplyMarkup", None, read_markup(p))
 
 
+DELETE_WINDOW = 48 * 3600  # "a message can only be deleted if it was sent less than 48 hours ago"
+
+
 @api_method("deleteMessage")
 async def delete_message(core: Core, p: Params) -> bool:
-    """Delete a bot message (or a user message in a private chat)."""
+    """Delete a bot message (or a user message in a private chat) younger than 48 hours."""
     chat = core.chats.resolve(p.raw.get("chat_id"))
     message_id = p.required_int("message_id", "message identifier is not specified")
+    found = core.store.find(chat["id"], message_id)
+    if found is not None and core.now() - int(found.get("date", 0)) >= DELETE_WINDOW:
+        raise bad_request("message can't be deleted for everyone")
     if not core.store.delete(chat["id"], message_id):
         raise bad_request("message to delete not found")
     return True

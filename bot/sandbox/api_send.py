@@ -1,4 +1,4 @@
-"""Message-producing methods: sendMessage, sendPhoto, copyMessage, forwardMessage.
+"""Message-producing methods: sendMessage, copyMessage, forwardMessage (media: api_media).
 
 Each validates everything first and consults the rate limiter last, so a rejected request
 (400) does not consume flood-control quota — matching what a bot observes in production.
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .compose import Content, publish, read_content, read_markup, reply_extra
+from .compose import Content, publish, read_content, read_markup, reply_extra, send_flags
 from .errors import bad_request
+from .media import MediaRef, media_of_message
 from .registry import api_method
 
 if TYPE_CHECKING:
@@ -24,22 +25,11 @@ async def send_message(core: Core, p: Params) -> dict[str, Any]:
     content = read_content(core, p, "text", "entities", caption=False)
     markup = read_markup(p)
     extra = reply_extra(core, chat, p)
+    preview = p.get_json("link_preview_options")
+    if isinstance(preview, dict) and preview:
+        extra["link_preview_options"] = preview
     core.limiter.acquire(chat["id"], chat["type"])
-    return publish(core, chat, "sendMessage", content, markup, extra=extra).raw
-
-
-@api_method("sendPhoto")
-async def send_photo(core: Core, p: Params) -> dict[str, Any]:
-    """Send a photo by URL, file_id or upload; caption ≤ 1024 UTF-16 units."""
-    chat = core.target_chat(p)
-    photo = p.get_str("photo")
-    if not photo:
-        raise bad_request("there is no photo in the request")
-    content = read_content(core, p, "caption", "caption_entities", caption=True)
-    markup = read_markup(p)
-    extra = reply_extra(core, chat, p)
-    core.limiter.acquire(chat["id"], chat["type"])
-    return publish(core, chat, "sendPhoto", content, markup, photo=photo, extra=extra).raw
+    return publish(core, chat, "sendMessage", content, markup, extra=extra, flags=send_flags(p)).raw
 
 
 def _source(core: Core, p: Params, missing: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -52,14 +42,14 @@ def _source(core: Core, p: Params, missing: str) -> tuple[dict[str, Any], dict[s
     return from_chat, original
 
 
-def _original_content(original: dict[str, Any]) -> tuple[Content, str | None]:
-    """(text or caption with entities, photo file_id or None) of an existing message."""
-    photo = original["photo"][-1]["file_id"] if original.get("photo") else None
-    if photo is not None:
+def _original_content(original: dict[str, Any]) -> tuple[Content, MediaRef | None]:
+    """(text or caption with entities, medium or None) of an existing message."""
+    media = media_of_message(original)
+    if media is not None:
         text, entities = original.get("caption", ""), original.get("caption_entities", [])
     else:
         text, entities = original.get("text", ""), original.get("entities", [])
-    return Content(text, [dict(e) for e in entities], None, None), photo
+    return Content(text, [dict(e) for e in entities], None, None), media
 
 
 def _origin(core: Core, from_chat: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
@@ -83,15 +73,16 @@ async def copy_message(core: Core, p: Params) -> dict[str, Any]:
     """Copy without a link to the original; returns only the new MessageId."""
     chat = core.target_chat(p)
     from_chat, original = _source(core, p, "message to copy not found")
-    content, photo = _original_content(original)
-    if photo is not None and p.has("caption"):  # a copy of media may get a new caption
+    content, media = _original_content(original)
+    if media is not None and p.has("caption"):  # a copy of media may get a new caption
         content = read_content(core, p, "caption", "caption_entities", caption=True)
     markup = read_markup(p)
     extra = reply_extra(core, chat, p)
     core.limiter.acquire(chat["id"], chat["type"])
     source = (from_chat["id"], original["message_id"])
     sent = publish(
-        core, chat, "copyMessage", content, markup, photo=photo, source=source, extra=extra
+        core, chat, "copyMessage", content, markup, media=media, source=source, extra=extra,
+        flags=send_flags(p),
     )
     return {"message_id": sent.message_id}
 
@@ -101,11 +92,12 @@ async def forward_message(core: Core, p: Params) -> dict[str, Any]:
     """Forward with attribution (forward_origin); keyboards are not forwarded."""
     chat = core.target_chat(p)
     from_chat, original = _source(core, p, "message to forward not found")
-    content, photo = _original_content(original)
+    content, media = _original_content(original)
     core.limiter.acquire(chat["id"], chat["type"])
     extra = {"forward_origin": _origin(core, from_chat, original)}
     source = (from_chat["id"], original["message_id"])
     sent = publish(
-        core, chat, "forwardMessage", content, None, photo=photo, source=source, extra=extra
+        core, chat, "forwardMessage", content, None, media=media, source=source, extra=extra,
+        flags=send_flags(p),
     )
     return sent.raw

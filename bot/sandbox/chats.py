@@ -30,6 +30,7 @@ class ChatRegistry:
         self.usernames: dict[str, int] = {}
         self.admins: dict[int, list[int]] = {}
         self.migrated: dict[int, int] = {}
+        self.pinned: dict[int, int] = {}  # chat -> newest pinned message id
 
     # -- registration -------------------------------------------------------------------------
 

@@ -6,12 +6,12 @@ Shared by the send and edit methods so a message looks the same whichever way it
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import NOT_MODIFIED, bad_request
 from .markup import buttons_of, load_markup, validate_markup
+from .media import MediaRef, message_fields
 from .models import SentMessage
 from .text import check_caption_length, check_text_length, trim_formatted
 
@@ -49,28 +49,14 @@ def read_content(
     return Content(plain, entities, raw, parse_mode)
 
 
+def send_flags(p: Params) -> dict[str, Any]:
+    """SentMessage fields from a send call's delivery options (what the channel's readers get)."""
+    return {"silent": p.get_bool("disable_notification"), "protected": p.get_bool("protect_content")}
+
+
 def read_markup(p: Params) -> dict[str, Any] | None:
     """Validated reply_markup; only an inline keyboard is kept on the message."""
     return validate_markup(load_markup(p.raw.get("reply_markup")))
-
-
-def photo_sizes(photo: str) -> list[dict[str, Any]]:
-    """PhotoSize list for a photo given by URL, file_id or upload (ids are deterministic)."""
-    digest = hashlib.sha1(photo.encode("utf-8")).hexdigest()[:16]  # noqa: S324 - not security
-    if photo.startswith("AgAC"):
-        file_id = photo
-    else:
-        file_id = f"AgACsandbox{digest}"
-    return [
-        {
-            "file_id": f"{file_id}-s" if size == 90 else file_id,
-            "file_unique_id": f"{digest[:8]}{size}",
-            "width": size,
-            "height": size * 2 // 3,
-            "file_size": size * 40,
-        }
-        for size in (90, 1280)
-    ]
 
 
 def render(core: Core, chat: dict[str, Any], sent: SentMessage, extra: dict[str, Any]) -> None:
@@ -80,8 +66,8 @@ def render(core: Core, chat: dict[str, Any], sent: SentMessage, extra: dict[str,
         message["sender_chat"] = chat
     else:
         message["from"] = core.bot_user
-    if sent.photo is not None:
-        message["photo"] = photo_sizes(sent.photo)
+    if sent.media is not None and sent.file is not None:
+        message.update(message_fields(MediaRef(sent.media, sent.file)))
         if sent.text:
             message["caption"] = sent.text
         if sent.entities:
@@ -90,6 +76,10 @@ def render(core: Core, chat: dict[str, Any], sent: SentMessage, extra: dict[str,
         message["text"] = sent.text
         if sent.entities:
             message["entities"] = sent.entities
+    if sent.media_group_id:
+        message["media_group_id"] = sent.media_group_id
+    if sent.protected:
+        message["has_protected_content"] = True
     if sent.reply_markup:
         message["reply_markup"] = sent.reply_markup
     if sent.edit_count:
@@ -105,11 +95,15 @@ def publish(
     content: Content,
     markup: dict[str, Any] | None,
     *,
-    photo: str | None = None,
+    media: MediaRef | None = None,
     source: tuple[int, int] | None = None,
     extra: dict[str, Any] | None = None,
+    flags: dict[str, Any] | None = None,
 ) -> SentMessage:
-    """Create a new bot message in ``chat`` (rate limits must already be accounted)."""
+    """Create a new bot message in ``chat`` (rate limits must already be accounted).
+
+    ``flags``: SentMessage fields set by the call's options (silent, protected, media_group_id).
+    """
     sent = SentMessage(
         message_id=core.store.next_id(chat["id"]),
         chat_id=chat["id"],
@@ -121,8 +115,11 @@ def publish(
         reply_markup=markup,
         buttons=buttons_of(markup),
         date=core.now(),
-        photo=photo,
+        photo=media.file if media is not None and media.kind == "photo" else None,
+        media=media.kind if media is not None else None,
+        file=media.file if media is not None else None,
         source=source,
+        **(flags or {}),
     )
     render(core, chat, sent, extra or {})
     core.sent += 1

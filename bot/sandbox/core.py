@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from typing import Any
 
-from . import api_bot, api_chats, api_edit, api_send  # noqa: F401 - register the methods
+from . import api_bot, api_chats, api_edit, api_media, api_send  # noqa: F401 - register the methods
 from .chats import ChatRegistry
 from .errors import ApiError, not_found
 from .faults import Faults
@@ -60,13 +60,13 @@ class Core:
         self.errors: Counter[int] = Counter()
         self.sent = 0
         self.edited = 0
+        self.time_offset = 0  # seconds added to message dates (tests of the 48 h delete window)
 
     # -- helpers for method implementations -----------------------------------------------------
 
-    @staticmethod
-    def now() -> int:
-        """Unix time for message dates."""
-        return int(time.time())
+    def now(self) -> int:
+        """Unix time for message dates (moved by ``time_offset``)."""
+        return int(time.time()) + self.time_offset
 
     def me(self, token: str | None = None) -> dict[str, Any]:
         """The bot's User object; the id follows the token actually used, as in Telegram."""

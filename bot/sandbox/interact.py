@@ -19,7 +19,10 @@ from .text import bot_command_entities
 if TYPE_CHECKING:
     from .core import Core
 
-DEFAULT_METHODS = ("sendMessage", "editMessageText", "sendPhoto", "copyMessage", "forwardMessage")
+DEFAULT_METHODS = (
+    "sendMessage", "editMessageText", "sendPhoto", "copyMessage", "forwardMessage", "sendVideo",
+    "sendAnimation", "sendDocument", "sendAudio", "sendVoice", "sendMediaGroup",
+)
 CLICK_METHODS = (*DEFAULT_METHODS, "editMessageReplyMarkup", "editMessageCaption")
 _query_ids = itertools.count(4_000_000_000_000_000_001)
 
@@ -49,8 +52,12 @@ class Interaction:
         language_code: str | None = None,
         reply_to_message_id: int | None = None,
         forward_from_chat_id: int | None = None,
+        entities: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A user writes ``text`` (private chat by default); returns the injected Message."""
+        """A user writes ``text`` (private chat by default); returns the injected Message.
+
+        ``entities``: formatting the user's client applied (bold, links, ...), UTF-16 offsets.
+        """
         core = self.core
         user = core.chats.user(user_id)
         if language_code:
@@ -68,8 +75,8 @@ class Interaction:
             "from": dict(user),
             "text": text,
         }
-        if entities := bot_command_entities(text):
-            message["entities"] = entities
+        if found := bot_command_entities(text) + list(entities or []):
+            message["entities"] = sorted(found, key=lambda e: (e["offset"], -e["length"]))
         if reply_to_message_id is not None:
             original = core.store.find(chat_id, reply_to_message_id)
             if original is None:

@@ -30,6 +30,12 @@ class SentMessage:
     seq: int = -1
     photo: str | None = None
     source: tuple[int, int] | None = None  # (from_chat_id, message_id) for copies/forwards
+    media: str | None = None  # photo | video | animation | document | audio | voice
+    file: str | None = None  # the file as the bot sent it (file_id, URL, upload)
+    media_group_id: str | None = None
+    silent: bool = False  # disable_notification
+    protected: bool = False  # protect_content
+    pinned: bool = False
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def button(self, text_substring: str) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from .core import SANDBOX_TOKEN, Core
 from .faults import DEACTIVATED, Failure
 from .interact import Interaction
+from .interact_media import MediaInteraction
 from .limits import SandboxLimits
 from .models import CallRecord, SentMessage
 from .server import SandboxServer
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from aiogram import Bot
 
 
-class Sandbox(Interaction):
+class Sandbox(Interaction, MediaInteraction):
     """A loopback Telegram Bot API plus the test-side controls of it."""
 
     def __init__(
