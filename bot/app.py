@@ -37,6 +37,7 @@ from bot.net import HttpFetcher
 from bot.nlp import TextEngine
 from bot.permissions import ChatAdmins
 from bot.posting import Posting
+from bot.posting.channel import ChannelPosts
 from bot.render import plain
 from bot.scheduler import add_interval_job, build_scheduler
 from bot.storage_alarm import StorageAlarm
@@ -74,6 +75,7 @@ class Services:
     outbox: Outbox
     broadcasts: Broadcasts
     storage_alarm: StorageAlarm  # the admins hear once when the database refuses writes
+    channel_posts: ChannelPosts
 
     def workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -122,13 +124,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     chats = ChatRegistry(store, clock)
     sender = Sender()
     outbox = Outbox(store, clock, sender)
+    ingestion = Ingestion(library, fetcher, clock)
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
-        posting=Posting(store, clock, settings, audit, sender),
+        posting=Posting(store, clock, settings, audit, sender, outbox),
         subscriptions=Subscriptions(store, clock, settings),
         digests=Digests(library, cards, clock, settings, outbox.enqueue),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
-        fetcher=fetcher, ingestion=Ingestion(library, fetcher, clock),
+        fetcher=fetcher, ingestion=ingestion, channel_posts=ChannelPosts(ingestion, settings),
         throttle=Throttle(RateLimits.from_settings(settings), chats), chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
     )
@@ -166,13 +169,12 @@ async def _on_startup(bot: Bot, services: Services) -> None:
     services.throttle.install(bot)
     services.sender.bind(bot)
     await services.outbox.start()
-    await services.posting.recover()
+    await services.posting.resume()
     services.digests.bot_username = (await bot.me()).username
     services.ingestion.notify = services.storage_alarm.notify = _admin_notice(services)
     # Every job is an idempotent catch-up pass: a missed run is simply made up by the next one.
     alarm = services.storage_alarm
     add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60, alarm=alarm)
-    add_interval_job(services.scheduler, "scheduled-posts", services.posting.publish_due, seconds=30, alarm=alarm)
     add_interval_job(services.scheduler, "sources", services.ingestion.poll_due, seconds=60, alarm=alarm)
     services.scheduler.start()
     await _publish_commands(bot, services.settings)

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
 
 from bot.cards import ThemeCard
-from bot.delivery.split import plain_text
 from bot.i18n import Translator
 from bot.library import Article
 from bot.sources.reasons import describe as describe_failure
@@ -153,17 +152,6 @@ def subscription(sub: Subscription, themes: list[dict], tr: Translator) -> str:
 
 def format_datetime(value: datetime, zone: str) -> str:
     return value.astimezone(ZoneInfo(zone)).strftime("%d.%m.%Y %H:%M")
-
-
-def post_queue(posts: list[dict], zone: str, tr: Translator) -> str:
-    if not posts:
-        return Text(tr("queue_empty")).as_html()
-    lines: list = [Bold(tr("queue_header", zone=zone))]
-    for post in posts:
-        when = format_datetime(datetime.fromisoformat(post["scheduled_at"]), zone)
-        lines.append(Text(f"#{post['id']} · {when} · ", clip(plain_text(post["text"]), 80)))
-    lines.append(Italic(tr("queue_hint")))
-    return as_list(*lines).as_html()
 
 
 def ingested(stored: list, tr: Translator) -> str:

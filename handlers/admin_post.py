@@ -1,163 +1,182 @@
-"""Channel posts by admins: /post, /schedule, /queue, /cancel and the preview buttons.
+"""Channel posts by admins: /post, /schedule, /queue, /cancel, /edit, /delete and the buttons of
+previews and publication notes.
 
-Commands and buttons sit behind the AdminOnly gate (refused and audited for others); an admin's
-forwarded message or new text while a draft is open is picked up by `drafts_router` instead,
-which simply does not match for other users.
+Commands and buttons sit behind the AdminOnly gate (refused and audited for others). What an
+admin simply sends or forwards becomes a draft in `handlers/admin_post_drafts.py`.
 """
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot import render
 from bot.config import Settings
-from bot.delivery.split import visible_length
 from bot.i18n import Translator
-from bot.numbers import parse_id
 from bot.middlewares import AdminOnly
-from bot.posting import Draft, PostError, Posting, parse_schedule
+from bot.posting import PostContent, PostError, Posting, after_command, content_of, parse_schedule
+from bot.posting.markup import PostAction
+from bot.posting.options import TOGGLES
+from bot.posting.preview import queue_text, refresh_control, show_preview
 from bot.subscriptions import Subscriptions
-from handlers import keyboards
-from handlers.filters import MayPost
-from handlers.keyboards import PostAction
 
 router = Router(name="admin_post")
 router.message.middleware(AdminOnly(channel_admins=True))
 router.callback_query.middleware(AdminOnly(channel_admins=True))
-drafts_router = Router(name="admin_drafts")
-drafts_router.message.filter(F.chat.type == "private", MayPost())
 
-PREVIEW_LIMIT = 4000
+MAX_ID_DIGITS = 18  # SQLite integers end at 19 digits
 
 
-async def _preview(message: Message, draft: Draft, tr: Translator, posting: Posting, zone: str) -> None:
-    if draft.scheduled_at is not None:
-        when = render.format_datetime(draft.scheduled_at, zone)
-        head = tr("schedule_preview", target=render.plain(draft.target), when=when, zone=zone)
-    else:
-        head = tr("post_preview", target=render.plain(draft.target))
-    if visible_length(draft.html) + len(head) > PREVIEW_LIMIT:
-        await message.answer(tr("post_too_long"))
-        return
-    sent = await message.answer(f"{head}\n\n{draft.html}", reply_markup=keyboards.post_preview(draft.id, tr))
-    await posting.set_preview(draft.id, sent.message_id)
-
-
-async def _admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Settings) -> str:
+async def admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Settings) -> str:
     sub = await subscriptions.get(chat_id)
     return sub.timezone if sub else settings.timezone
 
 
-def _source_html(message: Message, command: CommandObject | None) -> str | None:
-    """/post TEXT (escaped, exactly as typed), or the message it replies to (its formatting kept)."""
-    text = (command.args or "").strip() if command else ""
-    if text:
-        return render.plain(text)
-    replied = message.reply_to_message
-    if replied is not None and (replied.text or replied.caption):
-        return replied.html_text
-    return None
+def post_id(text: str | None) -> int | None:
+    """A post number as typed ("12"), or None for anything else ("²", 25 digits, "abc")."""
+    word = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= MAX_ID_DIGITS else None
+
+
+def _replied(message: Message) -> PostContent | None:
+    return content_of(message.reply_to_message) if message.reply_to_message else None
 
 
 @router.message(Command("post"))
-async def post(message: Message, command: CommandObject, tr: Translator, posting: Posting,
-               subscriptions: Subscriptions, settings: Settings) -> None:
-    html = _source_html(message, command)
-    if html is None:
+async def post(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
+               settings: Settings) -> None:
+    content: PostContent | None = after_command(message)
+    if not content or not content.text:
+        content = _replied(message)
+    if content is None:
         await message.answer(tr("post_usage"))
         return
     assert message.from_user is not None
     try:
-        draft = await posting.draft(message.from_user.id, message.chat.id, html)
+        draft = await posting.draft(message.from_user.id, message.chat.id, content)
     except PostError as exc:
         await message.answer(exc.text(tr))
         return
-    await _preview(message, draft, tr, posting, await _admin_zone(message.chat.id, subscriptions, settings))
+    await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
 
 
 @router.message(Command("schedule"))
 async def schedule(message: Message, command: CommandObject, tr: Translator, posting: Posting,
                    subscriptions: Subscriptions, settings: Settings) -> None:
+    """/schedule DATE TIME TEXT; as a reply, the replied message; with neither, the open draft."""
     assert message.from_user is not None
-    zone = await _admin_zone(message.chat.id, subscriptions, settings)
+    zone = await admin_zone(message.chat.id, subscriptions, settings)
     try:
-        when, text = parse_schedule(command.args, zone, posting.clock.now())
-        draft = await posting.draft(message.from_user.id, message.chat.id, render.plain(text), scheduled_at=when)
+        when, rest = parse_schedule(command.args, zone, posting.clock.now())
+        content = after_command(message, skip_words=2) if rest else _replied(message)
+        if content is None:
+            open_draft = await posting.open_draft(message.from_user.id)
+            if open_draft is None:
+                raise PostError("schedule_usage")
+            draft = await posting.schedule_draft(open_draft, message.from_user.id, when)
+        else:
+            draft = await posting.draft(message.from_user.id, message.chat.id, content, scheduled_at=when)
     except PostError as exc:
         await message.answer(exc.text(tr))
         return
-    await _preview(message, draft, tr, posting, zone)
+    await show_preview(posting, draft, message.chat.id, tr, zone)
 
 
 @router.message(Command("queue"))
 async def queue(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
                 settings: Settings) -> None:
-    zone = await _admin_zone(message.chat.id, subscriptions, settings)
-    await message.answer(render.post_queue(await posting.queue(), zone, tr))
+    zone = await admin_zone(message.chat.id, subscriptions, settings)
+    await message.answer(queue_text(await posting.queue(), zone, tr))
 
 
 @router.message(Command("cancel"))
 async def cancel(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
-    post_id = parse_id(command.args)
-    if post_id is None:
+    number = post_id(command.args)
+    if number is None:
         await message.answer(tr("cancel_usage"))
         return
     assert message.from_user is not None
     try:
-        await posting.cancel(post_id, message.from_user.id)
+        await posting.cancel(number, message.from_user.id)
     except PostError as exc:
         await message.answer(exc.text(tr))
         return
-    await message.answer(tr("post_cancelled_id", id=post_id))
+    await message.answer(tr("post_cancelled_id", id=number))
+
+
+@router.message(Command("edit"))
+async def edit(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
+    """/edit ID New text (formatting kept); as a reply, the replied text; bare, asks for it."""
+    number = post_id(command.args)
+    if number is None:
+        await message.answer(tr("post_edit_usage"))
+        return
+    assert message.from_user is not None
+    text = after_command(message, skip_words=1)
+    if not text.text:
+        replied = _replied(message)
+        text = PostContent(*replied.caption) if replied else text
+    try:
+        if not text.text:
+            await posting.request_edit(number, message.from_user.id)
+            await message.answer(tr("post_edit_prompt", id=number))
+            return
+        await posting.edit_published(number, message.from_user.id, text)
+    except PostError as exc:
+        await message.answer(exc.text(tr))
+        return
+    await message.answer(tr("post_edited", id=number))
+
+
+@router.message(Command("delete"))
+async def delete(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
+    number = post_id(command.args)
+    if number is None:
+        await message.answer(tr("post_delete_usage"))
+        return
+    assert message.from_user is not None
+    try:
+        await posting.delete_published(number, message.from_user.id)
+    except PostError as exc:
+        await message.answer(exc.text(tr))
+        return
+    await message.answer(tr("post_deleted", id=number))
 
 
 @router.callback_query(PostAction.filter())
-async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Translator, posting: Posting) -> None:
+async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Translator, posting: Posting,
+                      subscriptions: Subscriptions, settings: Settings) -> None:
+    action, number, user = callback_data.action, callback_data.post, query.from_user.id
+    message = query.message if isinstance(query.message, Message) else None
     try:
-        if callback_data.action == "publish":
-            outcome = await posting.confirm(callback_data.post, query.from_user.id)
-            note = tr("post_published" if outcome == "published" else "post_scheduled", id=callback_data.post)
-        else:
-            await posting.cancel(callback_data.post, query.from_user.id)
+        if action in TOGGLES:
+            post = await posting.toggle(number, user, action)
+            await query.answer(tr("post_option_saved"))
+            await refresh_control(posting, post, tr, await admin_zone(post.chat_id, subscriptions, settings))
+            return
+        if action == "buttons":
+            await query.answer(tr("post_buttons_hint"), show_alert=True)
+            return
+        if action == "publish":
+            post = await posting.confirm(number, user)
+            note = tr("post_scheduled", id=number) if post.scheduled_at else tr("post_queued", id=number)
+        elif action == "cancel":
+            await posting.cancel(number, user)
             note = tr("post_cancelled")
+        elif action == "edit":
+            await posting.request_edit(number, user)
+            note = tr("post_edit_prompt", id=number)
+        elif action == "delete":
+            await posting.delete_published(number, user)
+            note = tr("post_deleted", id=number)
+        else:
+            raise PostError("post_unknown", id=number)
     except PostError as exc:
         await query.answer(exc.text(tr), show_alert=True)
         return
-    if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(reply_markup=None)
-        await query.message.answer(note)
-    await query.answer(note)
-
-
-@drafts_router.message(F.forward_origin)
-async def forwarded(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
-                    settings: Settings) -> None:
-    """An admin forwards a message to the bot: offer it for the channel, formatting kept."""
-    if not (message.text or message.caption):
-        await message.answer(tr("post_forward_no_text"))
-        return
-    assert message.from_user is not None
-    try:
-        draft = await posting.draft(message.from_user.id, message.chat.id, message.html_text)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
-    await _preview(message, draft, tr, posting, await _admin_zone(message.chat.id, subscriptions, settings))
-
-
-@drafts_router.message(F.text, ~F.text.startswith("/"))
-async def replace_draft_text(message: Message, bot: Bot, tr: Translator, posting: Posting,
-                             subscriptions: Subscriptions, settings: Settings) -> None:
-    """New text while a draft awaits confirmation replaces the draft's text (a fresh preview)."""
-    assert message.from_user is not None
-    open_draft = await posting.open_draft(message.from_user.id)
-    if open_draft is None:
-        await message.answer(tr("not_a_command"))
-        return
-    draft = await posting.replace_text(open_draft["id"], message.from_user.id, render.plain(message.text or ""))
-    if open_draft.get("preview_message_id"):
-        await bot.edit_message_reply_markup(chat_id=message.chat.id, message_id=open_draft["preview_message_id"],
-                                            reply_markup=None)
-    await _preview(message, draft, tr, posting, await _admin_zone(message.chat.id, subscriptions, settings))
+    await query.answer(note[:200])
+    if message is not None:
+        if action != "edit":
+            await message.edit_reply_markup(reply_markup=None)
+        if action != "publish" or post.scheduled_at:
+            await message.answer(note)

@@ -42,11 +42,6 @@ class AnchorText(CallbackData, prefix="at"):
     article: ButtonId
 
 
-class PostAction(CallbackData, prefix="pa"):
-    action: str  # publish | cancel
-    post: ButtonId
-
-
 class BroadcastAction(CallbackData, prefix="bc"):
     action: str  # send | cancel
     job: ButtonId
@@ -93,13 +88,6 @@ def article_themes(article: Article, themes: list[dict], tr: Translator) -> Inli
             data = ArticleTheme(article=article.id, slug=theme["slug"])
         kb.button(text=theme_label(theme, tr), callback_data=data)
     kb.adjust(2)
-    return kb.as_markup()
-
-
-def post_preview(post_id: int, tr: Translator) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn_publish"), callback_data=PostAction(action="publish", post=post_id))
-    kb.button(text=tr("btn_cancel"), callback_data=PostAction(action="cancel", post=post_id))
     return kb.as_markup()
 
 

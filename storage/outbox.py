@@ -80,6 +80,7 @@ def enqueue(
         rows = [
             {"job_id": job_id, "key": item.get("key") or f"{job_id}:{item['chat_id']}", "chat_id": item["chat_id"],
              "priority": priority, "state": "pending", "html": item["html"], "markup": item.get("markup"),
+             "payload": item.get("payload"), "not_before": item.get("not_before"),
              "attempts": 0, "created_at": now, "updated_at": now}
             for item in items
         ]
@@ -100,9 +101,10 @@ def claim(db: Database, limit: int, now: str) -> list[Row]:
     """
     with db.atomic():
         rows = list(db.query(
-            "select o.id, o.job_id, o.key, o.chat_id, o.html, o.markup, o.message_ids, o.attempts,"
+            "select o.id, o.job_id, o.key, o.chat_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
             " coalesce(c.active, 1) as chat_active from outbox o left join chats c on c.id = o.chat_id"
-            " where o.state = 'pending' order by o.priority, o.id limit ?", [limit],
+            " where o.state = 'pending' and (o.not_before is null or o.not_before <= ?)"
+            " order by o.priority, o.id limit ?", [now, limit],
         ))
         live = [r for r in rows if r["chat_active"]]
         dead = [r for r in rows if not r["chat_active"]]
@@ -142,6 +144,18 @@ def finish(db: Database, row_id: int, *, state: str, now: str, message_ids: list
         f" error = ?, updated_at = ?{bump} where id = ?",
         [state, json.dumps(message_ids) if message_ids is not None else None, chat_id, error, now, row_id],
     )
+
+
+def cancel_pending(db: Database, key: str, now: str) -> bool:
+    """Withdraw a row nobody has claimed yet (a scheduled post cancelled before its time);
+    False once it is being sent or settled."""
+    with db.atomic():
+        row = db.execute("select job_id from outbox where key = ? and state = 'pending'", [key]).fetchone()
+        if row is None:
+            return False
+        db.execute("update outbox set state = 'cancelled', updated_at = ? where key = ?", [now, key])
+        finish_job_if_done(db, row[0], now)
+    return True
 
 
 def requeue_in_flight(db: Database, now: str) -> int:

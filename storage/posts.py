@@ -1,7 +1,14 @@
-"""SQL for the `posts` table: admin drafts, scheduled and sent channel posts."""
+"""SQL for the `posts` table: admin drafts and channel posts.
+
+A post row holds what to send (content, options) and, once published, where it went (message
+ids). Sending itself is an outbox row referencing the post (`payload.post_id`), so pacing,
+retries and crash recovery are the outbox's; `state` here only says what the admin decided
+(draft → queued → sent | failed, or cancelled) and what became of the post (deleted).
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -10,18 +17,25 @@ from sqlite_utils.db import NotFoundError
 Row = dict[str, Any]
 
 
-def create(db: Database, *, admin_id: int, chat_id: int, target: str, text: str, now: str,
-           state: str = "draft", scheduled_at: str | None = None) -> int:
-    row = {"admin_id": admin_id, "chat_id": chat_id, "target": target, "text": text, "state": state,
-           "scheduled_at": scheduled_at, "created_at": now, "updated_at": now}
+def create(db: Database, *, admin_id: int, chat_id: int, target: str, content: str, options: str, now: str,
+           job_id: int, text: str = "", scheduled_at: str | None = None, media_group_id: str | None = None) -> int:
+    """`text` is the plain text or caption, for lists (/queue) and the sqlite shell."""
+    row = {"admin_id": admin_id, "chat_id": chat_id, "target": target, "text": text, "content": content,
+           "options": options, "state": "draft", "scheduled_at": scheduled_at, "job_id": job_id,
+           "media_group_id": media_group_id, "created_at": now, "updated_at": now}
     return int(db["posts"].insert(row).last_pk)
 
 
 def get(db: Database, post_id: int) -> Row | None:
     try:
         return db["posts"].get(post_id)
-    except NotFoundError:
+    except (NotFoundError, OverflowError):
         return None
+
+
+def by_job(db: Database, job_id: int) -> Row | None:
+    rows = list(db["posts"].rows_where("job_id = ?", [job_id], limit=1))
+    return rows[0] if rows else None
 
 
 def update(db: Database, post_id: int, now: str, **fields: Any) -> None:
@@ -30,16 +44,43 @@ def update(db: Database, post_id: int, now: str, **fields: Any) -> None:
 
 def transition(db: Database, post_id: int, from_state: str, to_state: str, now: str) -> bool:
     """Atomically move a post between states; False when another press got there first."""
-    cur = db.execute(
-        "update posts set state = ?, updated_at = ? where id = ? and state = ?",
-        [to_state, now, post_id, from_state],
-    )
+    cur = db.execute("update posts set state = ?, updated_at = ? where id = ? and state = ?",
+                     [to_state, now, post_id, from_state])
     db.conn.commit()
     return cur.rowcount == 1
 
 
+def mark_notified(db: Database, post_id: int) -> bool:
+    """True for the one caller that gets to tell the admin the post went out."""
+    cur = db.execute("update posts set notified = 1 where id = ? and notified = 0", [post_id])
+    db.conn.commit()
+    return cur.rowcount == 1
+
+
+def add_album_item(db: Database, *, admin_id: int, chat_id: int, target: str, group: str, item: dict[str, Any],
+                   order: int, now: str, job_id: int, options: str) -> tuple[int, bool]:
+    """Gather one album item into the admin's draft for that media group: (post id, created).
+
+    Album items arrive as separate updates handled concurrently; one transaction per item on the
+    single database thread keeps them in one draft, in message order.
+    """
+    with db.atomic():
+        rows = list(db["posts"].rows_where("admin_id = ? and media_group_id = ? and state = 'draft'",
+                                           [admin_id, group], limit=1))
+        if not rows:
+            content = json.dumps({"text": "", "entities": [], "media": [{**item, "order": order}]}, ensure_ascii=False)
+            return create(db, admin_id=admin_id, chat_id=chat_id, target=target, content=content, options=options,
+                          now=now, job_id=job_id, media_group_id=group), True
+        row = rows[0]
+        content = json.loads(row["content"])
+        content["media"] = sorted([*content["media"], {**item, "order": order}], key=lambda m: m.get("order", 0))
+        db["posts"].update(row["id"], {"content": json.dumps(content, ensure_ascii=False), "updated_at": now})
+        return int(row["id"]), False
+
+
 def with_state(db: Database, state: str, limit: int = 50) -> list[Row]:
-    return list(db["posts"].rows_where("state = ?", [state], order_by="coalesce(scheduled_at, created_at), id", limit=limit))
+    return list(db["posts"].rows_where("state = ?", [state], order_by="coalesce(scheduled_at, created_at), id",
+                                       limit=limit))
 
 
 def latest_draft(db: Database, admin_id: int, since: str) -> Row | None:
@@ -48,13 +89,13 @@ def latest_draft(db: Database, admin_id: int, since: str) -> Row | None:
     return rows[0] if rows else None
 
 
-def due(db: Database, now: str) -> list[Row]:
-    return list(db["posts"].rows_where("state = 'scheduled' and scheduled_at <= ?", [now], order_by="scheduled_at, id"))
+def pending_edit(db: Database, admin_id: int, since: str) -> Row | None:
+    """The published post this admin pressed "Изменить" on, if recently."""
+    rows = list(db["posts"].rows_where("edit_requested_by = ? and edit_requested_at >= ? and state = 'sent'",
+                                       [admin_id, since], order_by="edit_requested_at desc", limit=1))
+    return rows[0] if rows else None
 
 
-def requeue_sending(db: Database, now: str) -> int:
-    cur = db.execute(
-        "update posts set state = 'scheduled', scheduled_at = coalesce(scheduled_at, ?), updated_at = ? "
-        "where state = 'sending'", [now, now])
-    db.conn.commit()
-    return cur.rowcount
+def unsettled(db: Database) -> list[Row]:
+    """Confirmed posts whose outcome the admin has not been told yet (resumed after a restart)."""
+    return list(db["posts"].rows_where("state in ('queued', 'sent', 'failed') and notified = 0", order_by="id"))

@@ -228,3 +228,23 @@ def m0005_source_page_errors(db: Database) -> None:
     """How many pages of otherwise successful polls failed (an older t.me page, an article page):
     such a poll keeps what it got and is not a failure, but the admin should see the count."""
     db["sources"].add_column("page_errors", int, not_null_default=0)
+
+
+@migrations()
+def m0006_posting(db: Database) -> None:
+    """Channel posts ride the outbox: an outbox row may carry a JSON `payload` (a post's id)
+    instead of HTML, and a `not_before` time (scheduled posts). A post row keeps its content
+    (text or media with entities), options and, once published, the channel's message ids."""
+    db["outbox"].add_column("payload", str)
+    db["outbox"].add_column("not_before", str)
+    db["posts"].add_column("content", str)  # JSON: text, entities, media [{kind, file_id, caption, entities}]
+    db["posts"].add_column("options", str)  # JSON: buttons, silent, pin, link_preview, protect, split_caption
+    db["posts"].add_column("job_id", int)
+    db["posts"].add_column("message_ids", str)  # JSON list of the channel's message ids
+    db["posts"].add_column("published_at", str)
+    db["posts"].add_column("notified", int, not_null_default=0)
+    db["posts"].add_column("media_group_id", str)  # an album being gathered into this draft
+    db["posts"].add_column("edit_requested_by", int)  # "Изменить" pressed: this admin's next text replaces it
+    db["posts"].add_column("edit_requested_at", str)
+    db["posts"].create_index(["admin_id", "media_group_id"])
+    db["posts"].create_index(["job_id"])

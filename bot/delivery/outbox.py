@@ -21,7 +21,7 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
-from bot.delivery.sender import Sender
+from bot.delivery.sender import PartHook, SendResult, Sender
 from bot.delivery.throttle import bulk, delivery_context
 from storage import outbox as outbox_sql
 from storage.db import Store
@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 
 # Called with (job_id, finished) after each row of a job is settled; must return quickly.
 JobListener = Callable[[int, bool], Awaitable[None]]
+# Sends a row that carries a payload instead of HTML (a channel post: media, options, pin):
+# (chat_id, payload, message ids of parts already delivered, on_part) -> SendResult of the rest.
+# See `Outbox.register`.
+Deliverer = Callable[[int | str, dict[str, Any], list[int], PartHook], Awaitable[SendResult]]
 
 
 @dataclass(frozen=True)
@@ -38,10 +42,14 @@ class OutboxItem:
     html: str
     markup: InlineKeyboardMarkup | None = None
     key: str | None = None  # unique across the outbox; default "<job>:<chat>"
+    payload: dict[str, Any] | None = None  # {"type": <registered deliverer>, ...} instead of html
+    not_before: str | None = None  # ISO UTC: not claimed before then (scheduled posts)
 
     def row(self) -> dict[str, Any]:
         markup = self.markup.model_dump_json(exclude_none=True) if self.markup is not None else None
-        return {"chat_id": self.chat_id, "html": self.html, "markup": markup, "key": self.key}
+        payload = json.dumps(self.payload, ensure_ascii=False) if self.payload is not None else None
+        return {"chat_id": self.chat_id, "html": self.html, "markup": markup, "key": self.key,
+                "payload": payload, "not_before": self.not_before}
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Outbox:
         self.poll_interval = poll_interval
         self.max_attempts = max_attempts
         self._listeners: list[JobListener] = []
+        self._deliverers: dict[str, Deliverer] = {}
         self._baselines: dict[int, tuple[float, int]] = {}  # job -> (monotonic, settled rows)
         self._wake = asyncio.Event()
         self._worker: asyncio.Task[None] | None = None
@@ -92,6 +101,15 @@ class Outbox:
 
     def subscribe(self, listener: JobListener) -> None:
         self._listeners.append(listener)
+
+    def register(self, payload_type: str, deliverer: Deliverer) -> None:
+        """Rows whose payload says ``{"type": payload_type}`` are sent by ``deliverer``: the
+        same claiming, pacing, retries and crash recovery as text rows, another message shape."""
+        self._deliverers[payload_type] = deliverer
+
+    def wake(self) -> None:
+        """Look for due rows now (a scheduled row's time came; the clock was moved in a test)."""
+        self._wake.set()
 
     async def draft(self, kind: str, *, created_by: int | None = None, payload: dict[str, Any] | None = None) -> int:
         """A job that sends nothing until :meth:`enqueue` starts it (preview → confirm)."""
@@ -218,10 +236,16 @@ class Outbox:
 
         try:
             with bulk(), delivery_context(f"{job_id}/{row['key']}"):
-                markup = InlineKeyboardMarkup.model_validate_json(row["markup"]) if row["markup"] else None
-                result = await self.sender.send(
-                    row["chat_id"], row["html"], reply_markup=markup, bulk=True, skip=len(done_ids), on_part=on_part
-                )
+                payload = json.loads(row.get("payload") or "null")
+                if payload is not None:
+                    deliver = self._deliverers[payload["type"]]
+                    result = await deliver(row["chat_id"], payload, list(done_ids), on_part)
+                else:
+                    markup = InlineKeyboardMarkup.model_validate_json(row["markup"]) if row["markup"] else None
+                    result = await self.sender.send(
+                        row["chat_id"], row["html"], reply_markup=markup, bulk=True, skip=len(done_ids),
+                        on_part=on_part,
+                    )
             if result.ok:
                 state, error = "sent", None
             else:
