@@ -1,4 +1,4 @@
-"""Scheduled posts, draft editing, forwarded and replied-to posts, and refusals for non-admins."""
+"""Scheduled posts through the outbox, draft editing, forwarded and replied-to posts, refusals."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.config import Settings
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.local import LocalBot
 from bot.sandbox import Sandbox
 from storage import audit as audit_sql
 from storage import posts as posts_sql
 from tests.conftest import ADMIN_ID, READER_ID
+from tests.posting import channel, control, labels, note, post_preview, press, publish, rendered
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)  # 12:00 in Moscow
 
@@ -29,32 +30,50 @@ async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> Async
         yield local
 
 
-async def confirm(sb: Sandbox, preview, label: str = "Опубликовать") -> str:
-    """Press a preview button and wait for the bot's note about it (a new message)."""
+def texts(sb: Sandbox) -> list[str]:
+    return [m.text for m in channel(sb)]
+
+
+async def schedule(sb: Sandbox, preview) -> str:  # type: ignore[no-untyped-def]
     mark = sb.mark()
-    sb.press_button(preview.chat_id, preview.message_id, preview.button(label), user_id=ADMIN_ID)
-    return (await sb.wait_for(preview.chat_id, 1, after=mark, methods=("sendMessage",)))[0].text
+    sb.press_button(preview.chat_id, preview.message_id, preview.button("Опубликовать"), user_id=ADMIN_ID)
+    return (await note(sb, mark, "запланирован")).text
 
 
-def channel(app: LocalBot) -> list[str]:
-    return [m.text for m in app.sandbox.messages(SANDBOX_CHANNEL_ID)]
-
-
-async def test_scheduled_post_is_sent_once_across_a_restart(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> None:
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as first:
-        preview = await sandbox.ask("/schedule 2026-03-02 15:30 Вечерний выпуск & <анонс>", user_id=ADMIN_ID)
+async def test_scheduled_post_goes_out_once_at_its_time_across_a_restart(
+        sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> None:
+    async with LocalBot(settings, sandbox=sandbox, clock=clock):
+        preview = await post_preview(sandbox, "/schedule 2026-03-02 15:30 Вечерний выпуск & <анонс>")
         assert "02.03.2026 15:30 (Europe/Moscow)" in preview.text
-        assert "Вечерний выпуск & <анонс>" in preview.text
-        assert "запланирован" in await confirm(sandbox, preview)
+        await press(sandbox, preview, "Без звука")  # options travel with the scheduled post
+        assert "запланирован" in await schedule(sandbox, preview)
         queue = await sandbox.ask("/queue", user_id=ADMIN_ID)
-        assert "02.03.2026 15:30" in queue.text and "Вечерний выпуск" in queue.text
-        assert await first.services.posting.publish_due() == 0  # not yet
-        clock.set(datetime(2026, 3, 2, 12, 30, 5, tzinfo=timezone.utc))
-        assert await first.services.posting.publish_due() == 1
+        assert "02.03.2026 15:30" in queue.text and "Вечерний выпуск & <анонс>" in queue.text
+    assert texts(sandbox) == []  # stopped before its time: nothing went out
+    clock.set(datetime(2026, 3, 2, 12, 30, 5, tzinfo=timezone.utc))
+    mark = sandbox.mark()
     async with LocalBot(settings, sandbox=sandbox, clock=clock) as second:
+        told = await note(sandbox, mark, "опубликован")
+        assert texts(sandbox) == ["Вечерний выпуск & <анонс>"] and channel(sandbox)[0].silent
+        assert "Удалить" in " ".join(labels(told))
+        assert await second.services.store.call(posts_sql.with_state, "queued") == []
+    async with LocalBot(settings, sandbox=sandbox, clock=clock) as third:
         clock.advance(minutes=1)
-        assert await second.services.posting.publish_due() == 0
-    assert [t for t in [m.text for m in sandbox.messages(SANDBOX_CHANNEL_ID)]] == ["Вечерний выпуск & <анонс>"]
+        third.services.outbox.wake()
+        await third.services.outbox.wait_idle()
+    assert texts(sandbox) == ["Вечерний выпуск & <анонс>"]
+
+
+async def test_a_scheduled_post_waits_for_its_time_while_the_bot_runs(app: LocalBot, clock: FrozenClock) -> None:
+    preview = await post_preview(app.sandbox, "/schedule 2026-03-02 12:01 Через минуту")
+    await schedule(app.sandbox, preview)
+    later = await app.sandbox.ask("/queue", user_id=ADMIN_ID)  # a round trip: the outbox had its chance
+    assert "Через минуту" in later.text and texts(app.sandbox) == []
+    mark = app.sandbox.mark()
+    clock.advance(minutes=2)
+    app.services.outbox.wake()
+    await note(app.sandbox, mark, "опубликован")
+    assert texts(app.sandbox) == ["Через минуту"]
 
 
 async def test_bad_schedules_are_refused_with_reasons(app: LocalBot) -> None:
@@ -64,58 +83,72 @@ async def test_bad_schedules_are_refused_with_reasons(app: LocalBot) -> None:
     assert "ГГГГ-ММ-ДД" in garbage.text
     bad_date = await app.sandbox.ask("/schedule 2026-02-30 10:00 Текст", user_id=ADMIN_ID)
     assert "2026-02-30 10:00" in bad_date.text
+    year_one = await app.sandbox.ask("/schedule 0001-01-01 00:00 x", user_id=ADMIN_ID)
+    assert "0001-01-01 00:00" in year_one.text
     usage = await app.sandbox.ask("/schedule", user_id=ADMIN_ID)
     assert "/schedule 2026-12-31 18:00" in usage.text
     assert await app.services.store.call(posts_sql.with_state, "draft") == []
 
 
 async def test_cancel_a_scheduled_post(app: LocalBot, clock: FrozenClock) -> None:
-    preview = await app.sandbox.ask("/schedule 2026-03-03 10:00 Завтрашний пост", user_id=ADMIN_ID)
-    await confirm(app.sandbox, preview)
-    post = (await app.services.store.call(posts_sql.with_state, "scheduled"))[0]
-    bad = await app.sandbox.ask("/cancel abc", user_id=ADMIN_ID)
-    assert "/cancel 12" in bad.text
+    preview = await post_preview(app.sandbox, "/schedule 2026-03-03 10:00 Завтрашний пост")
+    await schedule(app.sandbox, preview)
+    post = (await app.services.store.call(posts_sql.with_state, "queued"))[0]
+    for bad in ("/cancel abc", "/cancel ²", "/cancel " + "9" * 25):
+        assert "/cancel 12" in (await app.sandbox.ask(bad, user_id=ADMIN_ID)).text, bad
     unknown = await app.sandbox.ask("/cancel 999", user_id=ADMIN_ID)
     assert "не найден" in unknown.text
     done = await app.sandbox.ask(f"/cancel {post['id']}", user_id=ADMIN_ID)
     assert f"#{post['id']}" in done.text
     clock.set(datetime(2026, 3, 4, 0, 0, tzinfo=timezone.utc))
-    assert await app.services.posting.publish_due() == 0
-    assert channel(app) == []
+    app.services.outbox.wake()
+    await app.services.outbox.wait_idle()
+    assert texts(app.sandbox) == []
     empty = await app.sandbox.ask("/queue", user_id=ADMIN_ID)
     assert "нет" in empty.text
 
 
 async def test_new_text_replaces_an_open_draft(app: LocalBot) -> None:
-    first = await app.sandbox.ask("/post Первая версия", user_id=ADMIN_ID)
-    second = await app.sandbox.ask("Исправленная версия", user_id=ADMIN_ID)
-    assert "Исправленная версия" in second.text and second.message_id != first.message_id
-    assert "Опубликовано" in await confirm(app.sandbox, second)
-    assert channel(app) == ["Исправленная версия"]
+    first = await post_preview(app.sandbox, "/post Первая версия")
+    second = await post_preview(app.sandbox, "Исправленная версия")
+    assert second.message_id != first.message_id
+    await publish(app.sandbox, second)
+    assert texts(app.sandbox) == ["Исправленная версия"]
     # the first preview lost its buttons: nothing stale to press
     assert app.sandbox.message(first.chat_id, first.message_id).buttons == []
 
 
+async def test_schedule_without_text_schedules_the_open_draft(app: LocalBot) -> None:
+    await post_preview(app.sandbox, "/post Текст без времени")
+    preview = await post_preview(app.sandbox, "/schedule 2026-03-02 18:00")
+    assert "02.03.2026 18:00" in preview.text
+    await schedule(app.sandbox, preview)
+    [queued] = await app.services.store.call(posts_sql.with_state, "queued")
+    assert queued["text"] == "Текст без времени"
+
+
 async def test_forwarded_and_replied_messages_become_drafts(app: LocalBot) -> None:
     app.sandbox.add_channel(-100777, username="source_channel", title="Источник")
-    forwarded = app.sandbox.send_text("Пересланная новость", user_id=ADMIN_ID, forward_from_chat_id=-100777)
-    preview = (await app.sandbox.wait_for(ADMIN_ID, 1))[0]
-    assert "Пересланная новость" in preview.text and preview.buttons
-    assert forwarded
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("Пересланная новость", user_id=ADMIN_ID, forward_from_chat_id=-100777)
+    await control(app.sandbox, mark)
+    assert [m.text for m in await rendered(app.sandbox, mark)] == ["Пересланная новость"]
+    mark = app.sandbox.mark()
     original = app.sandbox.send_text("Текст для канала", user_id=ADMIN_ID)
-    await app.sandbox.wait_for(ADMIN_ID, 1)  # the draft-edit answer to plain text
+    await control(app.sandbox, mark)  # plain text edits the open draft
     mark = app.sandbox.mark()
     app.sandbox.send_text("/post", user_id=ADMIN_ID, reply_to_message_id=original["message_id"])
-    reply_preview = (await app.sandbox.wait_for(ADMIN_ID, 1, after=mark))[0]
-    assert "Текст для канала" in reply_preview.text
+    await control(app.sandbox, mark)
+    assert [m.text for m in await rendered(app.sandbox, mark)] == ["Текст для канала"]
 
 
 async def test_admin_commands_refused_for_readers(app: LocalBot) -> None:
-    for command in ("/schedule 2026-03-03 10:00 X", "/queue", "/cancel 1", "/post X"):
+    commands = ("/schedule 2026-03-03 10:00 X", "/queue", "/cancel 1", "/post X", "/edit 1 X", "/delete 1")
+    for command in commands:
         reply = await app.sandbox.ask(command, user_id=READER_ID)
         assert "только для администраторов" in reply.text, command
     plain = await app.sandbox.ask("Просто текст", user_id=READER_ID)
     assert "/help" in plain.text
     rows = await app.services.store.call(audit_sql.recent, 20)
-    assert sum(1 for r in rows if r["action"] == "refused") == 4
+    assert sum(1 for r in rows if r["action"] == "refused") == len(commands)
     assert await app.services.store.call(posts_sql.with_state, "draft") == []
