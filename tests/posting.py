@@ -41,10 +41,11 @@ async def rendered(sb: Sandbox, after: int, chat_id: int = ADMIN_ID) -> list[Sen
     return found
 
 
-async def post_preview(sb: Sandbox, text: str, user_id: int = ADMIN_ID, **kwargs) -> SentMessage:  # type: ignore[no-untyped-def]
+async def post_preview(sb: Sandbox, text: str, user_id: int = ADMIN_ID, *, timeout: float = 5.0,
+                       **kwargs) -> SentMessage:  # type: ignore[no-untyped-def]
     mark = sb.mark()
     sb.send_text(text, user_id=user_id, **kwargs)
-    return await control(sb, mark, user_id)
+    return await control(sb, mark, user_id, timeout)
 
 
 async def note(sb: Sandbox, after: int, needle: str, chat_id: int = ADMIN_ID, timeout: float = 5.0) -> SentMessage:

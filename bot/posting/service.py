@@ -332,22 +332,26 @@ class Posting:
         return settled
 
     async def _settle(self, post: Post) -> None:
+        """Record how the post's outbox row ended and tell the admin — through the outbox too,
+        keyed by the post, so the note survives a crash and is queued once however often this
+        runs (the outbox listener, and `resume` after a restart)."""
         rows = await self.store.call(outbox_sql.rows_of, post.job_id)
         outcome = rows[0] if rows else None
         if outcome is None or outcome["state"] == "cancelled":
             return
-        if outcome["state"] == "failed" and post.state != "sent":
-            await self.store.call(posts_sql.update, post.id, self.clock.iso(), state="failed")
-        if not await self.store.call(posts_sql.mark_notified, post.id):
-            return
         tr = Translator.for_code(await self.store.call(chats_sql.language, post.chat_id))
-        if outcome["state"] == "failed" and post.state != "sent":
-            await self.audit.record(post.admin_id, "post.publish", {"post_id": post.id, "error": outcome["error"]},
-                                    ok=False)
-            await self.sender.send(post.chat_id, PostError("post_publish_failed", id=post.id, error=outcome["error"] or "?").text(tr))
-            return
         fresh = await self.get(post.id) or post
-        link = post_link(fresh.target, fresh.message_ids[0]) if fresh.message_ids else None
-        await self.audit.record(post.admin_id, "post.publish", {"post_id": post.id, "message_ids": list(fresh.message_ids)})
-        await self.sender.send(post.chat_id, tr("post_published_id", id=post.id),
-                               reply_markup=published_keyboard(post.id, link, tr))
+        if outcome["state"] == "failed" and fresh.state != "sent":
+            await self.store.call(posts_sql.update, post.id, self.clock.iso(), state="failed")
+            detail: dict[str, Any] = {"post_id": post.id, "error": outcome["error"]}
+            text = PostError("post_publish_failed", id=post.id, error=outcome["error"] or "?").text(tr)
+            markup = None
+        else:
+            detail = {"post_id": post.id, "message_ids": list(fresh.message_ids)}
+            link = post_link(fresh.target, fresh.message_ids[0]) if fresh.message_ids else None
+            text, markup = tr("post_published_id", id=post.id), published_keyboard(post.id, link, tr)
+        note = OutboxItem(post.chat_id, text, markup, key=f"{KIND}-note:{post.id}")
+        enqueued = await self.outbox.enqueue(f"{KIND}-note", [note])
+        if enqueued is not None and enqueued.added:
+            await self.audit.record(post.admin_id, "post.publish", detail, ok="error" not in detail)
+        await self.store.call(posts_sql.mark_notified, post.id)
