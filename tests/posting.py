@@ -78,3 +78,11 @@ async def press(sb: Sandbox, message: SentMessage, label: str, user_id: int = AD
 
 def channel(sb: Sandbox) -> list[SentMessage]:
     return sb.messages(SANDBOX_CHANNEL_ID)
+
+
+async def toggle(sb: Sandbox, preview: SentMessage, label: str) -> SentMessage:
+    """Press an option button and return the control message once it shows the new state."""
+    mark = sb.mark()
+    await press(sb, preview, label)
+    await sb.wait_for(preview.chat_id, 1, after=mark, methods=("editMessageText",))
+    return sb.message(preview.chat_id, preview.message_id)

@@ -131,7 +131,8 @@ def _entities(raw: Any) -> Entities:
 
 def media_of(message: Message) -> Media | None:
     """The one medium of a message with its caption, or None (text, sticker, poll, ...)."""
-    caption, entities = message.caption or "", _entities(message.caption_entities)
+    cut = trimmed(message.caption or "", _entities(message.caption_entities))
+    caption, entities = cut.text, cut.entities
     if message.photo:
         return Media("photo", message.photo[-1].file_id, caption, entities)
     for kind in ("animation", "video", "document", "audio", "voice"):  # an animation is also a document
