@@ -124,7 +124,8 @@ class Posting:
         if post is None:
             raise PostError("post_unknown", id=post_id)
         if states and post.state not in states:
-            raise PostError("post_already_done" if post.state != "draft" else "post_not_published", id=post_id)
+            key = {"draft": "post_not_published", "deleted": "post_gone"}.get(post.state, "post_already_done")
+            raise PostError(key, id=post_id)
         return post
 
     async def _save(self, post: Post, **fields: Any) -> Post:
