@@ -70,11 +70,13 @@ def add_album_item(db: Database, *, admin_id: int, chat_id: int, target: str, gr
         if not rows:
             content = json.dumps({"text": "", "entities": [], "media": [{**item, "order": order}]}, ensure_ascii=False)
             return create(db, admin_id=admin_id, chat_id=chat_id, target=target, content=content, options=options,
-                          now=now, job_id=job_id, media_group_id=group), True
+                          now=now, job_id=job_id, media_group_id=group, text=item.get("caption", "")), True
         row = rows[0]
         content = json.loads(row["content"])
         content["media"] = sorted([*content["media"], {**item, "order": order}], key=lambda m: m.get("order", 0))
-        db["posts"].update(row["id"], {"content": json.dumps(content, ensure_ascii=False), "updated_at": now})
+        text = next((m["caption"] for m in content["media"] if m.get("caption")), "")
+        db["posts"].update(row["id"], {"content": json.dumps(content, ensure_ascii=False), "text": text,
+                                       "updated_at": now})
         return int(row["id"]), False
 
 

@@ -2,8 +2,9 @@
 channel has each post exactly once, the admin is told once, and the stale Publish button says
 the post is done — not that its time has passed.
 
-Two timings in one run (each start of the real process loads the text engine): the kill lands
-while the channel send is held by Telegram, then right after the post was recorded as sent.
+Three kills in one run (each start of the real process loads the text engine): while the channel
+send is held by Telegram; right after the post was recorded as sent; and while a scheduled album,
+whose time has come, is being sent.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from bot.sandbox import Sandbox
 from tests.conftest import ADMIN_ID
 from tests.delivery.test_crash import BotProcess, until
-from tests.posting import note, post_preview, press
+from tests.posting import control, note, post_preview, press
 
 CHANNEL_ID = -1002000000009
 FIRST = "Пост, который переживёт kill -9"
@@ -71,5 +72,26 @@ async def test_sigkill_during_post_confirm_posts_exactly_once(tmp_path: Path) ->
             # the first note went out after the restart, once; the second may have been in flight
             # at the kill (then the outbox resends it: a note is the one thing allowed twice)
             assert published_notes(sb, 1) == 1 and published_notes(sb, 2) >= 1
+
+            # 3. A scheduled album: its time comes (the row's not_before moved to the past, as the
+            #    clock would), Telegram holds the album, the process dies mid-request.
+            mark = sb.mark()
+            sb.send_album(["photo", "video"], user_id=ADMIN_ID, caption="Альбом по расписанию")
+            await control(sb, mark, timeout=10)
+            preview = await post_preview(sb, "/schedule 2099-01-01 10:00", timeout=10)
+            mark = sb.mark()
+            sb.press_button(preview.chat_id, preview.message_id, preview.button("Опубликовать"), user_id=ADMIN_ID)
+            await note(sb, mark, "запланирован", timeout=10)
+            sb.set_delay(30, ["sendMediaGroup"])
+            with sqlite3.connect(database) as db:
+                db.execute("update outbox set not_before = '2000-01-01T00:00:00+00:00' where key = 'post:3'")
+            await until(lambda: post_states(database, "Альбом по расписанию")[1] == "sending", 20, "the album in flight")
+            await process.kill()
+            sb.set_delay(0, ["sendMediaGroup"])
+            await process.start()
+            await note(sb, 0, "Пост #3 опубликован", timeout=60)
+            album = [m for m in sb.messages(CHANNEL_ID) if m.media_group_id]
+            assert [m.media for m in album] == ["photo", "video"] and album[0].text == "Альбом по расписанию"
+            assert published_notes(sb, 3) == 1
         finally:
             await process.stop()
