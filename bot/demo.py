@@ -62,7 +62,10 @@ async def demo(settings: Settings) -> int:
                     _show(event)
 
             _say("admin", "/post Новый разбор выйдет в пятницу")
-            preview = await sb.ask("/post Новый разбор выйдет в пятницу", user_id=ADMIN)
+            mark = sb.mark()
+            sb.send_text("/post Новый разбор выйдет в пятницу", user_id=ADMIN)
+            rendered, preview = await sb.wait_for(ADMIN, 2, after=mark)  # the post as it will look, its options
+            _show(rendered)
             _show(preview)
             _say("admin", "[Опубликовать]")
             await sb.click(preview.chat_id, preview.message_id, preview.button("Опубликовать"), user_id=ADMIN)
