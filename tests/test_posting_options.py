@@ -107,3 +107,14 @@ async def test_delete_within_48_hours_and_not_after(app: LocalBot, clock: Frozen
     rows = await app.services.store.call(audit_sql.recent, 50)
     deletes = [(r["ok"], r["detail"]) for r in reversed(rows) if r["action"] == "post.delete"]
     assert [ok for ok, _ in deletes] == [1, 0] and "post_delete_too_old" in deletes[1][1]
+
+
+async def test_a_refused_pin_does_not_make_a_published_post_failed(app: LocalBot) -> None:
+    sb = app.sandbox
+    preview = await post_preview(sb, "/post Закрепим, если дадут")
+    preview = await toggle(sb, preview, "Закрепить")
+    sb.fail_next("pinChatMessage", 400, description="Bad Request: not enough rights to manage pinned messages")
+    told = await publish(sb, preview)
+    [posted] = channel(sb)
+    assert posted.text == "Закрепим, если дадут" and not posted.pinned
+    assert "Изменить" in " ".join(label for row in told.buttons for label, _ in row)

@@ -8,6 +8,7 @@ are reported as they arrive, so a post resumed after a crash goes on after the s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ from bot.delivery.sender import PartHook, SendResult, Sender, describe
 from bot.posting.content import Entities, Media, PostContent
 from bot.posting.options import PostOptions
 
+log = logging.getLogger(__name__)
 _TRANSIENT = (TelegramServerError, TelegramNetworkError, TelegramRetryAfter)
 _INPUT = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument,
           "audio": InputMediaAudio}
@@ -92,11 +94,13 @@ class Publisher:
                 sent += ids
                 if on_part is not None:
                     await on_part(list(sent), chat_id)
-            if options.pin and not preview:
-                first = (done + sent)[0]
-                await self.bot.pin_chat_message(chat_id, first, disable_notification=options.silent)
         except TelegramAPIError as exc:
             return SendResult(chat_id, sent, False, describe(exc), isinstance(exc, _TRANSIENT))
+        if options.pin and not preview:
+            try:
+                await self.bot.pin_chat_message(chat_id, (done + sent)[0], disable_notification=options.silent)
+            except TelegramAPIError as exc:  # the post is out: a refused pin must not make it "failed"
+                log.warning("post not pinned", extra={"chat_id": chat_id, "error": describe(exc)})
         return SendResult(chat_id, sent)
 
     async def edit(self, chat_id: int | str, message_ids: list[int], content: PostContent,
