@@ -196,9 +196,13 @@ def set_progress_message(db: Database, job_id: int, chat_id: int, message_id: in
                [chat_id, message_id, job_id])
 
 
-def open_rows(db: Database) -> int:
+def open_rows(db: Database, now: str | None = None) -> int:
+    """Rows pending or in flight; with `now`, only those due by then (a post scheduled for next
+    week is not work the outbox has to finish before it is idle)."""
     marks = ",".join("?" for _ in OPEN_STATES)
-    return db.execute(f"select count(*) from outbox where state in ({marks})", list(OPEN_STATES)).fetchone()[0]
+    due = " and (not_before is null or not_before <= ?)" if now else ""
+    params = [*OPEN_STATES, now] if now else list(OPEN_STATES)
+    return db.execute(f"select count(*) from outbox where state in ({marks}){due}", params).fetchone()[0]
 
 
 def rows_of(db: Database, job_id: int) -> list[Row]:

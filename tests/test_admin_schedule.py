@@ -152,3 +152,10 @@ async def test_admin_commands_refused_for_readers(app: LocalBot) -> None:
     rows = await app.services.store.call(audit_sql.recent, 20)
     assert sum(1 for r in rows if r["action"] == "refused") == len(commands)
     assert await app.services.store.call(posts_sql.with_state, "draft") == []
+
+
+async def test_a_post_scheduled_for_later_does_not_keep_the_outbox_busy(app: LocalBot) -> None:
+    preview = await post_preview(app.sandbox, "/schedule 2026-03-09 10:00 Через неделю")
+    await schedule(app.sandbox, preview)
+    await app.services.outbox.wait_idle(timeout=5)  # digests and the CLI wait for this
+    assert texts(app.sandbox) == []

@@ -194,9 +194,9 @@ class Outbox:
             await asyncio.gather(*late, return_exceptions=True)
 
     async def wait_idle(self, timeout: float = 60.0) -> None:
-        """Until nothing is pending or in flight (tests, benchmarks, the CLI's digest command)."""
+        """Until nothing due is pending or in flight (tests, benchmarks, the CLI's digest command)."""
         deadline = time.monotonic() + timeout
-        while await self.store.call(outbox_sql.open_rows) or self._inflight:
+        while await self.store.call(outbox_sql.open_rows, self.clock.iso()) or self._inflight:
             if time.monotonic() > deadline:
                 raise TimeoutError("outbox still busy")
             await asyncio.sleep(0.05)
