@@ -118,3 +118,15 @@ async def test_a_refused_pin_does_not_make_a_published_post_failed(app: LocalBot
     [posted] = channel(sb)
     assert posted.text == "Закрепим, если дадут" and not posted.pinned
     assert "Изменить" in " ".join(label for row in told.buttons for label, _ in row)
+
+
+async def test_a_post_telegram_refuses_is_reported_to_the_admin(app: LocalBot) -> None:
+    sb = app.sandbox
+    preview = await post_preview(sb, "/post Бот больше не админ канала")
+    sb.kick_from_chat(channel_id := sb.core.chats.resolve("@zen_test_channel")["id"])
+    mark = sb.mark()
+    sb.press_button(preview.chat_id, preview.message_id, preview.button("Опубликовать"), user_id=ADMIN_ID)
+    told = await note(sb, mark, "не опубликован")
+    assert "not a member of the channel" in told.text and sb.messages(channel_id) == []
+    rows = await app.services.store.call(audit_sql.recent, 10)
+    assert any(r["action"] == "post.publish" and not r["ok"] for r in rows)
