@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
+from datetime import datetime, timezone
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -248,3 +253,22 @@ def m0006_posting(db: Database) -> None:
     db["posts"].add_column("edit_requested_at", str)
     db["posts"].create_index(["admin_id", "media_group_id"])
     db["posts"].create_index(["job_id"])
+    _posts_onto_the_outbox(db)
+
+
+def _posts_onto_the_outbox(db: Database) -> None:
+    """Posts an older version left scheduled (or cut off mid-send) become outbox rows with their
+    HTML and time, so an upgrade publishes them; its unconfirmed drafts are closed (a preview of
+    the old kind has no options to show)."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    for row in list(db.query("select id, admin_id, target, text, scheduled_at from posts"
+                             " where state in ('scheduled', 'sending')")):
+        job_id = db["jobs"].insert({"kind": "post", "state": "running", "created_by": row["admin_id"],
+                                    "payload": "{}", "total": 1, "created_at": now}).last_pk
+        db["outbox"].insert({"job_id": job_id, "key": f"post:{row['id']}", "chat_id": row["target"], "priority": 5,
+                             "state": "pending", "html": row["text"], "not_before": row["scheduled_at"],
+                             "attempts": 0, "created_at": now, "updated_at": now})
+        plain = html.unescape(re.sub(r"<[^>]+>", "", row["text"]))
+        db["posts"].update(row["id"], {"state": "queued", "job_id": job_id, "text": plain,
+                                       "content": json.dumps({"text": plain}, ensure_ascii=False)})
+    db.execute("update posts set state = 'cancelled' where state = 'draft'")

@@ -348,6 +348,9 @@ class Posting:
             text = PostError("post_publish_failed", id=post.id, error=outcome["error"] or "?").text(tr)
             markup = None
         else:
+            if fresh.state != "sent":  # sent as plain HTML (a post queued by an older version)
+                fresh = await self._save(fresh, state="sent", message_ids=outcome["message_ids"] or "[]",
+                                         published_at=self.clock.iso())
             detail = {"post_id": post.id, "message_ids": list(fresh.message_ids)}
             link = post_link(fresh.target, fresh.message_ids[0]) if fresh.message_ids else None
             text, markup = tr("post_published_id", id=post.id), published_keyboard(post.id, link, tr)
