@@ -101,3 +101,11 @@ def pending_edit(db: Database, admin_id: int, since: str) -> Row | None:
 def unsettled(db: Database) -> list[Row]:
     """Confirmed posts whose outcome the admin has not been told yet (resumed after a restart)."""
     return list(db["posts"].rows_where("state in ('queued', 'sent', 'failed') and notified = 0", order_by="id"))
+
+
+def begin_send(db: Database, post_id: int, now: str) -> int:
+    """Count a send attempt before the API call; returns the count (2+ means an earlier attempt
+    was cut off or failed, and Telegram may have taken it: the admin is told to check)."""
+    db.execute("update posts set send_attempts = send_attempts + 1, updated_at = ? where id = ?", [now, post_id])
+    db.conn.commit()
+    return int(db.execute("select send_attempts from posts where id = ?", [post_id]).fetchone()[0])

@@ -251,6 +251,7 @@ def m0006_posting(db: Database) -> None:
     db["posts"].add_column("media_group_id", str)  # an album being gathered into this draft
     db["posts"].add_column("edit_requested_by", int)  # "Изменить" pressed: this admin's next text replaces it
     db["posts"].add_column("edit_requested_at", str)
+    db["posts"].add_column("send_attempts", int, not_null_default=0)  # >1: a send may have reached Telegram before
     db["posts"].create_index(["admin_id", "media_group_id"])
     db["posts"].create_index(["job_id"])
     _posts_onto_the_outbox(db)

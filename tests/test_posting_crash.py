@@ -55,8 +55,10 @@ async def test_sigkill_during_post_confirm_posts_exactly_once(tmp_path: Path) ->
             assert sb.messages(CHANNEL_ID) == []
             sb.set_delay(0, ["sendMessage"])
             await process.start()
-            await note(sb, 0, "Пост #1 опубликован", timeout=60)
+            told = await note(sb, 0, "Пост #1 опубликован", timeout=60)
             assert [m.text for m in sb.messages(CHANNEL_ID)] == [FIRST]
+            # the send that died in flight may have reached a real Telegram: the admin is told to look
+            assert "удалите лишний" in told.text
             answer = await press(sb, preview, "Опубликовать", data=stale)
             assert "уже опубликован" in answer["text"] and "прошло" not in answer["text"]
 

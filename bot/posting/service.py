@@ -59,6 +59,7 @@ class Post:
     message_ids: tuple[int, ...] = ()
     published_at: datetime | None = None
     preview_message_id: int | None = None
+    send_attempts: int = 0
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Post:
@@ -67,7 +68,7 @@ class Post:
             content=PostContent.from_json(row["content"]), options=PostOptions.from_json(row["options"]),
             job_id=row["job_id"], scheduled_at=from_db(row["scheduled_at"]),
             message_ids=tuple(json.loads(row["message_ids"] or "[]")), published_at=from_db(row["published_at"]),
-            preview_message_id=row["preview_message_id"],
+            preview_message_id=row["preview_message_id"], send_attempts=row.get("send_attempts") or 0,
         )
 
 
@@ -310,6 +311,7 @@ class Posting:
             return SendResult(chat_id, ok=False, error="post withdrawn")
         if post.state == "sent":  # recorded just before a crash: nothing left to send
             return SendResult(chat_id, [])
+        await self.store.call(posts_sql.begin_send, post.id, self.clock.iso())
         result = await self.publisher.send(chat_id, post.content, post.options, done=done, on_part=on_part)
         if result.ok:
             await self._save(post, state="sent", message_ids=json.dumps(done + result.message_ids),
@@ -354,6 +356,8 @@ class Posting:
             detail = {"post_id": post.id, "message_ids": list(fresh.message_ids)}
             link = post_link(fresh.target, fresh.message_ids[0]) if fresh.message_ids else None
             text, markup = tr("post_published_id", id=post.id), published_keyboard(post.id, link, tr)
+            if fresh.send_attempts > 1:  # an earlier attempt died in flight: Telegram may have taken it
+                text += "\n" + tr("post_maybe_twice")
         note = OutboxItem(post.chat_id, text, markup, key=f"{KIND}-note:{post.id}")
         enqueued = await self.outbox.enqueue(f"{KIND}-note", [note])
         if enqueued is not None and enqueued.added:
