@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.middlewares import AdminOnly
+from bot.numbers import parse_id
 from bot.posting import PostContent, PostError, Posting, after_command, content_of, parse_schedule
 from bot.posting.markup import PostAction
 from bot.posting.options import TOGGLES
@@ -24,8 +25,6 @@ router = Router(name="admin_post")
 router.message.middleware(AdminOnly(channel_admins=True))
 router.callback_query.middleware(AdminOnly(channel_admins=True))
 
-MAX_ID_DIGITS = 18  # SQLite integers end at 19 digits
-
 
 async def admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Settings) -> str:
     sub = await subscriptions.get(chat_id)
@@ -33,9 +32,9 @@ async def admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Setti
 
 
 def post_id(text: str | None) -> int | None:
-    """A post number as typed ("12"), or None for anything else ("²", 25 digits, "abc")."""
-    word = (text or "").split(maxsplit=1)[0] if (text or "").strip() else ""
-    return int(word) if word.isascii() and word.isdigit() and len(word) <= MAX_ID_DIGITS else None
+    """The post number a command starts with ("/edit 12 New text"): None for "²", 25 digits, "abc"."""
+    words = (text or "").split(maxsplit=1)
+    return parse_id(words[0]) if words else None
 
 
 def _replied(message: Message) -> PostContent | None:
