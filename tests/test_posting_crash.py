@@ -32,6 +32,13 @@ def post_states(database: Path, text: str) -> tuple[str | None, str | None]:
     return found[1], row[0] if row else None
 
 
+def in_flight(database: Path, text: str) -> bool:
+    """The post's send has begun (its row claimed, the attempt counted) and has not finished."""
+    with sqlite3.connect(database) as db:
+        found = db.execute("select send_attempts, state from posts where text = ?", [text]).fetchone()
+    return found is not None and found[0] == 1 and found[1] != "sent"
+
+
 def published_notes(sb: Sandbox, post_id: int) -> int:
     return sum(1 for m in sb.messages(ADMIN_ID) if f"Пост #{post_id} опубликован" in m.text)
 
@@ -50,7 +57,7 @@ async def test_sigkill_during_post_confirm_posts_exactly_once(tmp_path: Path) ->
             stale = preview.button("Опубликовать")
             sb.set_delay(30, ["sendMessage"])
             sb.press_button(preview.chat_id, preview.message_id, stale, user_id=ADMIN_ID)
-            await until(lambda: post_states(database, FIRST)[1] == "sending", 20, "the post in flight")
+            await until(lambda: in_flight(database, FIRST), 20, "the post in flight")
             await process.kill()
             assert sb.messages(CHANNEL_ID) == []
             sb.set_delay(0, ["sendMessage"])
@@ -87,7 +94,7 @@ async def test_sigkill_during_post_confirm_posts_exactly_once(tmp_path: Path) ->
             sb.set_delay(30, ["sendMediaGroup"])
             with sqlite3.connect(database) as db:
                 db.execute("update outbox set not_before = '2000-01-01T00:00:00+00:00' where key = 'post:3'")
-            await until(lambda: post_states(database, "Альбом по расписанию")[1] == "sending", 20, "the album in flight")
+            await until(lambda: in_flight(database, "Альбом по расписанию"), 20, "the album in flight")
             await process.kill()
             sb.set_delay(0, ["sendMediaGroup"])
             await process.start()
