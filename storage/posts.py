@@ -14,6 +14,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storage import outbox as outbox_sql
+
 Row = dict[str, Any]
 
 
@@ -58,16 +60,18 @@ def mark_notified(db: Database, post_id: int) -> bool:
 
 
 def add_album_item(db: Database, *, admin_id: int, chat_id: int, target: str, group: str, item: dict[str, Any],
-                   order: int, now: str, job_id: int, options: str) -> tuple[int, bool]:
+                   order: int, now: str, job_kind: str, options: str) -> tuple[int, bool]:
     """Gather one album item into the admin's draft for that media group: (post id, created).
 
     Album items arrive as separate updates handled concurrently; one transaction per item on the
-    single database thread keeps them in one draft, in message order.
+    single database thread keeps them in one draft, in message order. The first item also creates
+    the draft's outbox job (state `draft`), which confirming starts exactly once.
     """
     with db.atomic():
         rows = list(db["posts"].rows_where("admin_id = ? and media_group_id = ? and state = 'draft'",
                                            [admin_id, group], limit=1))
         if not rows:
+            job_id = outbox_sql.create_job(db, kind=job_kind, state="draft", now=now, created_by=admin_id)
             content = json.dumps({"text": "", "entities": [], "media": [{**item, "order": order}]}, ensure_ascii=False)
             return create(db, admin_id=admin_id, chat_id=chat_id, target=target, content=content, options=options,
                           now=now, job_id=job_id, media_group_id=group, text=item.get("caption", "")), True

@@ -162,14 +162,11 @@ class Posting:
         """One item of an album the admin sent: gathered into one draft per media group."""
         target = str(self.target())
         item = {"kind": media.kind, "file_id": media.file_id, "caption": media.caption, "entities": list(media.entities)}
-        job_id = await self.outbox.draft(KIND, created_by=admin_id)
         post_id, created = await self.store.call(
             posts_sql.add_album_item, admin_id=admin_id, chat_id=chat_id, target=target, group=group, item=item,
-            order=order, now=self.clock.iso(), job_id=job_id, options=PostOptions().to_json())
+            order=order, now=self.clock.iso(), job_kind=KIND, options=PostOptions().to_json())
         if created:
             await self.audit.record(admin_id, "post.draft", {"post_id": post_id, "kind": "album"})
-        else:
-            await self.outbox.cancel_draft(job_id)  # the draft job this item did not need
         return post_id, created
 
     async def album_complete(self, post_id: int) -> Post:
