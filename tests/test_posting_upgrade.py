@@ -22,7 +22,7 @@ from tests.posting import channel, note
 def old_database(path: Path) -> None:
     """A database as the previous version left it: migrations up to sources, posts in old states."""
     db = Database(sqlite3.connect(str(path)))
-    migrations.apply(db, stop_before="m0005_posting")
+    migrations.apply(db, stop_before="m0006_posting")
     base = {"admin_id": ADMIN_ID, "chat_id": ADMIN_ID, "target": CHANNEL, "created_at": "2026-03-01T09:00:00+00:00",
             "updated_at": "2026-03-01T09:00:00+00:00"}
     db["posts"].insert_all([
