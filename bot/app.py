@@ -120,8 +120,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     audit = AuditLog(store, clock)
     cards = ThemeCards(library)
     chats = ChatRegistry(store, clock)
-    sender = Sender()
-    outbox = Outbox(store, clock, sender)
+    sender = Sender(paid=settings.paid_broadcast)
+    throttle = Throttle(RateLimits.from_settings(settings), chats)
+    outbox = Outbox(store, clock, sender, throttle=throttle)
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender),
@@ -129,7 +130,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         digests=Digests(library, cards, clock, settings, outbox.enqueue),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=Ingestion(library, fetcher, clock),
-        throttle=Throttle(RateLimits.from_settings(settings), chats), chats=chats, sender=sender, outbox=outbox,
+        throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
     )
 

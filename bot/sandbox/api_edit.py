@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compose import apply_edit, read_content, read_markup
 from .errors import bad_request
+from .limits import DELETE
 from .models import SentMessage
 from .registry import api_method
 
@@ -69,6 +70,8 @@ async def delete_message(core: Core, p: Params) -> bool:
     """Delete a bot message (or a user message in a private chat)."""
     chat = core.chats.resolve(p.raw.get("chat_id"))
     message_id = p.required_int("message_id", "message identifier is not specified")
-    if not core.store.delete(chat["id"], message_id):
+    if core.store.find(chat["id"], message_id) is None:
         raise bad_request("message to delete not found")
+    core.limiter.acquire(chat["id"], chat["type"], call=DELETE)
+    core.store.delete(chat["id"], message_id)
     return True

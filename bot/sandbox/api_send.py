@@ -24,7 +24,7 @@ async def send_message(core: Core, p: Params) -> dict[str, Any]:
     content = read_content(core, p, "text", "entities", caption=False)
     markup = read_markup(p)
     extra = reply_extra(core, chat, p)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     return publish(core, chat, "sendMessage", content, markup, extra=extra).raw
 
 
@@ -38,7 +38,7 @@ async def send_photo(core: Core, p: Params) -> dict[str, Any]:
     content = read_content(core, p, "caption", "caption_entities", caption=True)
     markup = read_markup(p)
     extra = reply_extra(core, chat, p)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     return publish(core, chat, "sendPhoto", content, markup, photo=photo, extra=extra).raw
 
 
@@ -88,7 +88,7 @@ async def copy_message(core: Core, p: Params) -> dict[str, Any]:
         content = read_content(core, p, "caption", "caption_entities", caption=True)
     markup = read_markup(p)
     extra = reply_extra(core, chat, p)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     source = (from_chat["id"], original["message_id"])
     sent = publish(
         core, chat, "copyMessage", content, markup, photo=photo, source=source, extra=extra
@@ -102,7 +102,7 @@ async def forward_message(core: Core, p: Params) -> dict[str, Any]:
     chat = core.target_chat(p)
     from_chat, original = _source(core, p, "message to forward not found")
     content, photo = _original_content(original)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     extra = {"forward_origin": _origin(core, from_chat, original)}
     source = (from_chat["id"], original["message_id"])
     sent = publish(

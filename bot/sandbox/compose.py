@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import NOT_MODIFIED, bad_request
+from .limits import EDIT
 from .markup import buttons_of, load_markup, validate_markup
 from .models import SentMessage
 from .text import check_caption_length, check_text_length, trim_formatted
@@ -148,7 +149,7 @@ def apply_edit(
     )
     if same_content and markup == sent.reply_markup:
         raise bad_request(NOT_MODIFIED)
-    core.limiter.acquire(chat["id"], chat["type"], edit=True)
+    core.limiter.acquire(chat["id"], chat["type"], call=EDIT)
     if content is not None:
         sent.text, sent.entities = content.text, content.entities
         sent.html, sent.parse_mode = content.html, content.parse_mode
