@@ -6,7 +6,7 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import render
 from bot.cards import ThemeCards
@@ -31,17 +31,26 @@ async def _allowed(message: Message, bot: Bot, admins: ChatAdmins, user_id: int 
 
 
 async def _show(message: Message, sub: Subscription, tr: Translator, cards: ThemeCards, *, edit: bool,
-                screen: str = "menu", sender: Sender | None = None) -> None:
+                screen: str = "menu", sender: Sender | None = None, subscriptions: Subscriptions | None = None) -> None:
     """Send the settings screen, or (``edit``) show it in place through the sender's coalesced
-    edits: rapid taps on one keyboard end with its last state, not one paced edit per tap."""
-    themes = await cards.themes()
-    text = render.subscription(sub, themes, tr)
-    markup = settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
+    edits, rendered from the stored settings when the edit is made: rapid taps on one keyboard
+    end with its last state, not one paced edit per tap."""
     if not edit:
-        await message.answer(text, reply_markup=markup)
+        themes = await cards.themes()
+        await message.answer(render.subscription(sub, themes, tr), reply_markup=_markup(screen, sub, themes, tr))
         return
-    assert sender is not None
-    await sender.edit(message.chat.id, message.message_id, text, reply_markup=markup)
+    assert sender is not None and subscriptions is not None
+
+    async def current() -> tuple[str, InlineKeyboardMarkup]:
+        now = await subscriptions.get(message.chat.id) or sub
+        themes = await cards.themes()
+        return render.subscription(now, themes, tr), _markup(screen, now, themes, tr)
+
+    await sender.show_latest(message.chat.id, message.message_id, current)
+
+
+def _markup(screen: str, sub: Subscription, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup:
+    return settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
 
 
 @router.message(Command("subscribe"))
@@ -147,7 +156,8 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         return
     if callback_data.f == "menu":
         await query.answer()
-        await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu", sender=sender)
+        await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu", sender=sender,
+                    subscriptions=subscriptions)
         return
     if callback_data.f == "tzt":
         await state.set_state(ZoneForm.typing)
@@ -164,7 +174,7 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
     # Weekly needs a weekday next; a theme toggle keeps the theme screen; otherwise back to the menu.
     next_screen = {"frequency": "wd" if value == "weekly" else "menu", "theme": "th", "all_themes": "th"}.get(field, "menu")
     await query.answer(tr("saved"))
-    await _show(message, sub, tr, cards, edit=True, screen=next_screen, sender=sender)
+    await _show(message, sub, tr, cards, edit=True, screen=next_screen, sender=sender, subscriptions=subscriptions)
 
 
 @router.message(StateFilter(ZoneForm.typing), F.text, ~F.text.startswith("/"))

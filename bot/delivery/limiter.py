@@ -19,6 +19,7 @@ every change is logged with its cause.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import heapq
 import itertools
@@ -53,11 +54,11 @@ class RateLimits:
     time_scale: float = 1.0
     margin: float = 0.03
     # AIMD of the global rate: cut by `backoff` when 429s came from `storm_chats` chats within
-    # `storm_window` nominal seconds; +1 msg/s per `recover_every` nominal seconds without one.
+    # `storm_window` nominal seconds; +1 msg/s per `recover_every` nominal seconds without a cut.
     storm_chats: int = 3
     storm_window: float = 5.0
     backoff: float = 0.7
-    recover_every: float = 5.0
+    recover_every: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "RateLimits":
@@ -95,10 +96,13 @@ class Window:
     """Sliding-window log: at most ``limit`` grants per ``length`` seconds, ``gap`` apart.
 
     ``inflight`` counts grants whose request has not been answered yet; they are stamped when the
-    answer comes (see :meth:`Limiter.slot`), so they occupy the window until then.
+    answer comes (see :meth:`Limiter.slot`), so they occupy the window until then. The global
+    window stamps at grant time instead, and keeps those stamps in ``unsettled`` until the answer
+    (:meth:`settle`): one cannot expire before its call was answered, since until then nobody
+    knows when the server counted it.
     """
 
-    __slots__ = ("limit", "length", "gap", "stamps", "paused_until", "inflight", "next_paced")
+    __slots__ = ("limit", "length", "gap", "stamps", "paused_until", "inflight", "next_paced", "unsettled")
 
     def __init__(self, limit: int, length: float, gap: float = 0.0) -> None:
         self.limit = limit
@@ -111,23 +115,41 @@ class Window:
         # timers fire a little late, and spacing from the actual grant would add that lateness
         # to every interval. The sliding window, kept on actual grant times, stays the hard limit.
         self.next_paced = 0.0
+        self.unsettled: set[float] = set()
 
     def ready_at(self, now: float) -> float:
-        """Earliest time one more grant fits (≤ now: it fits now)."""
+        """Earliest time one more grant fits (≤ now: it fits now; inf: after an answer)."""
         stamps = self.stamps
-        while stamps and stamps[0] <= now - self.length:
+        while stamps and stamps[0] <= now - self.length and stamps[0] not in self.unsettled:
             stamps.popleft()
         at = self.paused_until
         excess = len(stamps) + self.inflight - self.limit  # stamps that must expire first, minus one
         if excess >= len(stamps):
             return math.inf  # the window is full of unanswered requests
         if excess >= 0:
+            if self.unsettled and any(stamps[i] in self.unsettled for i in range(excess + 1)):
+                return math.inf  # one that must expire first is still unanswered
             at = max(at, stamps[excess] + self.length)
         return max(at, self.next_paced)
 
     def retune(self, limit: int, length: float, gap: float) -> None:
         """New rate, same history: grants already made keep counting."""
         self.limit, self.length, self.gap = limit, length, gap
+
+    def settle(self, granted: float, counted: float) -> None:
+        """Move a grant's stamp later, to when the server may have counted the call.
+
+        A call stamped at grant time may reach the server late (a busy event loop, network
+        jitter); counted from its real arrival, the window must then open later too.
+        """
+        stamps = self.stamps
+        self.unsettled.discard(granted)
+        if counted <= granted:
+            return
+        i = bisect.bisect_left(stamps, granted)
+        if i < len(stamps) and stamps[i] == granted:
+            del stamps[i]
+        bisect.insort(stamps, counted)  # also when the grant already expired: the call did not
 
     def take(self, now: float) -> None:
         self.stamps.append(now)
@@ -153,26 +175,42 @@ class PriorityGate:
 
     def __init__(self, window: Window) -> None:
         self.window = window
-        self._heap: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._heap: list[tuple[int, int, asyncio.Future[float]]] = []
         self._seq = itertools.count()
         self._task: asyncio.Task[None] | None = None
+        self._answered = asyncio.Event()
 
     @property
     def waiting(self) -> int:
         return sum(1 for _, _, fut in self._heap if not fut.done())
 
-    async def acquire(self, priority: int) -> None:
+    async def acquire(self, priority: int) -> float:
+        """Wait for a slot; returns the time it was granted (its stamp in the window)."""
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
+        future: asyncio.Future[float] = loop.create_future()
         heapq.heappush(self._heap, (priority, next(self._seq), future))
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._dispatch(), name="delivery-gate")
-        await future
+        try:
+            return await future
+        except asyncio.CancelledError:
+            if future.done() and not future.cancelled():  # granted, then cancelled: no call made
+                self.settle(future.result(), future.result())
+            raise
+
+    def settle(self, granted: float, counted: float) -> None:
+        """The call granted at ``granted`` was answered; the server counted it by ``counted``."""
+        self.window.settle(granted, counted)
+        self._answered.set()
 
     async def _dispatch(self) -> None:
         while self._heap:
             now = time.monotonic()
             at = self.window.ready_at(now)
+            if at == math.inf:
+                self._answered.clear()
+                await self._answered.wait()
+                continue
             if at > now:
                 await asyncio.sleep(at - now)
                 continue
@@ -180,7 +218,8 @@ class PriorityGate:
             if future.done():  # the waiter was cancelled
                 continue
             self.window.take(now)
-            future.set_result(None)
+            self.window.unsettled.add(now)
+            future.set_result(now)
 
 
 class _Lane:
@@ -213,6 +252,9 @@ class Limiter:
         self._lanes: dict[int | str, _Lane] = {}
         self._floods: deque[tuple[float, int | str]] = deque()  # (when, chat) of recent 429s
         self._steady_since = time.monotonic()
+        # Grant to answer of recent calls; the 0 (stamp at the answer) holds until there are enough
+        # to trust their minimum: the first burst's calls are all slow together.
+        self._latencies: deque[float] = deque([0.0], maxlen=64)
         self._bulk_waiters: set[asyncio.Task[Any]] = set()
         self._releasing: set[asyncio.Task[Any]] = set()
         self._bulk_closed = False
@@ -239,19 +281,26 @@ class Limiter:
         The chat's slot is stamped when the answer arrives, not when it is granted: Telegram
         counted the message somewhere in between, so the next message to the same chat is
         spaced from that upper bound and network jitter cannot squeeze two into one window.
-        (The global window stays stamped at grant time, with a margin, or latency would cost
-        throughput.) A bulk caller may raise :class:`Released` instead (see :meth:`release_bulk`).
+        The global window is stamped at grant time (stamping every call at its answer would cost
+        the latency in throughput), then moved by however much longer than the quickest recent
+        call this one took: a call held up on its way (a busy event loop, jitter) is counted
+        from when it may really have arrived. A bulk caller may raise :class:`Released` instead
+        (see :meth:`release_bulk`).
         """
         lane = self._lane(chat_id)
-        await self._acquire(lane, priority, self.paid_gate if paid else self.gate)
+        gate = self.paid_gate if paid else self.gate
+        granted = await self._acquire(lane, priority, gate)
         try:
             yield
         finally:
+            answered = time.monotonic()
             lane.window.inflight -= 1
-            lane.window.take(time.monotonic())
+            lane.window.take(answered)
             lane.answered.set()
+            self._latencies.append(answered - granted)
+            gate.settle(granted, answered - min(self._latencies))
 
-    async def _acquire(self, lane: _Lane, priority: int, gate: PriorityGate) -> None:
+    async def _acquire(self, lane: _Lane, priority: int, gate: PriorityGate) -> float:
         if priority == BULK:
             if self._bulk_closed:
                 raise Released
@@ -259,7 +308,7 @@ class Limiter:
             assert task is not None
             self._bulk_waiters.add(task)
             try:
-                await self._wait_turn(lane, priority, gate)
+                return await self._wait_turn(lane, priority, gate)
             except asyncio.CancelledError:
                 if task not in self._releasing:
                     raise
@@ -268,10 +317,10 @@ class Limiter:
                 raise Released from None
             finally:
                 self._bulk_waiters.discard(task)
-        else:
-            await self._wait_turn(lane, priority, gate)
+        return await self._wait_turn(lane, priority, gate)
 
-    async def _wait_turn(self, lane: _Lane, priority: int, gate: PriorityGate) -> None:
+    async def _wait_turn(self, lane: _Lane, priority: int, gate: PriorityGate) -> float:
+        """Wait for the chat's window, then for the gate; returns the gate's grant time."""
         async with lane.lock:
             while True:
                 now = time.monotonic()
@@ -284,12 +333,13 @@ class Limiter:
                     await asyncio.sleep(at - now)
                     continue
                 self._recover(now)
-                await gate.acquire(priority)
+                granted = await gate.acquire(priority)
                 now = time.monotonic()
                 if lane.window.ready_at(now) > now:  # the chat was paused meanwhile
+                    gate.settle(granted, granted)  # the slot goes unused
                     continue
                 lane.window.inflight += 1
-                return
+                return granted
 
     def release_bulk(self) -> int:
         """Graceful stop: every bulk call still waiting for its turn raises Released, and new

@@ -27,6 +27,8 @@ from bot.delivery.throttle import priority
 # so a crash in the middle of a long message does not resend the parts already delivered.
 PartHook = Callable[[list[int], int | str], Awaitable[None]]
 _TRANSIENT = (TelegramServerError, TelegramNetworkError, TelegramRetryAfter)
+Screen = tuple[str, InlineKeyboardMarkup | None]  # a message's HTML and its keyboard
+Render = Callable[[], Awaitable[Screen]]
 
 
 @dataclass(frozen=True)
@@ -48,8 +50,8 @@ class Sender:
     def __init__(self, bot: Bot | None = None, *, paid: bool = False) -> None:
         self._bot = bot
         self.paid = paid
-        # Coalesced edits: the newest state wanted per message, and messages being edited now.
-        self._wanted: dict[tuple[int | str, int], tuple[str, InlineKeyboardMarkup | None]] = {}
+        # Coalesced edits: the newest render wanted per message, and messages being edited now.
+        self._wanted: dict[tuple[int | str, int], Render] = {}
         self._editing: set[tuple[int | str, int]] = set()
 
     def bind(self, bot: Bot) -> None:
@@ -111,21 +113,35 @@ class Sender:
     ) -> bool:
         """Show ``html`` (and the keyboard) in a message; False if Telegram refused the edit.
 
+        Coalesced with the other edits of the message, like :meth:`show_latest`.
+        """
+
+        async def fixed() -> Screen:
+            return html, reply_markup
+
+        return await self.show_latest(chat_id, message_id, fixed)
+
+    async def show_latest(self, chat_id: int | str, message_id: int, render: Render) -> bool:
+        """Edit a message to what ``render`` returns *when the edit is made*; False if refused.
+
         Edits of one message are coalesced, last state wins: while an edit of it waits for its
-        rate slot, newer states replace the one waiting instead of queueing behind it, so rapid
-        taps on a keyboard cost one or two edits, not one per tap. A caller whose state was
-        superseded returns at once (True): the newer state is what the user will see.
+        rate slot, newer requests replace the one waiting instead of queueing behind it, so rapid
+        taps on a keyboard cost one or two edits, not one per tap. Rendering at edit time (not
+        at tap time) means the message ends showing the state stored last, whatever order the
+        taps' handlers finished in. A caller whose request was taken over returns at once (True).
         """
         key = (chat_id, message_id)
-        self._wanted[key] = (html, reply_markup)
+        self._wanted[key] = render
         if key in self._editing:
             return True
         self._editing.add(key)
-        ok = True
+        ok, shown = True, None
         try:
             while key in self._wanted:
-                text, markup = self._wanted.pop(key)
-                ok = await self._edit_now(chat_id, message_id, text, markup)
+                screen = await self._wanted.pop(key)()
+                if screen != shown:  # a re-render that changed nothing costs no call
+                    ok = await self._edit_now(chat_id, message_id, *screen)
+                    shown = screen
         finally:
             self._editing.discard(key)
             self._wanted.pop(key, None)
