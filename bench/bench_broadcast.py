@@ -22,7 +22,11 @@ Nominal time runs --scale times faster on the sandbox and in the throttle alike 
 kept; the strict model's jitter stays real milliseconds, so --scale > 1 makes it harsher); rates
 are in nominal (Telegram) calls per second, latencies in real seconds.
 
-    python bench/bench_broadcast.py [--subscribers 300] [--scale 1]
+With ``--taps N`` it then also plays N readers pressing /settings hour buttons 14 times each as
+fast as they can (issue 19, point 8), under each model: the longest wait for a press's answer,
+edits per reader and 429s.
+
+    python bench/bench_broadcast.py [--subscribers 300] [--scale 1] [--taps 50]
 """
 
 from __future__ import annotations
@@ -132,6 +136,42 @@ async def replies_until_done(local: LocalBot) -> list[float]:
     return latencies
 
 
+async def rapid_taps(model: str, readers: int, scale: float, taps: int = 14) -> dict[str, float]:
+    """``readers`` open /settings → Час, then press 14 hour buttons each at once."""
+    ids = list(range(200_000, 200_000 + readers))
+    sandbox = sandbox_for(model, scale, ids)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(_env_file=None, database_path=Path(tmp) / "taps.sqlite3",  # type: ignore[call-arg]
+                            admin_ids=str(ADMIN), channel_id=None)
+        local = LocalBot(settings, sandbox=sandbox)
+        local.services.throttle.configure(RateLimits.from_settings(settings, time_scale=scale))
+        await sandbox.start()
+        try:
+            async with local:
+                local.services.scheduler.pause()
+                await local.services.store.call(seed, ids, local.services.clock.iso())
+                menus = [await sandbox.ask("/settings", user_id=uid, timeout=30) for uid in ids]
+                for uid, menu in zip(ids, menus):
+                    await sandbox.click(uid, menu.message_id, "st:menu:hr", user_id=uid, timeout=30)
+                mark = len(sandbox.calls)
+                pressed = {sandbox.press_button(uid, menu.message_id, f"st:hr:{hour}", user_id=uid): time.monotonic()
+                           for hour in range(taps) for uid, menu in zip(ids, menus)}
+                deadline = time.monotonic() + 120
+                while not all(f"{taps - 1:02d}:00" in sandbox.message(uid, m.message_id).text for uid, m in zip(ids, menus)):
+                    if time.monotonic() > deadline:
+                        break
+                    await asyncio.sleep(0.05)
+        finally:
+            await sandbox.stop()
+    calls = sandbox.calls[mark:]
+    waits = [c.at - pressed[c.params["callback_query_id"]] for c in calls
+             if c.method == "answerCallbackQuery" and c.params.get("callback_query_id") in pressed]
+    edits = sum(1 for c in calls if c.method == "editMessageText" and c.error_code is None)
+    return {"answered": len(waits), "pressed": len(pressed), "longest": max(waits, default=float("nan")),
+            "p95": pct(waits, 0.95) if waits else float("nan"), "edits per reader": edits / readers,
+            "429": sum(1 for c in calls if c.error_code == 429)}
+
+
 async def fixed_sleep_loop(model: str, subscribers: list[int], scale: float) -> Outcome:
     """What many bots do: one send, sleep(0.05) nominal, next; on 429 wait retry_after and retry."""
     sandbox = sandbox_for(model, scale, subscribers)
@@ -165,6 +205,7 @@ async def main() -> None:
     parser.add_argument("--subscribers", type=int, default=300)
     parser.add_argument("--scale", type=float, default=1.0, help="nominal seconds per real second")
     parser.add_argument("--models", default="default,strict", help="comma-separated sandbox models")
+    parser.add_argument("--taps", type=int, default=0, help="readers for the rapid-taps run (0: skip it)")
     args = parser.parse_args()
     subscribers = list(range(FIRST, FIRST + args.subscribers))
     models = args.models.split(",")
@@ -197,6 +238,12 @@ async def main() -> None:
                   "met" if met else "NOT met")
     print(f"(statistics: median of {sum(len(o.latencies) for _, o in runs)} replies in all:"
           f" {statistics.median([x for _, o in runs for x in o.latencies]):.3f} s)")
+    if args.taps:
+        print(f"\nrapid taps: {args.taps} readers x 14 presses of /settings hour buttons (real seconds)")
+        for model in models:
+            t = await rapid_taps(model, args.taps, args.scale)
+            print(f"  {model:8} answered {t['answered']:.0f}/{t['pressed']:.0f}, longest answer {t['longest']:.3f} s,"
+                  f" p95 {t['p95']:.3f} s, edits per reader {t['edits per reader']:.1f}, 429: {t['429']:.0f}")
 
 
 if __name__ == "__main__":
