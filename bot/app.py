@@ -122,8 +122,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     audit = AuditLog(store, clock)
     cards = ThemeCards(library)
     chats = ChatRegistry(store, clock)
-    sender = Sender()
-    outbox = Outbox(store, clock, sender)
+    sender = Sender(paid=settings.paid_broadcast)
+    throttle = Throttle(RateLimits.from_settings(settings), chats)
+    outbox = Outbox(store, clock, sender, throttle=throttle)
     ingestion = Ingestion(library, fetcher, clock)
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
@@ -132,7 +133,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         digests=Digests(library, cards, clock, settings, outbox.enqueue),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=ingestion, channel_posts=ChannelPosts(ingestion, settings),
-        throttle=Throttle(RateLimits.from_settings(settings), chats), chats=chats, sender=sender, outbox=outbox,
+        throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
     )
 

@@ -2,7 +2,9 @@
 
 The draft is a `jobs` row in state `draft`, so confirmation is an atomic draft → running
 transition: a double tap or a stale button cannot start the broadcast twice. Progress is shown by
-editing one message at most every few seconds (Telegram limits edits per chat too), and a final
+editing one message at most every few seconds, and only when the admin's chat has a rate slot
+free at that moment (Telegram limits edits per chat and may count them globally): a skipped
+update costs nothing, a 429 would stall the chat. The final numbers are always shown; a final
 report is sent as a new message so the admin is notified when delivery ends — also when it ends
 after a restart, because everything the report needs lives in the job row.
 """
@@ -133,11 +135,12 @@ class Broadcasts:
             self._spawn(job_id, final=True)
         elif job_id not in self._reports and now - self._last_edit.get(job_id, 0.0) >= self.progress_every:
             self._last_edit[job_id] = now
-            self._spawn(job_id, final=False)
+            self._spawn(job_id, final=False, optional=True)
 
-    def _spawn(self, job_id: int, *, final: bool) -> None:
+    def _spawn(self, job_id: int, *, final: bool, optional: bool = False) -> None:
+        """Show the job's numbers; ``optional`` (a periodic update) only if the chat has budget."""
         previous = self._reports.get(job_id)
-        task = asyncio.create_task(self._report(job_id, final, previous), name=f"broadcast-{job_id}")
+        task = asyncio.create_task(self._report(job_id, final, previous, optional), name=f"broadcast-{job_id}")
         self._reports[job_id] = task
 
         def forget(done: asyncio.Task[None]) -> None:
@@ -146,7 +149,7 @@ class Broadcasts:
 
         task.add_done_callback(forget)
 
-    async def _report(self, job_id: int, final: bool, previous: asyncio.Task[None] | None) -> None:
+    async def _report(self, job_id: int, final: bool, previous: asyncio.Task[None] | None, optional: bool) -> None:
         if previous is not None:  # edits of one message stay in order
             with contextlib.suppress(Exception):
                 await asyncio.wait([previous])
@@ -156,6 +159,9 @@ class Broadcasts:
             return
         tr = Translator(job["payload"].get("language", "ru"))
         if job["progress_message_id"]:
+            throttle = self.outbox.throttle
+            if optional and throttle is not None and not throttle.has_budget(job["progress_chat_id"]):
+                return  # skipped: the next update, a few seconds on, tries again
             self._last_edit[job_id] = time.monotonic()
             await self.sender.edit(job["progress_chat_id"], job["progress_message_id"], self._render(progress, tr))
         if final:

@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     rate_global_per_sec: float = Field(default=30.0, gt=0)
     rate_private_per_sec: float = Field(default=1.0, gt=0)
     rate_group_per_min: float = Field(default=20.0, gt=0)
+    # Broadcasts and digests sent with allow_paid_broadcast (up to 1000 msg/s, paid in Stars).
+    paid_broadcast: bool = False
     followup_cron: str = "mon 10:00"
     # Let the channel's own administrators (getChatMember on CHANNEL_ID) use the posting commands.
     channel_admins_post: bool = False

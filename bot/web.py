@@ -57,6 +57,10 @@ def webhook_app(services: Services, bot: Bot, dp: Dispatcher) -> tuple[web.Appli
     assert settings.webhook_url
     secret = settings.webhook_secret or secrets.token_urlsafe(32)
     app = health_app(services)
+    # The dispatcher's shutdown (the outbox finishing its sends) must run before the handler's,
+    # which closes the bot's HTTP session: aiohttp runs on_shutdown hooks in order, and sends cut
+    # off by a closed session were retried after Telegram had them — sent twice.
+    setup_application(app, dp, bot=bot)
     SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=webhook_path(settings.webhook_url))
 
     async def announce(bot: Bot) -> None:
@@ -64,7 +68,6 @@ def webhook_app(services: Services, bot: Bot, dp: Dispatcher) -> tuple[web.Appli
                               allowed_updates=dp.resolve_used_update_types())
 
     dp.startup.register(announce)
-    setup_application(app, dp, bot=bot)
     return app, secret
 
 

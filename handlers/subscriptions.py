@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot import render
 from bot.cards import ThemeCards
@@ -32,18 +31,26 @@ async def _allowed(message: Message, bot: Bot, admins: ChatAdmins, user_id: int 
 
 
 async def _show(message: Message, sub: Subscription, tr: Translator, cards: ThemeCards, *, edit: bool,
-                screen: str = "menu") -> None:
-    themes = await cards.themes()
-    text = render.subscription(sub, themes, tr)
-    markup = settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
+                screen: str = "menu", sender: Sender | None = None, subscriptions: Subscriptions | None = None) -> None:
+    """Send the settings screen, or (``edit``) show it in place through the sender's coalesced
+    edits, rendered from the stored settings when the edit is made: rapid taps on one keyboard
+    end with its last state, not one paced edit per tap."""
     if not edit:
-        await message.answer(text, reply_markup=markup)
+        themes = await cards.themes()
+        await message.answer(render.subscription(sub, themes, tr), reply_markup=_markup(screen, sub, themes, tr))
         return
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    assert sender is not None and subscriptions is not None
+
+    async def current() -> tuple[str, InlineKeyboardMarkup]:
+        now = await subscriptions.get(message.chat.id) or sub
+        themes = await cards.themes()
+        return render.subscription(now, themes, tr), _markup(screen, now, themes, tr)
+
+    await sender.show_latest(message.chat.id, message.message_id, current)
+
+
+def _markup(screen: str, sub: Subscription, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup:
+    return settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
 
 
 @router.message(Command("subscribe"))
@@ -134,7 +141,8 @@ def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
 
 @router.callback_query(Setting.filter())
 async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr: Translator, state: FSMContext,
-                     subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+                     subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins, sender: Sender) -> None:
+    """The press is answered as soon as its outcome is known, before the (paced) edit."""
     message = query.message
     if not isinstance(message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
@@ -147,8 +155,9 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         await query.answer(tr("not_subscribed"), show_alert=True)
         return
     if callback_data.f == "menu":
-        await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu")
         await query.answer()
+        await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu", sender=sender,
+                    subscriptions=subscriptions)
         return
     if callback_data.f == "tzt":
         await state.set_state(ZoneForm.typing)
@@ -164,8 +173,8 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         return
     # Weekly needs a weekday next; a theme toggle keeps the theme screen; otherwise back to the menu.
     next_screen = {"frequency": "wd" if value == "weekly" else "menu", "theme": "th", "all_themes": "th"}.get(field, "menu")
-    await _show(message, sub, tr, cards, edit=True, screen=next_screen)
     await query.answer(tr("saved"))
+    await _show(message, sub, tr, cards, edit=True, screen=next_screen, sender=sender, subscriptions=subscriptions)
 
 
 @router.message(StateFilter(ZoneForm.typing), F.text, ~F.text.startswith("/"))

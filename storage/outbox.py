@@ -158,6 +158,13 @@ def cancel_pending(db: Database, key: str, now: str) -> bool:
     return True
 
 
+def release(db: Database, row_id: int, now: str) -> None:
+    """A claimed row given back unsent (graceful stop): `pending` again, the claim not counted
+    as an attempt. Parts already delivered stay recorded (record_parts), so they are skipped."""
+    db.execute("update outbox set state = 'pending', attempts = max(attempts - 1, 0), updated_at = ?"
+               " where id = ? and state = 'sending'", [now, row_id])
+
+
 def requeue_in_flight(db: Database, now: str) -> int:
     """After a crash: rows left `sending` go back to `pending` (they may have been delivered)."""
     return db.execute(

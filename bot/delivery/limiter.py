@@ -1,27 +1,36 @@
 """Client-side flood control that mirrors Telegram's: global, per-private-chat and per-group rates.
 
-Telegram counts messages in sliding windows (about 30/s per bot, 1/s per private chat, 20/min per
-group or channel) and answers 429 beyond them. Keeping the same windows on our side, slightly
-longer (``margin``) to absorb network jitter, means a 429 is an exception rather than the pacing
-mechanism — and a 429 that does arrive pauses the whole scope it belongs to, so every waiting
-send honours ``retry_after`` instead of each one discovering it separately.
+Telegram counts calls in sliding windows (about 30/s per bot, 1/s per private chat, 20/min per
+group or channel) and answers 429 beyond them — and it does not document *what* it counts. So
+every call it may rate-limit (sends, copies, forwards, edits, deletes, pins) takes a slot of its
+chat and of the bot here, and each window is slightly longer than Telegram's (``margin``) so
+jitter between our clock and the server's never turns the last call of a window into a 429.
+Pacing that holds under the strictest reasonable reading holds under all of them.
 
 The global window is granted in priority order (interactive before bulk), so a command reply
 never queues behind a broadcast: it waits at most for the next free global slot.
+
+A 429 pauses the chat that got it for ``retry_after``. Only when 429s come from several chats in
+a short time is the bot's own rate the likely cause: then the global rate is cut (multiplicative
+decrease) and climbs back by one message per second for every quiet stretch (additive increase);
+every change is logged with its cause.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
-import itertools
+import logging
 import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from typing import Any
+
+from bot.delivery.window import PriorityGate, Window
+
+log = logging.getLogger(__name__)
 
 INTERACTIVE = 0
 BULK = 1
@@ -40,8 +49,15 @@ class RateLimits:
     global_per_sec: float = 30.0
     private_per_sec: float = 1.0
     group_per_min: float = 20.0
+    paid_per_sec: float = 1000.0  # sends with allow_paid_broadcast (PAID_BROADCAST), their own budget
     time_scale: float = 1.0
     margin: float = 0.03
+    # AIMD of the global rate: cut by `backoff` when 429s came from `storm_chats` chats within
+    # `storm_window` nominal seconds; +1 msg/s per `recover_every` nominal seconds without a cut.
+    storm_chats: int = 3
+    storm_window: float = 5.0
+    backoff: float = 0.7
+    recover_every: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: Any, **overrides: Any) -> "RateLimits":
@@ -63,94 +79,20 @@ class RateLimits:
         ``paced`` also spaces grants evenly, so a full window is not fired as one burst that
         would reach the server bunched up (and partly out of order).
         """
+        window = Window(1, 0.0)
+        window.retune(*self.shape(per_second, paced=paced))
+        return window
+
+    def shape(self, per_second: float, *, paced: bool = False) -> tuple[int, float, float]:
+        """(limit, length, gap) of a window allowing ``per_second``: see :meth:`window`."""
         limit = max(1, math.floor(per_second)) if per_second >= 1 else 1
         length = self.real(limit / per_second) * (1 + self.margin)
         gap = self.real(1 / per_second) if paced else 0.0
-        return Window(limit, length, gap)
+        return limit, length, gap
 
 
-class Window:
-    """Sliding-window log: at most ``limit`` grants per ``length`` seconds, ``gap`` apart.
-
-    ``inflight`` counts grants whose request has not been answered yet; they are stamped when the
-    answer comes (see :meth:`Limiter.slot`), so they occupy the window until then.
-    """
-
-    __slots__ = ("limit", "length", "gap", "stamps", "paused_until", "inflight", "next_paced")
-
-    def __init__(self, limit: int, length: float, gap: float = 0.0) -> None:
-        self.limit = limit
-        self.length = length
-        self.gap = gap
-        self.stamps: deque[float] = deque()
-        self.paused_until = 0.0
-        self.inflight = 0
-        # Pacing follows a schedule (like GCRA's theoretical arrival time), not the last grant:
-        # timers fire a little late, and spacing from the actual grant would add that lateness
-        # to every interval. The sliding window, kept on actual grant times, stays the hard limit.
-        self.next_paced = 0.0
-
-    def ready_at(self, now: float) -> float:
-        """Earliest time one more grant fits (≤ now: it fits now)."""
-        stamps = self.stamps
-        while stamps and stamps[0] <= now - self.length:
-            stamps.popleft()
-        at = self.paused_until
-        excess = len(stamps) + self.inflight - self.limit  # stamps that must expire first, minus one
-        if excess >= len(stamps):
-            return math.inf  # the window is full of unanswered requests
-        if excess >= 0:
-            at = max(at, stamps[excess] + self.length)
-        return max(at, self.next_paced)
-
-    def take(self, now: float) -> None:
-        self.stamps.append(now)
-        if self.gap:
-            self.next_paced = max(self.next_paced, now - self.gap) + self.gap
-
-    def pause(self, until: float) -> None:
-        self.paused_until = max(self.paused_until, until)
-
-    def recent(self, now: float, within: float) -> int:
-        return sum(1 for stamp in self.stamps if stamp > now - within)
-
-    def idle(self, now: float) -> bool:
-        return self.ready_at(now) <= now and not self.stamps and not self.inflight
-
-
-class PriorityGate:
-    """A window granted to waiters in (priority, arrival) order by one dispatcher task."""
-
-    def __init__(self, window: Window) -> None:
-        self.window = window
-        self._heap: list[tuple[int, int, asyncio.Future[None]]] = []
-        self._seq = itertools.count()
-        self._task: asyncio.Task[None] | None = None
-
-    @property
-    def waiting(self) -> int:
-        return sum(1 for _, _, fut in self._heap if not fut.done())
-
-    async def acquire(self, priority: int) -> None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self._heap, (priority, next(self._seq), future))
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._dispatch(), name="delivery-gate")
-        await future
-
-    async def _dispatch(self) -> None:
-        while self._heap:
-            now = time.monotonic()
-            at = self.window.ready_at(now)
-            if at > now:
-                await asyncio.sleep(at - now)
-                continue
-            _, _, future = heapq.heappop(self._heap)
-            if future.done():  # the waiter was cancelled
-                continue
-            self.window.take(now)
-            future.set_result(None)
+class Released(Exception):
+    """A bulk call gave its place back before being sent (graceful stop): nothing went out."""
 
 
 class _Lane:
@@ -170,14 +112,25 @@ def is_private(chat_id: int | str) -> bool:
 
 
 class Limiter:
-    """All rate state of one bot: the global gate and a lane per chat."""
+    """All rate state of one bot: the global gate (free and paid) and a lane per chat."""
 
     MAX_LANES = 20_000
 
     def __init__(self, limits: RateLimits) -> None:
         self.limits = limits
-        self.gate = PriorityGate(limits.window(limits.global_per_sec, paced=True))
+        self.rate = limits.global_per_sec  # the global rate now (AIMD moves it)
+        self.gate = PriorityGate(limits.window(self.rate, paced=True))
+        self.paid_gate = PriorityGate(limits.window(limits.paid_per_sec, paced=True))
+        self.rate_changes: list[tuple[float, float, str]] = []  # (old, new, cause), for tests and /stats
         self._lanes: dict[int | str, _Lane] = {}
+        self._floods: deque[tuple[float, int | str]] = deque()  # (when, chat) of recent 429s
+        self._steady_since = time.monotonic()
+        # Grant to answer of recent calls; the 0 (stamp at the answer) holds until there are enough
+        # to trust their minimum: the first burst's calls are all slow together.
+        self._latencies: deque[float] = deque([0.0], maxlen=64)
+        self._bulk_waiters: set[asyncio.Task[Any]] = set()
+        self._releasing: set[asyncio.Task[Any]] = set()
+        self._bulk_closed = False
 
     def _lane(self, chat_id: int | str) -> _Lane:
         lane = self._lanes.get(chat_id)
@@ -195,25 +148,52 @@ class Limiter:
             del self._lanes[key]
 
     @contextlib.asynccontextmanager
-    async def slot(self, chat_id: int | str, *, priority: int, counts_globally: bool = True) -> AsyncIterator[None]:
-        """Hold a slot of the chat and (for new messages) of the bot while the request runs.
+    async def slot(self, chat_id: int | str, *, priority: int, paid: bool = False) -> AsyncIterator[None]:
+        """Hold a slot of the chat and of the bot (free or paid budget) while the request runs.
 
         The chat's slot is stamped when the answer arrives, not when it is granted: Telegram
         counted the message somewhere in between, so the next message to the same chat is
         spaced from that upper bound and network jitter cannot squeeze two into one window.
-        (The global window stays stamped at grant time, with a margin, or latency would cost
-        throughput.)
+        The global window is stamped at grant time (stamping every call at its answer would cost
+        the latency in throughput), then moved by however much longer than the quickest recent
+        call this one took: a call held up on its way (a busy event loop, jitter) is counted
+        from when it may really have arrived. A bulk caller may raise :class:`Released` instead
+        (see :meth:`release_bulk`).
         """
         lane = self._lane(chat_id)
-        await self._acquire(lane, priority, counts_globally)
+        gate = self.paid_gate if paid else self.gate
+        granted = await self._acquire(lane, priority, gate)
         try:
             yield
         finally:
+            answered = time.monotonic()
             lane.window.inflight -= 1
-            lane.window.take(time.monotonic())
+            lane.window.take(answered)
             lane.answered.set()
+            self._latencies.append(answered - granted)
+            gate.settle(granted, answered - min(self._latencies))
 
-    async def _acquire(self, lane: _Lane, priority: int, counts_globally: bool) -> None:
+    async def _acquire(self, lane: _Lane, priority: int, gate: PriorityGate) -> float:
+        if priority == BULK:
+            if self._bulk_closed:
+                raise Released
+            task = asyncio.current_task()
+            assert task is not None
+            self._bulk_waiters.add(task)
+            try:
+                return await self._wait_turn(lane, priority, gate)
+            except asyncio.CancelledError:
+                if task not in self._releasing:
+                    raise
+                self._releasing.discard(task)
+                task.uncancel()
+                raise Released from None
+            finally:
+                self._bulk_waiters.discard(task)
+        return await self._wait_turn(lane, priority, gate)
+
+    async def _wait_turn(self, lane: _Lane, priority: int, gate: PriorityGate) -> float:
+        """Wait for the chat's window, then for the gate; returns the gate's grant time."""
         async with lane.lock:
             while True:
                 now = time.monotonic()
@@ -225,28 +205,74 @@ class Limiter:
                 if at > now:
                     await asyncio.sleep(at - now)
                     continue
-                if counts_globally:
-                    await self.gate.acquire(priority)
-                    now = time.monotonic()
-                    if lane.window.ready_at(now) > now:  # the chat was paused meanwhile
-                        continue
+                self._recover(now)
+                granted = await gate.acquire(priority)
+                now = time.monotonic()
+                if lane.window.ready_at(now) > now:  # the chat was paused meanwhile
+                    gate.settle(granted, granted)  # the slot goes unused
+                    continue
                 lane.window.inflight += 1
-                return
+                return granted
 
-    def pause(self, chat_id: int | str | None, seconds: float, *, edit: bool = False) -> str:
-        """Honour a 429: pause the chat if it is the likely cause, else every send. Returns the scope.
+    def release_bulk(self) -> int:
+        """Graceful stop: every bulk call still waiting for its turn raises Released, and new
+        ones do at once; calls already sent are not touched. Returns how many were waiting."""
+        self._bulk_closed = True
+        waiting = list(self._bulk_waiters)
+        for task in waiting:
+            self._releasing.add(task)
+            task.cancel()
+        return len(waiting)
 
-        Telegram does not say which limit was hit. A chat that already had (nearly) its window's
-        worth of messages is the likely culprit; otherwise it was the bot's global rate.
+    def reopen_bulk(self) -> None:
+        self._bulk_closed = False
+
+    def has_budget(self, chat_id: int | str) -> bool:
+        """Could one more call go to this chat right now without waiting (nor queueing)?
+
+        For optional calls (progress edits): skipping one is fine, a 429 is not.
         """
         now = time.monotonic()
+        lane = self._lanes.get(chat_id)
+        if lane is not None and (lane.lock.locked() or lane.window.ready_at(now) > now):
+            return False
+        return self.gate.window.paused_until <= now  # a storm pause: nothing optional goes out
+
+    def flooded(self, chat_id: int | str | None, seconds: float) -> str:
+        """Honour a 429 (``seconds`` real): pause the chat that got it; if 429s came from several
+        chats in a short time, the bot's rate was the cause: cut it and pause every send. Returns
+        the scope paused ("chat" or "global")."""
+        now = time.monotonic()
         until = now + seconds
-        lane = self._lanes.get(chat_id) if chat_id is not None else None
-        if lane is not None:
-            window = lane.window
-            others = window.recent(now, window.length * (1 + self.limits.margin)) + window.inflight - 1
-            if edit or others >= max(window.limit - 1, 1):
-                window.pause(until)
-                return "chat"
+        if chat_id is not None:
+            self._lane(chat_id).window.pause(until)
+            self._floods.append((now, chat_id))
+        horizon = now - self.limits.real(self.limits.storm_window)
+        while self._floods and self._floods[0][0] < horizon:
+            self._floods.popleft()
+        chats = {chat for _, chat in self._floods}
+        if chat_id is not None and len(chats) < self.limits.storm_chats:
+            return "chat"
         self.gate.window.pause(until)
+        self._floods.clear()
+        cause = f"429 from {len(chats)} chats within {self.limits.storm_window:g}s" if chat_id is not None else "429 without a chat"
+        self._set_rate(max(1.0, self.rate * self.limits.backoff), cause, now)
         return "global"
+
+    def _recover(self, now: float) -> None:
+        """Additive increase: one message per second more for every quiet ``recover_every``."""
+        if self.rate >= self.limits.global_per_sec:
+            return
+        quiet = self.limits.real(self.limits.recover_every)
+        if now - self._steady_since >= quiet:
+            steps = (now - self._steady_since) // quiet
+            self._set_rate(min(self.limits.global_per_sec, self.rate + steps),
+                           f"no 429 storm for {steps * self.limits.recover_every:g}s", now)
+
+    def _set_rate(self, rate: float, cause: str, now: float) -> None:
+        old, self.rate = self.rate, rate
+        self._steady_since = now
+        self.gate.window.retune(*self.limits.shape(rate, paced=True))
+        self.rate_changes.append((old, rate, cause))
+        log.warning("delivery rate %.1f -> %.1f msg/s: %s", old, rate, cause,
+                    extra={"rate_from": old, "rate_to": rate, "cause": cause})

@@ -5,6 +5,10 @@ Every row is written before anything is sent and is marked `sending` before its 
 flight — the only possible duplicates, since the Bot API has no idempotency key) and the worker
 carries on with the pending ones. A bounded number of rows is in flight at once: enough to keep
 the throttle's global rate busy, few enough to bound the duplicates of a crash.
+
+A graceful stop (SIGTERM) does better than a crash: rows whose request is on the wire are let
+finish and recorded; rows still waiting for a rate slot are released back to `pending` without
+being sent (the throttle raises Released for them), so a restart sends nothing twice.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ from typing import Any
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.clock import Clock
+from bot.delivery.limiter import Released
 from bot.delivery.sender import PartHook, SendResult, Sender
-from bot.delivery.throttle import bulk, delivery_context
+from bot.delivery.throttle import Throttle, bulk, delivery_context
 from storage import outbox as outbox_sql
 from storage.db import Store
 
@@ -80,10 +85,11 @@ class Outbox:
     """Queue jobs; a worker task delivers them through the Sender (see module doc)."""
 
     def __init__(
-        self, store: Store, clock: Clock, sender: Sender, *, concurrency: int = 24,
-        poll_interval: float = 1.0, max_attempts: int = 3,
+        self, store: Store, clock: Clock, sender: Sender, *, throttle: Throttle | None = None,
+        concurrency: int = 24, poll_interval: float = 1.0, max_attempts: int = 3,
     ) -> None:
         self.store = store
+        self.throttle = throttle
         self.clock = clock
         self.sender = sender
         self.concurrency = concurrency
@@ -176,17 +182,22 @@ class Outbox:
         if requeued or running:
             log.info("outbox resumed", extra={"requeued": requeued, "jobs": [j["id"] for j in running]})
         self._stopping = False
+        if self.throttle is not None:
+            self.throttle.reopen_bulk()
         self._wake = asyncio.Event()
         self._worker = asyncio.create_task(self._run(), name="outbox-worker")
 
     async def stop(self, timeout: float = 10.0) -> None:
-        """Stop claiming rows; let the sends in flight finish (they are requeued if cut off)."""
+        """Stop claiming rows; release the claimed ones not yet sent, let the requests on the
+        wire finish (rows still `sending` after ``timeout`` are requeued at start, like a crash)."""
         self._stopping = True
         self._wake.set()
         if self._worker is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker
             self._worker = None
+        if self.throttle is not None:
+            self.throttle.release_bulk()
         if self._inflight:
             _, late = await asyncio.wait(set(self._inflight), timeout=timeout)
             for task in late:
@@ -256,6 +267,9 @@ class Outbox:
                 outbox_sql.finish, row["id"], state=state, now=self.clock.iso(),
                 message_ids=done_ids + result.message_ids, chat_id=chat_id, error=error,
             )
+        except Released:  # stopping: this row's next part was never sent; the next start sends it
+            await self.store.call(outbox_sql.release, row["id"], self.clock.iso())
+            return
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug for one row must not stall the job

@@ -4,9 +4,11 @@ Installed on the Bot's session (``bot.session.middleware(throttle)``), so comman
 with ``message.answer`` are paced and protected exactly like digests and broadcasts — there is no
 second path to Telegram that could flood it. Per call it:
 
-* waits for rate slots (global + per chat) for message-producing methods, edits per chat only;
-  bulk sends (``with bulk():``, set by the outbox worker) wait behind interactive ones;
-* on 429 pauses the scope (the chat or the whole bot) for ``retry_after`` and retries;
+* waits for rate slots (global + per chat) for every call Telegram may rate-limit: sends,
+  copies, forwards, edits, deletes, pins; bulk sends (``with bulk():``, set by the outbox
+  worker) wait behind interactive ones; ``allow_paid_broadcast`` sends use the paid budget;
+* on 429 pauses the chat for ``retry_after`` (the whole bot, with a lower rate, when several
+  chats got one in a short time: see limiter.py) and retries;
 * retries 5xx and network errors with exponential backoff and jitter, a bounded number of times;
 * follows a group→supergroup migration (ChatRegistry.migrate) and re-issues the call;
 * deactivates chats that blocked or removed the bot (403) or vanished ("chat not found");
@@ -58,6 +60,11 @@ SENDS: tuple[type[TelegramMethod[Any]], ...] = (
 )
 EDITS: tuple[type[TelegramMethod[Any]], ...] = (
     m.EditMessageText, m.EditMessageCaption, m.EditMessageMedia, m.EditMessageReplyMarkup,
+    m.EditMessageLiveLocation, m.StopMessageLiveLocation, m.StopPoll,
+)
+# Not messages, but Telegram may count them like edits: they get a slot too.
+OTHERS: tuple[type[TelegramMethod[Any]], ...] = (
+    m.DeleteMessage, m.DeleteMessages, m.PinChatMessage, m.UnpinChatMessage, m.UnpinAllChatMessages,
 )
 _CAPTIONED = (m.SendPhoto, m.SendAudio, m.SendDocument, m.SendVideo, m.SendAnimation, m.SendVoice,
               m.EditMessageCaption, m.CopyMessage)
@@ -124,6 +131,8 @@ def _kind(method: TelegramMethod[Any]) -> str | None:
         return "send"
     if isinstance(method, EDITS):
         return "edit"
+    if isinstance(method, OTHERS):
+        return "other"
     return None
 
 
@@ -141,6 +150,17 @@ class Throttle(BaseRequestMiddleware):
         self.stats = ThrottleStats()
         self._migrated: dict[int, int] = {}
         self.configure(limits or RateLimits())
+
+    def release_bulk(self) -> int:
+        """Graceful stop: bulk sends not yet on the wire give their place back (Released)."""
+        return self.limiter.release_bulk()
+
+    def reopen_bulk(self) -> None:
+        self.limiter.reopen_bulk()
+
+    def has_budget(self, chat_id: int | str) -> bool:
+        """Whether an optional call (a progress edit) to the chat would go out without waiting."""
+        return self.limiter.has_budget(chat_id)
 
     def configure(self, limits: RateLimits, retry: RetryPolicy | None = None) -> None:
         """Replace the limits (tests and benchmarks with a time-scaled sandbox); not mid-traffic."""
@@ -171,7 +191,8 @@ class Throttle(BaseRequestMiddleware):
             try:
                 if kind is not None and chat_id is not None:
                     rank = BULK if _BULK.get() else INTERACTIVE
-                    async with self.limiter.slot(chat_id, priority=rank, counts_globally=kind == "send"):
+                    paid = kind == "send" and getattr(method, "allow_paid_broadcast", None) is True
+                    async with self.limiter.slot(chat_id, priority=rank, paid=paid):
                         result = await make_request(bot, method)
                 else:
                     result = await make_request(bot, method)
@@ -179,7 +200,7 @@ class Throttle(BaseRequestMiddleware):
                 floods += 1
                 if floods > self.retry.flood_tries:
                     raise
-                await self._flood(chat_id if kind else None, exc, edit=kind == "edit")
+                await self._flood(chat_id if kind else None, exc)
             except TelegramMigrateToChat as exc:
                 if not isinstance(chat_id, int) or exc.migrate_to_chat_id == chat_id:
                     raise
@@ -213,14 +234,14 @@ class Throttle(BaseRequestMiddleware):
                     self.stats.sent += 1
                 return result
 
-    async def _flood(self, chat_id: int | str | None, exc: TelegramRetryAfter, *, edit: bool) -> None:
+    async def _flood(self, chat_id: int | str | None, exc: TelegramRetryAfter) -> None:
         """Pause the scope for retry_after; the retry then waits its turn like every other send."""
         self.stats.flood_waits += 1
         seconds = self.limits.real(exc.retry_after)
         if chat_id is None:
             await asyncio.sleep(seconds)
             return
-        scope = self.limiter.pause(chat_id, seconds, edit=edit)
+        scope = self.limiter.flooded(chat_id, seconds)
         self.stats.flood_scopes[scope] = self.stats.flood_scopes.get(scope, 0) + 1
         log.warning("flood control: %s paused for %.2fs", scope, seconds, extra={"chat_id": chat_id})
 

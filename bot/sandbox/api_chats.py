@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .errors import bad_request
+from .limits import PIN
 from .registry import api_method
 
 if TYPE_CHECKING:
@@ -57,3 +58,11 @@ async def get_chat_member_count(core: Core, p: Params) -> int:
 async def get_chat_menu_button(core: Core, p: Params) -> dict[str, Any]:
     """The default menu button."""
     return {"type": "commands"}
+
+
+@api_method("unpinChatMessage")
+async def unpin_chat_message(core: Core, p: Params) -> bool:
+    """Unpin a message (or the latest pinned one); counted like a pin."""
+    chat = core.target_chat(p)
+    core.limiter.acquire(chat["id"], chat["type"], call=PIN)
+    return True

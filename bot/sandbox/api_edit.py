@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .compose import apply_edit, read_content, read_markup
 from .errors import bad_request
+from .limits import DELETE
 from .models import SentMessage
 from .registry import api_method
 
@@ -73,8 +74,10 @@ async def delete_message(core: Core, p: Params) -> bool:
     chat = core.chats.resolve(p.raw.get("chat_id"))
     message_id = p.required_int("message_id", "message identifier is not specified")
     found = core.store.find(chat["id"], message_id)
-    if found is not None and core.now() - int(found.get("date", 0)) >= DELETE_WINDOW:
-        raise bad_request("message can't be deleted for everyone")
-    if not core.store.delete(chat["id"], message_id):
+    if found is None:
         raise bad_request("message to delete not found")
+    if core.now() - int(found.get("date", 0)) >= DELETE_WINDOW:
+        raise bad_request("message can't be deleted for everyone")
+    core.limiter.acquire(chat["id"], chat["type"], call=DELETE)
+    core.store.delete(chat["id"], message_id)
     return True

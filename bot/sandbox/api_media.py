@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .compose import Content, publish, read_content, read_markup, reply_extra, send_flags
 from .errors import bad_request
 from .html import parse_formatted
+from .limits import PIN
 from .media import KINDS, check_album, media_ref
 from .models import SentMessage
 from .registry import api_method
@@ -33,7 +34,7 @@ def _send_media(kind: str, method: str):  # type: ignore[no-untyped-def]
         content = read_content(core, p, "caption", "caption_entities", caption=True)
         markup = read_markup(p)
         extra = reply_extra(core, chat, p)
-        core.limiter.acquire(chat["id"], chat["type"])
+        core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
         sent = publish(core, chat, method, content, markup, media=media, extra=extra, flags=send_flags(p))
         return sent.raw
 
@@ -73,7 +74,7 @@ async def send_media_group(core: Core, p: Params) -> list[dict[str, Any]]:
     parsed = [_album_item(core, p, item) for item in items]
     check_album([media.kind for media, _ in parsed])
     extra = reply_extra(core, chat, p)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     flags = {**send_flags(p), "media_group_id": str(next(_GROUP_IDS))}
     return [
         publish(core, chat, "sendMediaGroup", content, None, media=media, extra=extra, flags=flags).raw
@@ -97,6 +98,7 @@ async def pin_chat_message(core: Core, p: Params) -> bool:
     chat = core.target_chat(p)
     message_id = p.required_int("message_id", "message identifier is not specified")
     target = _live(core, chat, message_id)
+    core.limiter.acquire(chat["id"], chat["type"], call=PIN)  # pins count like edits (SandboxLimits)
     core.chats.pinned[chat["id"]] = message_id
     if isinstance(target, SentMessage):
         target.pinned = True

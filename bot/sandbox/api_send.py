@@ -28,7 +28,7 @@ async def send_message(core: Core, p: Params) -> dict[str, Any]:
     preview = p.get_json("link_preview_options")
     if isinstance(preview, dict) and preview:
         extra["link_preview_options"] = preview
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     return publish(core, chat, "sendMessage", content, markup, extra=extra, flags=send_flags(p)).raw
 
 
@@ -78,7 +78,7 @@ async def copy_message(core: Core, p: Params) -> dict[str, Any]:
         content = read_content(core, p, "caption", "caption_entities", caption=True)
     markup = read_markup(p)
     extra = reply_extra(core, chat, p)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     source = (from_chat["id"], original["message_id"])
     sent = publish(
         core, chat, "copyMessage", content, markup, media=media, source=source, extra=extra,
@@ -93,7 +93,7 @@ async def forward_message(core: Core, p: Params) -> dict[str, Any]:
     chat = core.target_chat(p)
     from_chat, original = _source(core, p, "message to forward not found")
     content, media = _original_content(original)
-    core.limiter.acquire(chat["id"], chat["type"])
+    core.limiter.acquire(chat["id"], chat["type"], paid=p.get_bool("allow_paid_broadcast"))
     extra = {"forward_origin": _origin(core, from_chat, original)}
     source = (from_chat["id"], original["message_id"])
     sent = publish(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import NOT_MODIFIED, bad_request
+from .limits import EDIT
 from .markup import buttons_of, load_markup, validate_markup
 from .media import MediaRef, message_fields
 from .models import SentMessage
@@ -145,7 +146,7 @@ def apply_edit(
     )
     if same_content and markup == sent.reply_markup:
         raise bad_request(NOT_MODIFIED)
-    core.limiter.acquire(chat["id"], chat["type"], edit=True)
+    core.limiter.acquire(chat["id"], chat["type"], call=EDIT)
     if content is not None:
         sent.text, sent.entities = content.text, content.entities
         sent.html, sent.parse_mode = content.html, content.parse_mode

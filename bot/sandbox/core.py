@@ -7,6 +7,8 @@ small object instead of on the whole Sandbox.
 
 from __future__ import annotations
 
+import asyncio
+import random
 import re
 import time
 from collections import Counter
@@ -52,6 +54,7 @@ class Core:
         self.store = MessageStore(self.notifier)
         self.updates = UpdateQueue(self._webhook_reply)
         self.limiter = RateLimiter(limits)
+        self._random = random.Random(limits.seed)
         self.faults = Faults()
         self.calls: list[CallRecord] = []
         self.callbacks: dict[str, dict[str, Any]] = {}
@@ -97,6 +100,8 @@ class Core:
 
     async def call(self, method: str, raw: dict[str, Any], token: str | None = None) -> Any:
         """Run one API call and record it; raises ApiError like Telegram would answer it."""
+        if self.limits.jitter > 0:  # the network's, so real (not nominal) seconds
+            await asyncio.sleep(self._random.uniform(0, self.limits.jitter))
         entry = lookup(method)
         at = time.monotonic()
         name = entry[0] if entry else method
@@ -128,6 +133,7 @@ class Core:
             "sent": self.sent,
             "edited": self.edited,
             "rejected_429": self.limiter.rejected,
+            "rejected_429_by_chat": dict(self.limiter.rejected_by_chat),
             "limit_violations": self.limiter.violations,
             "errors": dict(self.errors),
             "by_method": dict(Counter(c.method for c in self.calls)),

@@ -11,10 +11,15 @@ from __future__ import annotations
 
 import math
 import time
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import ApiError
+
+
+# What a call is, for flood control: message-producing calls, edits, and deletes/pins.
+SEND, EDIT, DELETE, PIN = "send", "edit", "delete", "pin"
 
 
 @dataclass
@@ -30,22 +35,52 @@ class SandboxLimits:
     under a scaled sandbox must sleep ``retry_after / time_scale``
     (see :meth:`real_seconds`). Set ``float_retry_after`` to report the real wait as a float for
     clients that accept it.
+
+    Telegram does not document its accounting, so two readings of it are modelled (see
+    :meth:`model`): "default" (edits count per chat only; deletes and pins are free; a private
+    chat takes 1 message in any second) and "strict" (a private chat takes a burst of 3 in any
+    3 s; edits, deletes and pins count per chat *and* toward the global 30/s like sends; every
+    request is delayed by a few ms of random network jitter, so arrival order and spacing are
+    not the bot's). Pacing that holds under both holds under any reasonable reading.
     """
 
     enforce: bool = False
     global_per_second: int = 30
     private_per_second: int = 1
+    # Length in nominal seconds of the private-chat window: it holds private_per_second × this
+    # many messages (1.0: one per second; 3.0: a burst of 3 in any 3 s).
+    private_window: float = 1.0
     group_per_minute: int = 20
+    # Messages sent with allow_paid_broadcast count toward this global rate instead of the 30/s.
+    paid_per_second: int = 1000
     time_scale: float = 1.0
     float_retry_after: bool = False
     edits_count_per_chat: bool = True
     edits_count_globally: bool = False
+    deletes_and_pins_count: bool = False  # counted like edits (per chat, globally if edits are)
+    jitter: float = 0.0  # real seconds: each request waits uniform(0, jitter) before it is served
+    seed: int = 7  # of the jitter, so a run can be repeated
     strict_ampersand: bool = True
     callback_query_ttl: float = 15.0
+
+    @classmethod
+    def model(cls, name: str, **overrides: Any) -> "SandboxLimits":
+        """An enforcing sandbox under the named accounting model ("default" or "strict")."""
+        if name not in MODELS:
+            raise ValueError(f"unknown sandbox model {name!r}; known: {', '.join(MODELS)}")
+        return cls(**{"enforce": True, **MODELS[name], **overrides})
 
     def real_seconds(self, nominal: float) -> float:
         """Convert nominal Telegram seconds (e.g. a retry_after) to wall-clock seconds."""
         return nominal / self.time_scale
+
+
+MODELS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "strict": {
+        "private_window": 3.0, "edits_count_globally": True, "deletes_and_pins_count": True, "jitter": 0.004,
+    },
+}
 
 
 class _Window:
@@ -67,42 +102,61 @@ class _Window:
 
 
 class RateLimiter:
-    """Counts message-producing calls and rejects the ones Telegram would flood-limit."""
+    """Counts rate-limited calls and rejects the ones Telegram would flood-limit."""
 
     def __init__(self, limits: SandboxLimits) -> None:
         self.limits = limits
         self._origin = time.monotonic()
         self._global = _Window(1.0)
+        self._paid = _Window(1.0)
         self._chats: dict[int, tuple[_Window, str]] = {}
         self.rejected = 0
+        self.rejected_by_chat: Counter[int] = Counter()
         self.violations = 0  # would-be 429s while enforcement is off
 
     def _now(self) -> float:
         return (time.monotonic() - self._origin) * self.limits.time_scale
 
     def _chat_window(self, chat_id: int, chat_type: str) -> tuple[_Window, str]:
-        """Per-chat window: 1 s for private chats, 60 s for groups, supergroups and channels."""
+        """Per-chat window: private chats per ``private_window``; groups, channels per minute."""
         entry = self._chats.get(chat_id)
         if entry is None:
             kind = "private" if chat_type == "private" else "group"
-            entry = (_Window(1.0 if kind == "private" else 60.0), kind)
+            entry = (_Window(self.limits.private_window if kind == "private" else 60.0), kind)
             self._chats[chat_id] = entry
         return entry
 
     def _limit(self, kind: str) -> int:
         if kind == "global":
             return self.limits.global_per_second
+        if kind == "paid":
+            return self.limits.paid_per_second
         if kind == "private":
-            return self.limits.private_per_second
+            return max(1, round(self.limits.private_per_second * self.limits.private_window))
         return self.limits.group_per_minute
 
-    def acquire(self, chat_id: int, chat_type: str, *, edit: bool = False) -> None:
-        """Account one message to ``chat_id``; raise 429 if over the limits (when enforced)."""
+    def _windows(self, chat_id: int, chat_type: str, call: str, paid: bool) -> list[tuple[_Window, str]]:
+        limits = self.limits
+        if call == SEND:
+            per_chat = every = True
+        elif call == EDIT or limits.deletes_and_pins_count:
+            per_chat, every = limits.edits_count_per_chat, limits.edits_count_globally
+        else:
+            return []
         windows: list[tuple[_Window, str]] = []
-        if not edit or self.limits.edits_count_globally:
-            windows.append((self._global, "global"))
-        if not edit or self.limits.edits_count_per_chat:
+        if every:
+            windows.append((self._paid, "paid") if paid and call == SEND else (self._global, "global"))
+        if per_chat:
             windows.append(self._chat_window(chat_id, chat_type))
+        return windows
+
+    def acquire(self, chat_id: int, chat_type: str, *, call: str = SEND, paid: bool = False) -> None:
+        """Account one call to ``chat_id``; raise 429 if over the limits (when enforced).
+
+        ``call`` is SEND, EDIT, DELETE or PIN; ``paid`` sends (allow_paid_broadcast) count toward
+        the paid global rate instead of the free one.
+        """
+        windows = self._windows(chat_id, chat_type, call, paid)
         if not windows:
             return
         now = self._now()
@@ -110,6 +164,7 @@ class RateLimiter:
         if wait > 0:
             if self.limits.enforce:
                 self.rejected += 1
+                self.rejected_by_chat[chat_id] += 1
                 raise self._too_many(wait)
             self.violations += 1
         for window, _ in windows:

@@ -2,7 +2,9 @@
 
 Rates keep Telegram's ratios (30/s global, 1/s per private chat, 20/min per group) but nominal
 time runs SCALE times faster, on the sandbox and in the throttle alike, so rate tests take
-seconds instead of minutes.
+seconds instead of minutes. The sandbox's accounting model is the `sandbox_model` fixture,
+"default" unless a test asks for ``@pytest.mark.parametrize("sandbox_model", ["strict"])``
+(bursts per private chat, edits/deletes/pins counted globally, network jitter).
 """
 
 from __future__ import annotations
@@ -35,10 +37,19 @@ def scaled() -> RateLimits:
     return RateLimits(time_scale=SCALE, margin=MARGIN)
 
 
+STRICT = pytest.mark.parametrize("sandbox_model", ["strict"])
+BOTH_MODELS = pytest.mark.parametrize("sandbox_model", ["default", "strict"])
+
+
 @pytest.fixture
-async def limited() -> AsyncIterator[Sandbox]:
-    """A sandbox answering 429 beyond Telegram's limits (time-scaled)."""
-    async with Sandbox(SandboxLimits(enforce=True, time_scale=SCALE)) as sb:
+def sandbox_model() -> str:
+    return "default"
+
+
+@pytest.fixture
+async def limited(sandbox_model: str) -> AsyncIterator[Sandbox]:
+    """A sandbox answering 429 beyond Telegram's limits (time-scaled) under `sandbox_model`."""
+    async with Sandbox(SandboxLimits.model(sandbox_model, time_scale=SCALE)) as sb:
         sb.add_user(READER_ID, first_name="Reader", language_code="ru")
         sb.add_user(ADMIN_ID, first_name="Admin", language_code="ru")
         yield sb

@@ -27,7 +27,8 @@ async def main() -> None:
     services.outbox.poll_interval = 0.1
     bot = build_bot(settings.bot_token, settings.telegram_api_url)
     dispatcher = build_dispatcher(services)
-    await dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+    # As `zendigest run` does: SIGTERM / SIGINT stop polling and run the graceful shutdown.
+    await dispatcher.start_polling(bot, handle_signals=True)
 
 
 if __name__ == "__main__":

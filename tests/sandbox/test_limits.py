@@ -92,3 +92,61 @@ async def test_float_retry_after_for_scaled_raw_clients() -> None:
                 bodies.append(await resp.json())
     assert bodies[1]["error_code"] == 429
     assert bodies[1]["parameters"] == {"retry_after": 0.5}  # 1 nominal second, scaled
+
+
+async def test_strict_model_allows_a_burst_of_three_per_private_chat() -> None:
+    async with Sandbox(SandboxLimits.model("strict", jitter=0.0)) as sb:
+        sb.add_user(USER)
+        bot = sb.make_bot()
+        try:
+            for i in range(3):
+                await bot.send_message(USER, f"burst {i}")
+            with pytest.raises(TelegramRetryAfter) as info:
+                await bot.send_message(USER, "fourth")
+        finally:
+            await bot.session.close()
+    assert 1 <= info.value.retry_after <= 3
+    assert [m.text for m in sb.messages(USER)] == ["burst 0", "burst 1", "burst 2"]
+
+
+@pytest.mark.parametrize(("model", "rejected"), [("default", 0), ("strict", 1)])
+async def test_edits_and_deletes_count_globally_only_in_the_strict_model(model: str, rejected: int) -> None:
+    """30 sends fill the global second; under the strict model the next edit or delete is over it."""
+    async with Sandbox(SandboxLimits.model(model, jitter=0.0)) as sb:
+        for user in range(100, 130):
+            sb.add_user(user)
+        bot = sb.make_bot()
+        try:
+            sent = [await bot.send_message(user, "x") for user in range(100, 130)]
+            sb.limits.edits_count_per_chat = False  # only the global count is under test
+            outcomes = []
+            for call in (lambda: bot.edit_message_text("y", chat_id=100, message_id=sent[0].message_id),
+                         lambda: bot.delete_message(101, sent[1].message_id)):
+                try:
+                    await call()
+                    outcomes.append("ok")
+                except TelegramRetryAfter:
+                    outcomes.append("429")
+        finally:
+            await bot.session.close()
+    assert outcomes.count("429") == (2 if rejected else 0)
+    assert sb.stats["rejected_429_by_chat"] == ({100: 1, 101: 1} if rejected else {})
+
+
+async def test_paid_broadcast_has_its_own_budget() -> None:
+    """60 paid messages and 30 free ones in the same second: each budget holds its own count."""
+    async with Sandbox(SandboxLimits.model("strict", jitter=0.0)) as sb:
+        for user in range(200, 290):
+            sb.add_user(user)
+        bot = sb.make_bot()
+        try:
+            for user in range(200, 260):
+                await bot.send_message(user, "paid", allow_paid_broadcast=True)
+            for user in range(260, 290):
+                await bot.send_message(user, "free")
+            assert sb.stats["rejected_429"] == 0 and sb.stats["sent"] == 90
+            sb.add_user(290)
+            with pytest.raises(TelegramRetryAfter):
+                await bot.send_message(290, "one free too many")
+        finally:
+            await bot.session.close()

@@ -1,0 +1,145 @@
+"""Pacing under the strict reading of Telegram's limits: every rate-limited call counted, 429s
+handled where they belong, paid broadcasts, and rapid taps on a settings keyboard.
+
+Outcomes are what the sandbox recorded (429s answered, calls made, their order), never durations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from aiogram import Bot
+
+from bot.delivery import Throttle, bulk
+from bot.local import LocalBot
+from bot.sandbox import Sandbox
+from storage import chats as chats_sql
+from storage import subscriptions as subs_sql
+from tests.delivery.conftest import STRICT
+from tests.delivery.test_throttle import send_all, users
+
+FLOOD = {"description": "Too Many Requests: retry after 2", "parameters": {"retry_after": 2}}
+
+
+@STRICT
+async def test_edits_deletes_and_pins_take_global_slots_like_sends(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
+    """The strict model counts every one of these toward 30/s; none may be answered 429."""
+    bot, _ = throttled
+    ids = users(limited, 5000, 45)
+    sent = await send_all(bot, ids)
+    await asyncio.gather(
+        *(bot.edit_message_text("v2", chat_id=m.chat.id, message_id=m.message_id) for m in sent),
+        *(bot.pin_chat_message(m.chat.id, m.message_id) for m in sent),
+        *(bot.send_message(m.chat.id, "и ещё") for m in sent),
+    )
+    await asyncio.gather(*(bot.delete_message(m.chat.id, m.message_id) for m in sent))
+    bad = list(limited.stats["rejected_429_by_chat"])
+    assert limited.stats["rejected_429"] == 0, [(round(c.at, 4), c.method, c.error_code, c.description) for c in limited.calls if bad and c.params.get("chat_id") == str(bad[0])]
+    by_method = limited.stats["by_method"]
+    assert by_method["editMessageText"] == by_method["pinChatMessage"] == by_method["deleteMessage"] == 45
+    assert [[m.text for m in limited.messages(uid)] for uid in ids] == [["и ещё"]] * 45
+
+
+async def test_a_429_pauses_its_chat_only(
+    throttled: tuple[Bot, Throttle], limited: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot, throttle = throttled
+    first, *others = users(limited, 6000, 20)
+    limited.fail_next("sendMessage", 429, count=1, **FLOOD)
+    with caplog.at_level(logging.WARNING):
+        await bot.send_message(first, "first")  # the 429 lands here; retried after the pause
+        await send_all(bot, others)
+    assert throttle.stats.flood_scopes == {"chat": 1}
+    assert throttle.limiter.rate_changes == [] and not any("delivery rate" in r.getMessage() for r in caplog.records)
+    assert all(len(limited.messages(uid)) == 1 for uid in [first, *others])
+
+
+async def test_429s_from_several_chats_cut_the_global_rate_which_climbs_back(
+    throttled: tuple[Bot, Throttle], limited: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot, throttle = throttled
+    ids = users(limited, 6100, 40)
+    limited.fail_next("sendMessage", 429, count=3, **FLOOD)
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.limiter"):
+        await send_all(bot, ids[:10])
+        cut = throttle.limiter.rate_changes[0]
+        assert cut[0] == 30 and cut[1] < 30 and "429 from 3 chats" in cut[2]
+        for rounds in range(30):  # traffic goes on; every quiet stretch adds rate back
+            if throttle.limiter.rate == 30:
+                break
+            await send_all(bot, ids[10 + rounds % 30:11 + rounds % 30])
+            await asyncio.sleep(throttle.limits.real(throttle.limits.recover_every))
+        await bot.send_message(ids[0], "после паузы")
+    changes = throttle.limiter.rate_changes
+    assert changes[-1][1] == 30 and all(new > old for old, new, _ in changes[1:])
+    assert all("no 429 storm" in cause for _, _, cause in changes[1:])
+    logged = [r.getMessage() for r in caplog.records if "delivery rate" in r.getMessage()]
+    assert len(logged) == len(changes) and "429 from 3 chats" in logged[0]
+    assert throttle.stats.flood_scopes.get("global") == 1
+
+
+@STRICT
+async def test_paid_broadcast_uses_the_paid_budget(delivery_app: LocalBot) -> None:
+    """PAID_BROADCAST: bulk sends ask for allow_paid_broadcast and go faster than the free 30/s;
+    replies stay on the free budget."""
+    app, sb = delivery_app, delivery_app.sandbox
+    app.services.sender.paid = True
+    ids = users(sb, 7000, 120)
+    with bulk():
+        await asyncio.gather(*(app.services.sender.send(uid, "платная рассылка", bulk=True) for uid in ids))
+    await app.services.sender.send(ids[0], "ответ")
+    sends = [c for c in sb.calls if c.method == "sendMessage"]
+    paid = [c for c in sends if c.params.get("allow_paid_broadcast") == "true"]
+    assert len(paid) == 120 and sends[-1].params.get("allow_paid_broadcast") is None
+    assert sb.stats["rejected_429"] == 0
+    stamps = sorted(c.at * sb.limits.time_scale for c in paid)  # nominal seconds
+    busiest = max(sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps)
+    assert busiest > 30, "paid messages should exceed the free 30 per second"
+
+
+@STRICT
+async def test_rapid_taps_are_answered_first_and_the_last_state_wins(delivery_app: LocalBot) -> None:
+    """50 readers press hour buttons 14 times each as fast as they can: every press is answered
+    (before the edit it causes), the edits of one message are coalesced, each keyboard ends
+    showing the last hour pressed, and nothing is answered 429."""
+    app, sb = delivery_app, delivery_app.sandbox
+    readers, taps = list(range(24001, 24051)), 14
+    app.services.scheduler.pause()  # no digest falls due at one of the hours pressed
+    store, now = app.services.store, app.services.clock.iso()
+    for uid in readers:
+        sb.add_user(uid, first_name=f"U{uid}")
+        await store.call(chats_sql.remember, {"id": uid, "type": "private", "title": str(uid)}, now)
+        await store.call(subs_sql.subscribe, uid, {"frequency": "daily", "hour": 20, "timezone": "UTC"}, now)
+    menus = {uid: await sb.ask("/settings", user_id=uid) for uid in readers}
+    for uid, menu in menus.items():
+        screen = await sb.click(uid, menu.message_id, "st:menu:hr", user_id=uid)
+        assert screen is not None and "13" in str(screen.buttons)
+    mark, answered = len(sb.calls), len(sb.callback_answers)
+    queries = {uid: [sb.press_button(uid, menus[uid].message_id, f"st:hr:{hour}", user_id=uid) for hour in range(taps)]
+               for uid in readers}  # all 700 presses are in before the bot sees the first
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while len(sb.callback_answers) < answered + len(readers) * taps or any(
+        "13:00" not in sb.message(uid, menus[uid].message_id).text for uid in readers
+    ):
+        assert loop.time() < deadline, sb.dump(readers[0], "taps not all answered / shown")
+        await asyncio.sleep(0.05)
+    answers = sb.callback_answers[answered:]
+    assert [a["show_alert"] for a in answers] == [False] * len(answers)
+    assert {a["text"] for a in answers} == {"Сохранено"}
+    calls = sb.calls[mark:]
+    assert sb.stats["rejected_429"] == 0
+    errors = [c.description for c in calls if c.error_code and "not modified" not in (c.description or "")]
+    assert errors == []
+    for uid in readers:
+        chat = str(uid)
+        edits = [i for i, c in enumerate(calls) if c.method == "editMessageText" and c.params.get("chat_id") == chat]
+        mine = set(queries[uid])
+        answers_at = [i for i, c in enumerate(calls) if c.method == "answerCallbackQuery"
+                      and c.params.get("callback_query_id") in mine]
+        assert len(answers_at) == taps
+        assert len(edits) <= taps // 3, f"{len(edits)} edits for {taps} taps: not coalesced"
+        assert max(answers_at) < edits[-1], "the last press was answered only after its edit"
+        assert (await store.call(subs_sql.get, uid))["hour"] == taps - 1
