@@ -172,6 +172,7 @@ async def _on_startup(bot: Bot, services: Services) -> None:
     await services.outbox.start()
     await services.posting.resume()
     services.digests.bot_username = (await bot.me()).username
+    await services.digests.start_schedule()
     services.ingestion.notify = services.storage_alarm.notify = _admin_notice(services)
     # Every job is an idempotent catch-up pass: a missed run is simply made up by the next one.
     alarm = services.storage_alarm

@@ -166,17 +166,46 @@ async def _compose(services, *, followup: bool, chat_id: int | None, dry_run: bo
     digests = services.digests
     if followup:
         run = await digests.followup(dry_run=dry_run, chat_id=chat_id)
-        if run is not None and not run.envelopes and dry_run:  # nobody to send to: show the text anyway
+        if run is not None and not run.envelopes and run.digest.count and dry_run:  # nobody to send to: show it anyway
             run = await digests.followup(dry_run=True, chat_id=0)
+        if run is not None and run.digest.count == 0:
+            print(f"zendigest: nothing new since {run.digest.since:%Y-%m-%d %H:%M} UTC: no follow-up "
+                  f"{'composed' if dry_run else 'sent'}", file=sys.stderr)
         return run.envelopes if run else []
     if chat_id is None:
         report = await digests.tick(dry_run=dry_run)
-        return report.envelopes
+        if not report.envelopes and not (report.followup and report.followup.envelopes):
+            await _explain_nothing_due(services)
+        return report.envelopes + (report.followup.envelopes if report.followup else [])
     sub = await services.subscriptions.get(chat_id)
-    html, _ = await digests.on_demand(chat_id, sub.themes if sub else None, "ru")
+    html, since = await digests.on_demand(chat_id, sub.themes if sub else None, "ru")
     if html is None:
+        print(f"zendigest: nothing new for chat {chat_id} since {since:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
         return []
     envelope = OutboxItem(chat_id, html, key=f"manual:{chat_id}:{services.clock.iso()}")
     if not dry_run:
         await digests.deliver("digest", [envelope])
     return [envelope]
+
+
+async def _explain_nothing_due(services) -> None:
+    """Nothing due: say who is due when, so an empty run is not a mystery."""
+    outlook = await services.digests.outlook()
+    zone = services.settings.timezone
+
+    def local(value) -> str:
+        from zoneinfo import ZoneInfo
+
+        return f"{value.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
+
+    lines = ["zendigest: nothing is due now."]
+    if not outlook.subscriptions:
+        lines.append("  personal digests: no active subscriptions")
+    else:
+        soonest = ", ".join(f"chat {chat} at {local(slot)}" for chat, slot in outlook.next_personal[:3])
+        lines.append(f"  personal digests: {outlook.subscriptions} subscription(s); next: {soonest}")
+    last = f"the last one ended {local(outlook.followup_last)}" if outlook.followup_last else "none sent yet"
+    nxt = local(outlook.followup_next) if outlook.followup_next else "never (FOLLOWUP_CRON)"
+    lines.append(f"  follow-up: next at {nxt} ({last}); {outlook.followup_waiting} new article(s) on the "
+                 f"analysis's themes so far")
+    print("\n".join(lines), file=sys.stderr)

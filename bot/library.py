@@ -15,6 +15,7 @@ from bot.nlp import TextEngine
 from bot.sources import canonical_url, content_hash
 from storage import articles as articles_sql
 from storage import catalog as catalog_sql
+from storage import digests as digests_sql
 from storage.db import Store
 from storage.timeutil import from_db, to_db
 
@@ -124,7 +125,9 @@ class Library:
         return [Article.from_row(r) for r in rows]
 
     async def related(self, slug: str, *, since: datetime | None = None, limit: int = 5) -> list[Article]:
-        rows = await self.store.call(articles_sql.for_theme, slug, since=to_db(since), limit=limit)
+        """Articles on the theme that are new since the analysis published at `since`: the same
+        definition the follow-up digest uses (storage.digests.NEW_SINCE_ANALYSIS)."""
+        rows = await self.store.call(digests_sql.new_since_analysis, to_db(since) or "", slug=slug, limit=limit)
         return [Article.from_row(r) for r in rows]
 
     async def preview(self, title: str, text: str, *, url: str | None = None, author: str | None = None,

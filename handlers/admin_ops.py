@@ -1,30 +1,67 @@
-"""/followup, /stats, /audit — admins only."""
+"""/followup (preview, then Publish / Cancel), /stats, /audit — admins only."""
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import datetime, timezone
+
 from aiogram import Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot import render, stats
 from bot.audit import AuditLog
+from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
 from bot.middlewares import AdminOnly
+from handlers import keyboards
+from handlers.keyboards import FollowupAction
 
 router = Router(name="admin_ops")
 router.message.middleware(AdminOnly())
+router.callback_query.middleware(AdminOnly())
 
 
 @router.message(Command("followup"))
-async def followup(message: Message, tr: Translator, digests: Digests, audit: AuditLog) -> None:
-    run = await digests.followup()
-    assert message.from_user is not None
-    if run is None:
+async def followup(message: Message, tr: Translator, digests: Digests, sender: Sender) -> None:
+    """Shows the follow-up exactly as the channel will get it; nothing is sent before Publish."""
+    draft = await digests.compose_followup()
+    if draft is None:
         await message.answer(tr("followup_no_anchor"))
         return
-    await audit.record(message.from_user.id, "followup", {"articles": run.digest.count, "recipients": len(run.envelopes)})
-    await message.answer(tr("followup_done", articles=run.digest.count, recipients=len(run.envelopes)))
+    if draft.digest.count == 0:
+        await message.answer(tr("followup_nothing_new", date=render.format_date(draft.digest.since, tr)))
+        return
+    recipients = len(await digests.followup_recipients())
+    head = tr("followup_preview", articles=draft.digest.count, recipients=recipients)
+    until = int(draft.digest.until.timestamp())
+    await sender.send(message.chat.id, f"{head}\n\n{digests.render_followup(draft, 'ru')}", link_preview=False,
+                      reply_markup=keyboards.followup_preview(until, tr))
+
+
+@router.callback_query(FollowupAction.filter())
+async def followup_action(query: CallbackQuery, callback_data: FollowupAction, tr: Translator, digests: Digests,
+                          audit: AuditLog) -> None:
+    if isinstance(query.message, Message):
+        with suppress(TelegramBadRequest):  # a second press: the buttons are already gone
+            await query.message.edit_reply_markup(reply_markup=None)
+    if callback_data.action != "send":
+        note = tr("followup_cancelled")
+    else:
+        until = datetime.fromtimestamp(callback_data.until, timezone.utc)
+        run = await digests.followup(until=until)
+        if run is None or not run.envelopes:
+            since = render.format_date(run.digest.since, tr) if run else ""
+            note = tr("followup_already_sent", date=since)
+        else:
+            await audit.record(query.from_user.id, "followup",
+                               {"articles": run.digest.count, "recipients": len(run.envelopes)})
+            note = tr("followup_done", articles=run.digest.count, recipients=len(run.envelopes))
+    await query.answer(note)
+    if isinstance(query.message, Message):
+        await query.message.answer(note)
 
 
 @router.message(Command("stats"))

@@ -42,6 +42,11 @@ class AnchorText(CallbackData, prefix="at"):
     article: ButtonId
 
 
+class FollowupAction(CallbackData, prefix="fa"):
+    action: str  # send | cancel
+    until: int  # the previewed window's end, Unix seconds: confirming sends exactly that window
+
+
 class BroadcastAction(CallbackData, prefix="bc"):
     action: str  # send | cancel
     job: ButtonId
@@ -88,6 +93,13 @@ def article_themes(article: Article, themes: list[dict], tr: Translator) -> Inli
             data = ArticleTheme(article=article.id, slug=theme["slug"])
         kb.button(text=theme_label(theme, tr), callback_data=data)
     kb.adjust(2)
+    return kb.as_markup()
+
+
+def followup_preview(until: int, tr: Translator) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=tr("btn_publish"), callback_data=FollowupAction(action="send", until=until))
+    kb.button(text=tr("btn_cancel"), callback_data=FollowupAction(action="cancel", until=until))
     return kb.as_markup()
 
 

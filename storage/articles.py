@@ -90,24 +90,6 @@ def search(db: Database, match_query: str, limit: int = 10) -> list[Row]:
     return list(db.query(sql, [match_query, limit]))
 
 
-def for_theme(db: Database, slug: str, *, since: str | None = None, limit: int = 5, exclude_id: int | None = None) -> list[Row]:
-    """Newest articles scored on a theme, optionally only those published after `since`."""
-    sql = (
-        "select a.*, t.score as theme_score from article_themes t join articles a on a.id = t.article_id "
-        "where t.slug = ? and a.kind != 'anchor' "
-    )
-    params: list[Any] = [slug]
-    if since:
-        sql += "and coalesce(a.published, a.created_at) > ? "
-        params.append(since)
-    if exclude_id is not None:
-        sql += "and a.id != ? "
-        params.append(exclude_id)
-    sql += "order by coalesce(a.published, a.created_at) desc, a.id desc limit ?"
-    params.append(limit)
-    return list(db.query(sql, params))
-
-
 def analysis_of(row: Row) -> dict[str, Any]:
     return json.loads(row["analysis"]) if row.get("analysis") else {}
 

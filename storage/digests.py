@@ -9,32 +9,67 @@ from sqlite_utils import Database
 Row = dict[str, Any]
 
 
-def articles_between(db: Database, start: str | None, end: str, *, published_after: str | None = None,
-                     limit: int = 200) -> list[Row]:
-    """Non-anchor articles that arrived in (start, end] (optionally only those published after a
-    date), newest first, each with `slugs`: its theme slugs by score."""
-    column = "a.created_at"
-    sql = (
-        f"select a.id, a.url, a.title, a.tldr, a.published, a.created_at, "
-        f"(select group_concat(slug, ' ') from (select slug from article_themes t where t.article_id = a.id "
-        f"order by t.score desc)) as slugs "
-        f"from articles a where a.kind != 'anchor' and a.backfill = 0 and {column} <= ? "
-    )
+NEW_SINCE_ANALYSIS = "a.kind != 'anchor' and a.backfill = 0 and coalesce(a.published, a.created_at) > ?"
+"""What "new since the analysis" means, for the follow-up digest and the theme cards alike: any
+article but an anchor or a source's back catalogue, dated (published, else received) after the
+analysis."""
+
+_THEMES = ("(select group_concat(slug, ' ') from (select slug from article_themes t where t.article_id = a.id "
+           "order by t.score desc)) as slugs")
+
+
+def articles_between(db: Database, start: str | None, end: str, *, limit: int = 200) -> list[Row]:
+    """Non-anchor, non-backfill articles that arrived in (start, end] (personal digests: what the
+    subscriber has not been sent), newest first, each with `slugs`: its theme slugs by score."""
+    sql = (f"select a.id, a.url, a.title, a.tldr, a.published, a.created_at, {_THEMES} from articles a "
+           "where a.kind != 'anchor' and a.backfill = 0 and a.created_at <= ? ")
     params: list[Any] = [end]
     if start:
-        sql += f"and {column} > ? "
+        sql += "and a.created_at > ? "
         params.append(start)
-    if published_after:
-        sql += "and coalesce(a.published, a.created_at) >= ? "
-        params.append(published_after)
-    sql += f"order by {column} desc, a.id desc limit ?"
+    sql += "order by a.created_at desc, a.id desc limit ?"
     params.append(limit)
-    rows = []
-    for r in db.query(sql, params):
-        r = dict(r)
-        r["slugs"] = r["slugs"].split() if r["slugs"] else []
-        rows.append(r)
-    return rows
+    return [_with_slugs(r) for r in db.query(sql, params)]
+
+
+def new_since_analysis(db: Database, analysis_date: str, *, start: str | None = None, until: str | None = None,
+                       slug: str | None = None, limit: int = 200) -> list[Row]:
+    """Articles new since the analysis (NEW_SINCE_ANALYSIS), newest first, each with `slugs`.
+
+    With `until`, only those dated and received by then; with `start` (the previous follow-up's
+    end), only those dated or received after it. Dated-or-received: an article that arrives late
+    (dated before the previous follow-up, received after it) goes into the next one instead of
+    none, and nothing is listed twice. With `slug`, only articles on that theme."""
+    sql = f"select a.*, {_THEMES} from articles a where {NEW_SINCE_ANALYSIS} "
+    params: list[Any] = [analysis_date]
+    if until:
+        sql += "and coalesce(a.published, a.created_at) <= ? and a.created_at <= ? "
+        params += [until, until]
+    if start:
+        sql += "and (coalesce(a.published, a.created_at) > ? or a.created_at > ?) "
+        params += [start, start]
+    if slug:
+        sql += "and exists (select 1 from article_themes t where t.article_id = a.id and t.slug = ?) "
+        params.append(slug)
+    sql += "order by coalesce(a.published, a.created_at) desc, a.id desc limit ?"
+    params.append(limit)
+    return [_with_slugs(r) for r in db.query(sql, params)]
+
+
+def _with_slugs(row: Row) -> Row:
+    row = dict(row)
+    row["slugs"] = row["slugs"].split() if row.get("slugs") else []
+    return row
+
+
+def schedule_start(db: Database, kind: str, now: str, *, record: bool = True) -> str:
+    """When the `kind` schedule was first switched on: set to `now` on the first call (unless
+    `record` is off, as on a dry run: then `now` is only returned)."""
+    if record:
+        db.execute("insert or ignore into schedule_starts (kind, started_at) values (?, ?)", [kind, now])
+        db.conn.commit()
+    row = db.execute("select started_at from schedule_starts where kind = ?", [kind]).fetchone()
+    return row[0] if row else now
 
 
 def record_window(db: Database, *, kind: str, recipient: str, start: str | None, end: str, articles: int, now: str) -> bool:

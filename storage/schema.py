@@ -273,3 +273,10 @@ def _posts_onto_the_outbox(db: Database) -> None:
         db["posts"].update(row["id"], {"state": "queued", "job_id": job_id, "text": plain,
                                        "content": json.dumps({"text": plain}, ensure_ascii=False)})
     db.execute("update posts set state = 'cancelled' where state = 'draft'")
+
+
+@migrations()
+def m0007_schedule_starts(db: Database) -> None:
+    """When each scheduled kind of digest was first switched on: a schedule's first run is its
+    first slot after that moment, never a slot that passed before the bot was ever started."""
+    db["schedule_starts"].create({"kind": str, "started_at": str}, pk="kind", not_null={"started_at"})

@@ -18,8 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 async def test_followup_now_posts_to_the_channel_and_is_audited(app: LocalBot) -> None:
     await app.services.library.add(*CORRIDOR, kind="file")
-    reply = await app.sandbox.ask("/followup", user_id=ADMIN_ID, timeout=10)
-    assert "Follow-up отправлен" in reply.text and "материалов 1" in reply.text
+    preview = await app.sandbox.ask("/followup", user_id=ADMIN_ID, timeout=10)
+    assert "материалов 1" in preview.text and app.sandbox.messages(SANDBOX_CHANNEL_ID) == []
+    mark = app.sandbox.mark()
+    app.sandbox.press_button(ADMIN_ID, preview.message_id, preview.button("Опубликовать"), user_id=ADMIN_ID)
+    done = (await app.sandbox.wait_for(ADMIN_ID, 1, after=mark, methods=("sendMessage",)))[0]
+    assert done.text.startswith("Обзор изменений опубликован: материалов 1")
     await app.services.outbox.wait_idle()
     posted = app.sandbox.messages(SANDBOX_CHANNEL_ID)
     assert len(posted) == 1 and CORRIDOR[0] in posted[0].text
@@ -48,10 +52,15 @@ async def test_ops_commands_are_refused_for_readers(app: LocalBot) -> None:
 
 def test_digest_command_dry_run_prints_the_followup(tmp_path: Path) -> None:
     env = {**os.environ, "DATABASE_PATH": str(tmp_path / "cli.sqlite3"), "BOT_TOKEN": "", "CHANNEL_ID": "@cli_test"}
+    article = tmp_path / "corridor.txt"
+    article.write_text(f"{CORRIDOR[0]}\n\n{CORRIDOR[1]}\n", encoding="utf-8")
+    stored = subprocess.run([sys.executable, "-m", "bot", "ingest", str(article)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert stored.returncode == 0, stored.stderr
     done = subprocess.run([sys.executable, "-m", "bot", "digest", "--followup", "--dry-run"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "что изменилось после декабрьского анализа" in done.stdout
+    assert "что изменилось после декабрьского анализа" in done.stdout and CORRIDOR[0] in done.stdout
     assert "Без новостей:" in done.stdout
     refused = subprocess.run([sys.executable, "-m", "bot", "digest"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)

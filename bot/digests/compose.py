@@ -107,7 +107,11 @@ def personal(rows: list[dict[str, Any]], order: list[str], themes: list[str] | N
 
 
 def followup(rows: list[dict[str, Any]], order: list[str], since: datetime | None, until: datetime) -> FollowupDigest:
+    """Only themed articles count; the period starts at the earliest date listed when a late
+    arrival is dated before `since`, so every date shown lies inside the period shown."""
     sections = Window.build(rows, order, since).digest(None).sections
     active = tuple(section for section in sections if section.slug != OTHER)
     busy = {s.slug for s in active}
-    return FollowupDigest(since, until, active, tuple(s for s in order if s not in busy))
+    dates = [i.published for s in active for i in s.items if i.published is not None]
+    start = min([since, *dates]) if since is not None and dates else since
+    return FollowupDigest(start, until, active, tuple(s for s in order if s not in busy))

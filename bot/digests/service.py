@@ -50,6 +50,25 @@ class TickReport:
     envelopes: list[OutboxItem] = field(default_factory=list)  # the personal digests (also on a dry run)
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """Why nothing is due right now: when each schedule fires next (for `digest --dry-run`)."""
+
+    subscriptions: int
+    next_personal: tuple[tuple[int, datetime], ...]  # (chat, next slot), soonest first
+    followup_next: datetime | None
+    followup_last: datetime | None  # the previous follow-up's end
+    followup_waiting: int  # articles the next follow-up would list now
+
+
+@dataclass(frozen=True)
+class FollowupDraft:
+    digest: compose.FollowupDigest
+    start: str | None  # the previous follow-up's end (None: none yet)
+    themes: dict[str, dict]
+    claims: dict[str, str]  # per theme, the anchor's claim recapped above the new articles
+
+
 @dataclass
 class FollowupRun:
     digest: compose.FollowupDigest
@@ -109,51 +128,96 @@ class Digests:
 
     # -- follow-up --------------------------------------------------------------------------
 
-    async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
-                       chat_id: int | None = None) -> FollowupRun | None:
-        """Compose the follow-up for the window since the previous one (the first: since the
-        anchor's publication) and, unless dry_run, deliver it to the channel and opted-in chats."""
+    async def compose_followup(self, until: datetime | None = None) -> FollowupDraft | None:
+        """The follow-up for the window since the previous one (the first: since the anchor's
+        publication), composed but not sent; None without an anchor analysis."""
         anchor = await self.library.anchor()
         if anchor is None:
             return None
         until = until or self.clock.now()
         start = await self.store.call(digests_sql.last_window_end, "followup", "all")
-        rows = await self.store.call(digests_sql.articles_between, start, to_db(until),
-                                     published_after=to_db(anchor.published))
+        rows = await self.store.call(digests_sql.new_since_analysis, to_db(anchor.published) or "", start=start,
+                                     until=to_db(until))
         order, by_slug = await self._themes()
         digest = compose.followup(rows, order, from_db(start) or anchor.published, until)
         claims = {slug: (anchor.theme(slug) or {}).get("sentences", [""])[0] for slug in order}
+        return FollowupDraft(digest, start, by_slug, claims)
+
+    def render_followup(self, draft: FollowupDraft, language: str) -> str:
         link = f"https://t.me/{self.bot_username}?start=themes" if self.bot_username else None
+        return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), link)
+
+    async def followup_recipients(self) -> list[tuple[int | str, str]]:
+        """The channel (in Russian, like its articles) and every subscriber who opted in."""
         recipients: list[tuple[int | str, str]] = []
-        if chat_id is not None:
-            recipients.append((chat_id, "ru"))
-        else:
-            if self.settings.channel_chat_id is not None:
-                recipients.append((self.settings.channel_chat_id, "ru"))
-            subs = await self.store.call(subs_sql.followup_recipients)
-            recipients += [(r["chat_id"], r.get("language") or "ru") for r in subs]
-        end = to_db(until)
+        if self.settings.channel_chat_id is not None:
+            recipients.append((self.settings.channel_chat_id, "ru"))
+        subs = await self.store.call(subs_sql.followup_recipients)
+        return recipients + [(r["chat_id"], r.get("language") or "ru") for r in subs]
+
+    async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
+                       chat_id: int | None = None, scheduled: bool = False) -> FollowupRun | None:
+        """Compose the follow-up and, unless dry_run, deliver it to the channel and opted-in chats
+        (or only `chat_id`). A follow-up with nothing new is never sent: the run comes back with
+        no envelopes. A scheduled run records even an empty window, so the slot is done and the
+        next follow-up starts after it; an on-demand run with nothing new changes nothing."""
+        draft = await self.compose_followup(until)
+        if draft is None:
+            return None
+        digest = draft.digest
+        run = FollowupRun(digest, new_window=False)
+        end = to_db(digest.until) or ""
+        if digest.count == 0:
+            if scheduled and not dry_run:
+                await self._record_followup(draft, end)
+            return run
+        recipients = [(chat_id, "ru")] if chat_id is not None else await self.followup_recipients()
         rendered: dict[str, str] = {}
-        run = FollowupRun(digest)
         for recipient, language in recipients:
             if language not in rendered:
-                rendered[language] = render.followup(digest, by_slug, claims, Translator(language), link)
+                rendered[language] = self.render_followup(draft, language)
             run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{recipient}:{end}"))
         if dry_run:
             return run
         if chat_id is None:
-            run.new_window = await self.store.call(
-                digests_sql.record_window, kind="followup", recipient="all", start=start, end=end or "",
-                articles=digest.count, now=self.clock.iso())
+            run.new_window = await self._record_followup(draft, end)
         await self.deliver("followup", run.envelopes)
         return run
 
-    async def _followup_due(self, now: datetime) -> datetime | None:
+    async def _record_followup(self, draft: FollowupDraft, end: str) -> bool:
+        return await self.store.call(digests_sql.record_window, kind="followup", recipient="all", start=draft.start,
+                                     end=end, articles=draft.digest.count, now=self.clock.iso())
+
+    async def start_schedule(self) -> None:
+        """Called when the bot starts: the first scheduled follow-up is the first slot after the
+        very first start (a no-op on later starts)."""
+        await self.store.call(digests_sql.schedule_start, "followup", self.clock.iso())
+
+    async def _followup_due(self, now: datetime, *, record: bool = True) -> datetime | None:
+        """The newest FOLLOWUP_CRON slot not yet handled and later than the moment the schedule
+        was first switched on: a fresh bot waits for its first slot instead of sending at once."""
+        started = await self.store.call(digests_sql.schedule_start, "followup", self.clock.iso(), record=record)
         slot = cron_slot(parse_cron(self.settings.followup_cron, self.settings.timezone), now)
         last = await self.store.call(digests_sql.last_window_end, "followup", "all")
-        if slot is None or (last and from_db(last) >= slot):
+        if slot is None or slot <= from_db(started) or (last and from_db(last) >= slot):
             return None
         return slot
+
+    async def outlook(self) -> Outlook:
+        now = self.clock.now()
+        subs = await self.store.call(subs_sql.scheduled)
+        upcoming = []
+        for sub in subs:
+            period = timedelta(days=1 if sub["frequency"] == "daily" else 7)
+            slot = personal_slot(now + period, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
+                                 zone=sub["timezone"])
+            if slot is not None:
+                upcoming.append((sub["chat_id"], slot))
+        trigger = parse_cron(self.settings.followup_cron, self.settings.timezone)
+        draft = await self.compose_followup()
+        last = await self.store.call(digests_sql.last_window_end, "followup", "all")
+        return Outlook(len(subs), tuple(sorted(upcoming, key=lambda x: x[1])), trigger.get_next_fire_time(None, now),
+                       from_db(last), draft.digest.count if draft else 0)
 
     # -- the minutely job -------------------------------------------------------------------
 
@@ -174,12 +238,12 @@ class Digests:
             if batch.marks:
                 await self.store.call(subs_sql.mark_slots, batch.marks, self.clock.iso())
         if dry_run:
-            slot = await self._followup_due(now)
-            report.followup = await self.followup(until=slot, dry_run=True) if slot else None
+            slot = await self._followup_due(now, record=False)
+            report.followup = await self.followup(until=slot, dry_run=True, scheduled=True) if slot else None
             return report
         slot = await self._followup_due(now)
         if slot is not None:
-            report.followup = await self.followup(until=slot)
+            report.followup = await self.followup(until=slot, scheduled=True)
         return report
 
 
