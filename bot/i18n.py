@@ -46,6 +46,9 @@ class Translator:
             template = catalog(DEFAULT_LANGUAGE)[key]
         return template.format(**params) if params else template
 
+    def has(self, key: str) -> bool:
+        return key in self._messages or key in catalog(DEFAULT_LANGUAGE)
+
     @classmethod
     def for_code(cls, language_code: str | None) -> "Translator":
         return cls(pick_language(language_code))

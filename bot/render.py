@@ -12,7 +12,8 @@ from bot.i18n import Translator
 from bot.library import Article
 from bot.sources.reasons import describe as describe_failure
 from bot.stats import Stats
-from bot.subscriptions import Subscription, zone_label
+from bot.subscriptions import Subscription
+from bot.zones import zone_label
 
 MAX_TITLE = 120
 
@@ -106,12 +107,15 @@ def theme_card(card: ThemeCard, tr: Translator) -> str:
 
 
 def article_list(header: str, items: list[Article], tr: Translator) -> str:
+    """Numbered like the "Open N" buttons under it: title, date, and a one-line snippet."""
     lines: list = [Bold(header)]
-    for a in items:
+    for number, a in enumerate(items, 1):
         when = format_date(a.date, tr)
-        line = as_line(Text(f"{a.id}. "), title_node(a), Text(f" ({when})" if when else ""), end="")
-        lines.append(as_list(line, Italic(clip(a.tldr, 200))) if a.tldr else line)
-    lines.append(Italic(tr("list_hint")))
+        line = as_line(Bold(f"{number}. "), title_node(a), Text(f" · {when}" if when else ""), end="")
+        snippet = clip(a.tldr or a.text, 140)
+        lines.append(as_list(line, Italic(snippet)) if snippet else line)
+    if tr.language != "ru":
+        lines.append(Italic(tr("content_language_note")))
     return as_list(*lines, sep="\n\n").as_html()
 
 
@@ -126,23 +130,35 @@ def fetch_failed(error: BaseException, tr: Translator) -> str:
     return tr("fetch_failed", reason=plain(tr(key, **values)))
 
 
+def _schedule(sub: Subscription, tr: Translator) -> str:
+    if sub.frequency == "weekly":
+        return tr("settings_weekly", day=tr(f"weekday_{sub.weekday}"), hour=f"{sub.hour:02d}:00")
+    if sub.frequency == "daily":
+        return tr("settings_daily", hour=f"{sub.hour:02d}:00")
+    return tr("freq_off")
+
+
+def _chosen_themes(sub: Subscription, themes: list[dict], tr: Translator) -> str:
+    if sub.themes is None:
+        return tr("btn_all_themes")
+    return ", ".join(theme_label(t, tr) for t in themes if t["slug"] in sub.themes)
+
+
+def subscription_summary(sub: Subscription, themes: list[dict], tr: Translator) -> str:
+    """The real settings in one sentence (plain text, escape before HTML): what /subscribe and a
+    card's follow button confirm, so nobody is told "weekly at 10:00" when it is Monday 08:00."""
+    when = tr("freq_off") if sub.frequency == "off" else f"{_schedule(sub, tr)}, {zone_label(sub.timezone, tr.language)}"
+    return tr("subscription_summary", when=when, themes=_chosen_themes(sub, themes, tr),
+              followups=tr("on" if sub.followups else "off"))
+
+
 def subscription(sub: Subscription, themes: list[dict], tr: Translator) -> str:
     """Current settings, always shown above the settings keyboard."""
-    if sub.frequency == "weekly":
-        when = tr("settings_weekly", day=tr(f"weekday_{sub.weekday}"), hour=f"{sub.hour:02d}:00")
-    elif sub.frequency == "daily":
-        when = tr("settings_daily", hour=f"{sub.hour:02d}:00")
-    else:
-        when = tr("freq_off")
-    if sub.themes is None:
-        chosen = tr("btn_all_themes")
-    else:
-        chosen = ", ".join(theme_label(t, tr) for t in themes if t["slug"] in sub.themes)
     lines = [
         Bold(tr("settings_title")),
-        as_line(Bold(tr("settings_when")), " ", when, end=""),
-        as_line(Bold(tr("settings_zone")), " ", zone_label(sub.timezone), end=""),
-        as_line(Bold(tr("settings_themes")), " ", chosen, end=""),
+        as_line(Bold(tr("settings_when")), " ", _schedule(sub, tr), end=""),
+        as_line(Bold(tr("settings_zone")), " ", zone_label(sub.timezone, tr.language), end=""),
+        as_line(Bold(tr("settings_themes")), " ", _chosen_themes(sub, themes, tr), end=""),
         as_line(Bold(tr("settings_followups")), " ", tr("on" if sub.followups else "off"), end=""),
     ]
     if not sub.active:

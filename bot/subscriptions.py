@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import Refusal
+from bot.zones import parse_zone
 from storage import subscriptions as subs_sql
 from storage.db import Store
 
@@ -17,7 +16,7 @@ FREQUENCIES = ("daily", "weekly", "off")
 COMMON_ZONES = (
     "Europe/Kaliningrad", "Europe/Moscow", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Omsk",
     "Asia/Almaty", "Asia/Novosibirsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Vladivostok",
-    "Europe/Berlin", "Europe/London", "UTC",
+    "Europe/Berlin", "Europe/London", "UTC", "Asia/Tashkent",
 )
 
 
@@ -46,27 +45,18 @@ class Subscription:
         return self.themes is None or slug in self.themes
 
 
-# Names the tz database lists that are not places: "localtime" is this machine's own setting (a
-# file that another machine may not have), "Factory" and "posixrules" are placeholders.
-NOT_ZONES = frozenset({"localtime", "factory", "posixrules"})
 # A typed zone is echoed in the refusal; an IANA name is at most ~30 characters.
 ZONE_ECHO_LIMIT = 40
 
 
 def normalize_zone(name: str) -> str:
-    """Accept any IANA name, case-insensitively ("asia/almaty"), that loads here; refuse
-    everything else (a stored zone that cannot be loaded would be skipped by every digest pass)."""
-    name = name.strip()
-    zones = {z.lower(): z for z in available_timezones() if z.lower() not in NOT_ZONES}
-    zone = zones.get(name.lower())
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-            return zone
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    shown = name if len(name) <= ZONE_ECHO_LIMIT else name[:ZONE_ECHO_LIMIT - 1] + "…"
-    raise SettingError("settings_bad_zone", zone=shown)
+    """A zone as a person names it (city in Russian or English, "UTC+5", an IANA name), or a
+    refusal that says what is accepted."""
+    zone = parse_zone(name)
+    if zone is None:
+        name = name.strip()
+        raise SettingError("settings_bad_zone", zone=name if len(name) <= ZONE_ECHO_LIMIT else name[:ZONE_ECHO_LIMIT - 1] + "…")
+    return zone
 
 
 class Subscriptions:
@@ -84,16 +74,23 @@ class Subscriptions:
         row = await self.store.call(subs_sql.get, chat_id)
         return Subscription.from_row(row) if row else None
 
-    async def subscribe(self, chat_id: int) -> tuple[Subscription, bool]:
-        row, restored = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso())
-        return Subscription.from_row(row), restored
+    async def subscribe(self, chat_id: int) -> tuple[Subscription, str]:
+        """Returns the subscription and "new" | "restored" | "already"."""
+        row, state = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso())
+        return Subscription.from_row(row), state
 
     async def unsubscribe(self, chat_id: int) -> bool:
         return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso())
 
-    async def follow_theme(self, chat_id: int, slug: str, catalog_slugs: list[str]) -> str:
-        """The card's "subscribe to this theme": subscribe (to this theme only) if not yet, or add
-        it to a theme filter. Returns "subscribed" | "added" | "already"."""
+    async def following(self, chat_id: int, slug: str) -> bool:
+        """Whether this chat's digest includes the theme (what a card's follow button shows)."""
+        current = await self.get(chat_id)
+        return current is not None and current.active and current.wants(slug)
+
+    async def toggle_theme(self, chat_id: int, slug: str, catalog_slugs: list[str]) -> tuple[str, Subscription]:
+        """A card's follow button: subscribe (to this theme only) if not subscribed, add the theme
+        to the digest, or take it out again. Returns "subscribed" | "added" | "removed" and the
+        subscription now; taking out the last theme is refused (SettingError)."""
         if slug not in catalog_slugs:
             raise SettingError("stale_button")
         current = await self.get(chat_id)
@@ -101,15 +98,15 @@ class Subscriptions:
             await self.subscribe(chat_id)
             if current is None:
                 await self.store.call(subs_sql.update, chat_id, self.clock.iso(), themes=[slug])
-                return "subscribed"
+                fresh = await self.get(chat_id)
+                assert fresh is not None
+                return "subscribed", fresh
             current = await self.get(chat_id)
             assert current is not None
-        if current.wants(slug):
-            return "already"
-        themes = sorted({*(current.themes or []), slug})
-        await self.store.call(subs_sql.update, chat_id, self.clock.iso(),
-                              themes=None if set(themes) == set(catalog_slugs) else themes)
-        return "added"
+            if current.wants(slug):
+                return "subscribed", current
+        removing = current.wants(slug)
+        return ("removed" if removing else "added"), await self.change(chat_id, "theme", slug, catalog_slugs)
 
     async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None) -> Subscription:
         """Validate and apply one setting; raises SettingError with a reason to show."""
@@ -149,13 +146,3 @@ class Subscriptions:
         row = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), **fields)
         assert row is not None
         return Subscription.from_row(row)
-
-
-def zone_label(zone: str) -> str:
-    """"Asia/Almaty (UTC+05:00)" style label for buttons and the summary line (the bare name
-    for a stored zone this machine cannot load, so /settings still opens to change it)."""
-    try:
-        offset = datetime.now(ZoneInfo(zone)).strftime("%z")
-    except (ZoneInfoNotFoundError, ValueError):
-        return zone
-    return f"{zone} (UTC{offset[:3]}:{offset[3:]})"

@@ -19,6 +19,10 @@ class ThemeNav(CallbackData, prefix="tn"):
     pos: ButtonId
 
 
+class ThemeList(CallbackData, prefix="tl"):
+    """The "n/total" counter on a card: the list of themes, in the same message."""
+
+
 class ThemeOpen(CallbackData, prefix="to"):
     slug: str
 
@@ -34,6 +38,12 @@ class ThemeFollow(CallbackData, prefix="tf"):
     """"Subscribe to this theme" on a card."""
 
     slug: str
+
+
+class ArticleOpen(CallbackData, prefix="ao"):
+    """"Open" next to an item of /latest, /search or /digest: that article's summary."""
+
+    article: int
 
 
 class AnchorText(CallbackData, prefix="at"):
@@ -52,14 +62,19 @@ class BroadcastAction(CallbackData, prefix="bc"):
     job: ButtonId
 
 
-def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
+def _follow_button(kb: InlineKeyboardBuilder, card: ThemeCard, tr: Translator, following: bool) -> None:
+    """🔔 to follow, ✅ while following: the same button takes the theme out again."""
+    kb.button(text=tr("btn_following_theme" if following else "btn_follow_theme"), callback_data=ThemeFollow(slug=card.slug))
+
+
+def theme_card(card: ThemeCard, tr: Translator, following: bool = False) -> InlineKeyboardMarkup:
     if not card.of_anchor:
-        return _article_card(card, tr)
+        return _article_card(card, tr, following)
     kb = InlineKeyboardBuilder()
     kb.button(text="◀", callback_data=ThemeNav(pos=(card.position - 1) % card.total))
-    kb.button(text=f"{card.position + 1}/{card.total}", callback_data=ThemeOpen(slug=card.slug))
+    kb.button(text=f"{card.position + 1}/{card.total}", callback_data=ThemeList())
     kb.button(text="▶", callback_data=ThemeNav(pos=(card.position + 1) % card.total))
-    kb.button(text=tr("btn_follow_theme"), callback_data=ThemeFollow(slug=card.slug))
+    _follow_button(kb, card, tr, following)
     if card.anchor.url:
         kb.button(text=tr("btn_source"), url=card.anchor.url)
     else:
@@ -68,10 +83,19 @@ def theme_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def _article_card(card: ThemeCard, tr: Translator) -> InlineKeyboardMarkup:
+def theme_list(themes: list[dict], tr: Translator) -> InlineKeyboardMarkup:
+    """One button per theme; each shows that theme's card in the same message."""
+    kb = InlineKeyboardBuilder()
+    for position, theme in enumerate(themes):
+        kb.button(text=theme_label(theme, tr), callback_data=ThemeNav(pos=position))
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def _article_card(card: ThemeCard, tr: Translator, following: bool) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     kb.button(text=tr("btn_anchor_card"), callback_data=ThemeOpen(slug=card.slug))
-    kb.button(text=tr("btn_follow_theme"), callback_data=ThemeFollow(slug=card.slug))
+    _follow_button(kb, card, tr, following)
     if card.subject.url:
         kb.button(text=tr("btn_source"), url=card.subject.url)
     kb.adjust(1)
@@ -93,6 +117,17 @@ def article_themes(article: Article, themes: list[dict], tr: Translator) -> Inli
             data = ArticleTheme(article=article.id, slug=theme["slug"])
         kb.button(text=theme_label(theme, tr), callback_data=data)
     kb.adjust(2)
+    return kb.as_markup()
+
+
+def article_list(articles: list[Article], tr: Translator) -> InlineKeyboardMarkup | None:
+    """One "Open" button per listed article, numbered like the list."""
+    if not articles:
+        return None
+    kb = InlineKeyboardBuilder()
+    for number, article in enumerate(articles, 1):
+        kb.button(text=tr("btn_open", n=number), callback_data=ArticleOpen(article=article.id))
+    kb.adjust(len(articles) if len(articles) <= 4 else 4)
     return kb.as_markup()
 
 

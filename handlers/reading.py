@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from aiogram import Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, Message
 
 from bot import render
 from bot.cards import ThemeCards
 from bot.errors import Refusal
 from bot.i18n import Translator
 from bot.ingestion import Ingestion
-from bot.library import Library
-from bot.net import FetchError
+from bot.library import Article, Library
 from bot.lookup import parse_article_ref
+from bot.net import FetchError
 from bot.sources import SourceError
 from handlers import keyboards
+from handlers.keyboards import ArticleOpen
 
 router = Router(name="reading")
+
+
+async def send_summary(message: Message, article: Article, tr: Translator, cards: ThemeCards) -> None:
+    themes = await cards.themes()
+    await message.answer(render.summary(article, themes, tr), reply_markup=keyboards.article_themes(article, themes, tr),
+                         disable_web_page_preview=True)
 
 
 @router.message(Command("latest"))
@@ -26,7 +33,8 @@ async def latest(message: Message, tr: Translator, library: Library) -> None:
     if not items:
         await message.answer(tr("latest_empty"))
         return
-    await message.answer(render.article_list(tr("latest_header"), items, tr), disable_web_page_preview=True)
+    await message.answer(render.article_list(tr("latest_header"), items, tr), disable_web_page_preview=True,
+                         reply_markup=keyboards.article_list(items, tr))
 
 
 @router.message(Command("summary"))
@@ -49,12 +57,18 @@ async def summary(message: Message, command: CommandObject, tr: Translator, libr
     if article is None:
         await message.answer(tr("summary_not_found", ref=render.plain(ref.value)))
         return
-    themes = await cards.themes()
-    await message.answer(
-        render.summary(article, themes, tr),
-        reply_markup=keyboards.article_themes(article, themes, tr),
-        disable_web_page_preview=True,
-    )
+    await send_summary(message, article, tr, cards)
+
+
+@router.callback_query(ArticleOpen.filter())
+async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Translator, library: Library,
+                       cards: ThemeCards) -> None:
+    article = await library.get(callback_data.article)
+    if article is None or not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await send_summary(query.message, article, tr, cards)
+    await query.answer()
 
 
 @router.message(Command("search"))
@@ -68,5 +82,5 @@ async def search(message: Message, command: CommandObject, tr: Translator, libra
         await message.answer(tr("search_empty", query=render.plain(render.clip(query, 100))))
         return
     header = tr("search_header", query=render.clip(query, 100))
-    await message.answer(render.article_list(header, found, tr), disable_web_page_preview=True)
-
+    await message.answer(render.article_list(header, found, tr), disable_web_page_preview=True,
+                         reply_markup=keyboards.article_list(found, tr))

@@ -8,6 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
 from bot.render import theme_label
+from bot.zones import zone_label
 from bot.subscriptions import COMMON_ZONES, FREQUENCIES, Subscription
 
 
@@ -54,7 +55,7 @@ def screen(name: str, sub: Subscription, themes: list[dict], tr: Translator) -> 
         kb.adjust(6)
     elif name == "tz":
         for i, zone in enumerate(COMMON_ZONES):
-            kb.button(text=_mark(sub.timezone == zone, zone), callback_data=Setting(f="tz", v=str(i)))
+            kb.button(text=_mark(sub.timezone == zone, zone_label(zone, tr.language)), callback_data=Setting(f="tz", v=str(i)))
         kb.button(text=tr("btn_zone_type"), callback_data=Setting(f="tzt"))
         kb.adjust(2)
     elif name == "th":

@@ -1,4 +1,4 @@
-"""/start and /help."""
+"""/start (with deep links from channel posts) and /help."""
 
 from __future__ import annotations
 
@@ -10,25 +10,46 @@ from bot.cards import ThemeCards
 from bot.commands import admin_commands, reader_commands
 from bot.config import Settings
 from bot.i18n import Translator
+from bot.library import Library
+from bot.lookup import ArticleRef
 from bot.render import plain
+from bot.subscriptions import Subscriptions
+from handlers.reading import send_summary
 from handlers.themes import send_card
 
 router = Router(name="start")
 
 
 @router.message(CommandStart())
-async def start(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards) -> None:
-    """A deep link `?start=themes` (the follow-up digest's link) opens the theme cards."""
-    if command.args == "themes" and await send_card(message, cards, tr):
+async def start(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards, library: Library,
+                subscriptions: Subscriptions) -> None:
+    """Deep links: `?start=themes` (the follow-up's link) opens the theme cards,
+    `?start=theme_<slug>` one card, `?start=a_<id>` an article's summary. A link that no longer
+    leads anywhere gets the greeting, as a plain /start would."""
+    args = command.args or ""
+    if args == "themes" and await send_card(message, cards, tr, subscriptions):
         return
+    if args.startswith("theme_") and await send_card(message, cards, tr, subscriptions, args[len("theme_"):].lower()):
+        return
+    if args.startswith("a_") and args[2:].isdigit() and len(args) < 14:
+        article = await library.find(ArticleRef("id", args[2:]))
+        if article is not None:
+            await send_summary(message, article, tr, cards)
+            return
     await message.answer(tr("start"))
 
 
 @router.message(Command("help"))
 async def help_(message: Message, tr: Translator, settings: Settings) -> None:
     lines = [tr("help_header"), ""]
-    lines += [f"/{c.name} {c.args}".rstrip() + f" — {tr('cmd_' + c.name)}" for c in reader_commands()]
+    lines += [_line(c, tr) for c in reader_commands()]
     if message.from_user and settings.is_admin(message.from_user.id):
         lines += ["", tr("help_admin")]
-        lines += [f"/{c.name} {c.args}".rstrip() + f" — {tr('cmd_' + c.name)}" for c in admin_commands()]
+        lines += [_line(c, tr) for c in admin_commands()]
     await message.answer(plain("\n".join(lines)))
+
+
+def _line(command, tr: Translator) -> str:
+    """"/summary [номер|ссылка] — …": argument names in the reader's language."""
+    args = tr(f"args_{command.name}") if tr.has(f"args_{command.name}") else command.args
+    return f"/{command.name} {args}".rstrip() + f" — {tr('cmd_' + command.name)}"

@@ -59,8 +59,9 @@ async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: S
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         await message.answer(tr("group_admins_only"))
         return
-    sub, restored = await subscriptions.subscribe(message.chat.id)
-    await message.answer(tr("subscribed_again" if restored else "subscribed"))
+    sub, state = await subscriptions.subscribe(message.chat.id)
+    summary = render.plain(render.subscription_summary(sub, await cards.themes(), tr))
+    await message.answer(tr(f"subscribed_{state}", summary=summary))
     await _show(message, sub, tr, cards, edit=False)
 
 

@@ -2,66 +2,105 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot import render
-from bot.cards import ThemeCards
+from bot.cards import ThemeCard, ThemeCards
 from bot.i18n import Translator
 from bot.library import Library
 from bot.permissions import ChatAdmins
 from bot.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
-from handlers.keyboards import AnchorText, ArticleTheme, ThemeFollow, ThemeNav, ThemeOpen
+from handlers.keyboards import AnchorText, ArticleTheme, ThemeFollow, ThemeList, ThemeNav, ThemeOpen
 
 router = Router(name="themes")
 
 
-async def send_card(message: Message, cards: ThemeCards, tr: Translator, slug: str | None = None) -> bool:
+async def _markup(card: ThemeCard, chat_id: int, tr: Translator, subscriptions: Subscriptions):
+    return keyboards.theme_card(card, tr, await subscriptions.following(chat_id, card.slug))
+
+
+async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscriptions: Subscriptions,
+                    slug: str | None = None) -> bool:
     card = await cards.card(slug) if slug else await cards.card_at(0)
     if card is None:
         return False
-    await message.answer(render.theme_card(card, tr), reply_markup=keyboards.theme_card(card, tr),
+    await message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, message.chat.id, tr, subscriptions),
                          disable_web_page_preview=True)
     return True
 
 
+async def _edit(message: Message, text: str, markup) -> None:
+    try:
+        await message.edit_text(text, reply_markup=markup, disable_web_page_preview=True)
+    except TelegramBadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+
+
 @router.message(Command("themes"))
-async def themes(message: Message, tr: Translator, cards: ThemeCards) -> None:
-    if not await send_card(message, cards, tr):
+async def themes(message: Message, tr: Translator, cards: ThemeCards, subscriptions: Subscriptions) -> None:
+    if not await send_card(message, cards, tr, subscriptions):
         await message.answer(tr("themes_empty"))
 
 
+def _find_theme(catalog: list[dict], text: str) -> str | None:
+    """A slug, a theme's title in either language, or a piece of one title ("визов")."""
+    wanted = " ".join(text.casefold().replace("ё", "е").split())
+
+    def names(theme: dict) -> list[str]:
+        return [str(theme.get(k) or "").casefold().replace("ё", "е") for k in ("slug", "title", "title_en")]
+
+    exact = [t["slug"] for t in catalog if wanted in names(t)]
+    if exact:
+        return exact[0]
+    partial = [t["slug"] for t in catalog if len(wanted) >= 4 and any(wanted in n for n in names(t))]
+    return partial[0] if len(partial) == 1 else None
+
+
 @router.message(Command("theme"))
-async def theme(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards) -> None:
-    slug = (command.args or "").strip().lower()
-    if slug and await send_card(message, cards, tr, slug):
+async def theme(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards,
+                subscriptions: Subscriptions) -> None:
+    """With a theme: its card. Without (or an unknown one): the themes as buttons."""
+    catalog = await cards.themes()
+    asked = (command.args or "").strip()
+    slug = _find_theme(catalog, asked) if asked else None
+    if slug and await send_card(message, cards, tr, subscriptions, slug):
         return
-    slugs = "\n".join(f"• <code>{t['slug']}</code> — {render.plain(render.theme_label(t, tr))}" for t in await cards.themes())
-    key = "theme_unknown" if slug else "theme_usage"
-    await message.answer(tr(key, slug=render.plain(render.clip(slug, 60)), slugs=slugs))
+    key = "theme_unknown" if asked else "theme_pick"
+    await message.answer(tr(key, slug=render.plain(render.clip(asked, 60))), reply_markup=keyboards.theme_list(catalog, tr))
+
+
+@router.callback_query(ThemeList.filter())
+async def theme_list(query: CallbackQuery, tr: Translator, cards: ThemeCards) -> None:
+    if not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await _edit(query.message, tr("theme_pick"), keyboards.theme_list(await cards.themes(), tr))
+    await query.answer()
 
 
 @router.callback_query(ThemeNav.filter())
-async def navigate(query: CallbackQuery, callback_data: ThemeNav, tr: Translator, cards: ThemeCards) -> None:
+async def navigate(query: CallbackQuery, callback_data: ThemeNav, tr: Translator, cards: ThemeCards,
+                   subscriptions: Subscriptions) -> None:
     card = await cards.card_at(callback_data.pos)
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    try:
-        await query.message.edit_text(render.theme_card(card, tr), reply_markup=keyboards.theme_card(card, tr),
-                                      disable_web_page_preview=True)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await _edit(query.message, render.theme_card(card, tr), await _markup(card, query.message.chat.id, tr, subscriptions))
     await query.answer()
 
 
 @router.callback_query(ThemeOpen.filter())
-async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translator, cards: ThemeCards) -> None:
-    if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, callback_data.slug):
+async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translator, cards: ThemeCards,
+                    subscriptions: Subscriptions) -> None:
+    if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, subscriptions,
+                                                                     callback_data.slug):
         await query.answer(tr("stale_button"), show_alert=True)
         return
     await query.answer()
@@ -69,13 +108,14 @@ async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translat
 
 @router.callback_query(ArticleTheme.filter())
 async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Translator, library: Library,
-                       cards: ThemeCards) -> None:
+                       cards: ThemeCards, subscriptions: Subscriptions) -> None:
     article = await library.get(callback_data.article)
     card = await cards.card(callback_data.slug, subject=article) if article else None
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    await query.message.answer(render.theme_card(card, tr), reply_markup=keyboards.theme_card(card, tr),
+    await query.message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, query.message.chat.id, tr,
+                                                                                        subscriptions),
                                disable_web_page_preview=True)
     await query.answer()
 
@@ -83,7 +123,8 @@ async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Tr
 @router.callback_query(ThemeFollow.filter())
 async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr: Translator, cards: ThemeCards,
                  subscriptions: Subscriptions, chat_admins: ChatAdmins) -> None:
-    """Subscribe the chat where the card is shown (in a group: its admins only)."""
+    """Follow or stop following the theme in the chat where the card is shown (in a group: its
+    admins only); the button then shows the new state."""
     message = query.message
     if not isinstance(message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
@@ -91,13 +132,25 @@ async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr:
     if not await chat_admins.can_manage(bot, message.chat.id, message.chat.type, query.from_user.id):
         await query.answer(tr("group_admins_only"), show_alert=True)
         return
-    slugs = [t["slug"] for t in await cards.themes()]
+    catalog = await cards.themes()
     try:
-        outcome = await subscriptions.follow_theme(message.chat.id, callback_data.slug, slugs)
+        outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, [t["slug"] for t in catalog])
     except SettingError as exc:
         await query.answer(exc.text(tr), show_alert=True)
         return
-    await query.answer(tr(f"theme_follow_{outcome}"), show_alert=outcome != "already")
+    summary = render.subscription_summary(sub, catalog, tr)
+    await query.answer(render.clip(tr(f"theme_follow_{outcome}", summary=summary), 200), show_alert=outcome == "subscribed")
+    if message.reply_markup is not None:
+        following = outcome != "removed"
+        rows = [[_flip(button, callback_data, following, tr) for button in row] for row in message.reply_markup.inline_keyboard]
+        with suppress(TelegramBadRequest):
+            await message.edit_reply_markup(reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+def _flip(button: InlineKeyboardButton, data: ThemeFollow, following: bool, tr: Translator) -> InlineKeyboardButton:
+    if button.callback_data != data.pack():
+        return button
+    return button.model_copy(update={"text": tr("btn_following_theme" if following else "btn_follow_theme")})
 
 
 @router.callback_query(AnchorText.filter())

@@ -24,20 +24,23 @@ def get(db: Database, chat_id: int) -> Row | None:
         return None
 
 
-def subscribe(db: Database, chat_id: int, defaults: Row, now: str) -> tuple[Row, bool]:
-    """Activate; an earlier subscription comes back with its settings. Returns (row, restored)."""
+def subscribe(db: Database, chat_id: int, defaults: Row, now: str) -> tuple[Row, str]:
+    """Activate; an earlier subscription comes back with its settings. Returns (row, state):
+    "new", "restored" (was inactive) or "already" (was active: nothing changed)."""
     with db.atomic():
         existing = get(db, chat_id)
-        if existing is not None:
+        if existing is not None and existing["active"]:
+            state = "already"
+        elif existing is not None:
             db["subscriptions"].update(chat_id, {"active": 1, "updated_at": now})
-            restored = not existing["active"]
+            state = "restored"
         else:
             db["subscriptions"].insert({**defaults, "chat_id": chat_id, "active": 1, "last_slot": now,
                                         "last_sent_end": now, "created_at": now, "updated_at": now})
-            restored = False
+            state = "new"
     row = get(db, chat_id)
     assert row is not None
-    return row, restored
+    return row, state
 
 
 def unsubscribe(db: Database, chat_id: int, now: str) -> bool:

@@ -61,7 +61,7 @@ def test_digest_command_dry_run_prints_the_followup(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "что изменилось после декабрьского анализа" in done.stdout and CORRIDOR[0] in done.stdout
-    assert "Без новостей:" in done.stdout
+    assert "Без новостей с " in done.stdout
     refused = subprocess.run([sys.executable, "-m", "bot", "digest"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr and "Traceback" not in refused.stderr

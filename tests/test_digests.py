@@ -13,6 +13,7 @@ from bot.clock import FrozenClock
 from bot.config import Settings
 from bot.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
+from bot.zones import zone_label
 from storage import subscriptions as subs_sql
 from tests.articles import CORRIDOR, UNRELATED, VISAS
 from tests.conftest import READER_ID
@@ -58,8 +59,9 @@ async def subscribe_daily(app: LocalBot, user_id: int, hour: int, zone: str) -> 
     assert chosen is not None and f"{hour:02d}:00" in chosen.text
     zones = await sb.click(user_id, chosen.message_id, chosen.button("🌍"), user_id=user_id)
     assert zones is not None
-    final = await sb.click(user_id, zones.message_id, zones.button(zone), user_id=user_id)
-    assert final is not None and zone in final.text
+    label = zone_label(zone, "ru")
+    final = await sb.click(user_id, zones.message_id, zones.button(label), user_id=user_id)
+    assert final is not None and label in final.text
 
 
 async def tick(app: LocalBot):
@@ -152,7 +154,7 @@ async def test_followup_lists_new_articles_by_theme_and_never_repeats(app: Local
     assert "В анализе:" in section.split("\n")[1]  # the anchor's claim recapped first
     assert CORRIDOR[0] in section
     assert UNRELATED[0] not in text
-    assert "Без новостей:" in text and "Визовое" in text.split("Без новостей:")[1]
+    assert "Без новостей с 01.12.2025:" in text and "Визовое" in text.split("Без новостей с 01.12.2025:")[1]
     reader_copies = [m for m in app.sandbox.messages(MOSCOW_READER) if "что изменилось" in m.text]
     assert len(reader_copies) == 1
 

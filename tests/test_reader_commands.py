@@ -81,10 +81,13 @@ async def test_every_theme_card_quotes_the_anchor(app: LocalBot) -> None:
 async def test_unknown_and_missing_slug_list_the_catalog(app: LocalBot) -> None:
     reply = await app.sandbox.ask("/theme no-such-<theme>", user_id=READER_ID)
     assert "no-such-<theme>" in reply.text
-    for slug in SLUGS:
-        assert slug in reply.text
+    assert len([b for row in reply.buttons for b in row]) == len(SLUGS)  # every theme, as a button
     usage = await app.sandbox.ask("/theme", user_id=READER_ID)
-    assert "/theme SLUG" in usage.text
+    assert usage.text == "Выберите тему анализа:" and "Транспортные коридоры" in usage.buttons[0][0][0]
+    card = await app.sandbox.click(READER_ID, usage.message_id, usage.button("Визов"), user_id=READER_ID)
+    assert card is not None and card.message_id == usage.message_id and "Тема 4 из 8" in card.text
+    by_title = await app.sandbox.ask("/theme визов", user_id=READER_ID)
+    assert "Тема 4 из 8" in by_title.text
 
 
 async def test_latest_empty_then_lists_ingested(app: LocalBot) -> None:
@@ -98,8 +101,11 @@ async def test_latest_empty_then_lists_ingested(app: LocalBot) -> None:
     )
     assert status == "new"
     listed = await app.sandbox.ask("/latest", user_id=READER_ID)
-    assert "Средний коридор: новые грузы через Каспий" in listed.text
-    assert f"{article.id}." in listed.text
+    assert listed.text.splitlines()[2].startswith("1. Средний коридор: новые грузы через Каспий · ")
+    assert listed.text.splitlines()[3].startswith("Объём перевозок по Транскаспийскому")  # the one-line snippet
+    opened = await app.sandbox.click(READER_ID, listed.message_id, listed.button("Открыть 1"), user_id=READER_ID)
+    assert opened is not None and opened.text.startswith("📰 Средний коридор: новые грузы через Каспий")
+    assert f"/summary {article.id}" in opened.text
 
 
 async def test_search_finds_russian_word_forms(app: LocalBot) -> None:

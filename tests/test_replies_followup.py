@@ -81,7 +81,7 @@ async def test_followup_command_previews_then_publishes_once(app: LocalBot, cloc
     clock.advance(hours=1)
     preview = await sb.ask("/followup", user_id=ADMIN_ID)
     assert preview.text.startswith("Предпросмотр обзора изменений: материалов 1")
-    assert CORRIDOR[0] in preview.text and "Без новостей:" in preview.text
+    assert CORRIDOR[0] in preview.text and "Без новостей с " in preview.text
     assert sb.messages(SANDBOX_CHANNEL_ID) == []  # nothing is sent before Publish
 
     note = await press(sb, preview, "Опубликовать")

@@ -21,9 +21,24 @@ async def subscribe(app: LocalBot, user_id: int, chat_id: int | None = None):
 
 async def test_subscribe_defaults_are_visible(app: LocalBot) -> None:
     confirmation, keyboard = await subscribe(app, READER_ID)
-    assert "подписаны" in confirmation.text
+    assert confirmation.text == ("Готово, вы подписаны: дайджест еженедельно, Пн в 10:00, Москва (UTC+3); темы: Все темы; "
+                                 "обзоры изменений включены. Изменить — кнопками ниже.")
     assert "еженедельно, Пн в 10:00" in keyboard.text
-    assert "Europe/Moscow" in keyboard.text and "Все темы" in keyboard.text and "включены" in keyboard.text
+    assert "Москва (UTC+3)" in keyboard.text and "Все темы" in keyboard.text and "включены" in keyboard.text
+
+
+async def test_subscribe_when_subscribed_states_the_real_settings(app: LocalBot) -> None:
+    await subscribe(app, READER_ID)
+    for field, value in (("weekday", 0), ("hour", 8), ("timezone", "Алматы")):
+        await app.services.subscriptions.change(READER_ID, field, value)
+    await app.services.subscriptions.change(READER_ID, "all_themes", None)
+    slugs = [t["slug"] for t in await app.services.cards.themes()]
+    for slug in slugs[1:]:
+        await app.services.subscriptions.change(READER_ID, "theme", slug, slugs)
+    again, keyboard = await subscribe(app, READER_ID)
+    assert again.text == ("Вы уже подписаны: дайджест еженедельно, Пн в 08:00, Алматы (UTC+5); "
+                          "темы: 🚆 Транспортные коридоры; обзоры изменений включены. Изменить — кнопками ниже.")
+    assert "Алматы (UTC+5)" in keyboard.text
 
 
 async def test_unsubscribe_then_subscribe_restores_settings(app: LocalBot) -> None:
@@ -48,13 +63,19 @@ async def test_typed_time_zone_is_validated(app: LocalBot) -> None:
     zones = await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🌍"), user_id=READER_ID)
     assert zones is not None
     prompt = await app.sandbox.click(READER_ID, zones.message_id, zones.button("Ввести"), user_id=READER_ID)
-    assert prompt is not None and "IANA" in prompt.text
+    assert prompt is not None and "Ташкент" in prompt.text and "UTC+5" in prompt.text
     bad = await app.sandbox.ask("Mars/Olympus_Mons", user_id=READER_ID)
-    assert "Mars/Olympus_Mons" in bad.text and "нет" in bad.text
+    assert bad.text.startswith("Часового пояса «Mars/Olympus_Mons» я не знаю. Напишите город")
     good = await app.sandbox.ask("asia/tokyo", user_id=READER_ID)
-    assert "Asia/Tokyo (UTC+09:00)" in good.text
+    assert "Токио (UTC+9)" in good.text
     row = await app.services.store.call(subs_sql.get, READER_ID)
     assert row is not None and row["timezone"] == "Asia/Tokyo"
+    for typed, shown, stored in (("Ташкент", "Ташкент (UTC+5)", "Asia/Tashkent"), ("almaty", "Алматы (UTC+5)", "Asia/Almaty"),
+                                 ("UTC+5", "Часовой пояс: UTC+5", "Etc/GMT-5"), ("Нью-Йорк", "Нью-Йорк (UTC−5)", "America/New_York")):
+        reply = await app.sandbox.ask(f"/settings tz {typed}", user_id=READER_ID)
+        assert shown in reply.text, (typed, reply.text)
+        row = await app.services.store.call(subs_sql.get, READER_ID)
+        assert row is not None and row["timezone"] == stored
 
 
 async def test_typed_bad_values_and_stale_buttons_change_nothing(app: LocalBot) -> None:
@@ -114,19 +135,24 @@ async def test_only_group_admins_manage_the_group_subscription(app: LocalBot) ->
 
 
 async def test_follow_a_theme_from_its_card(app: LocalBot) -> None:
-    card = await app.sandbox.ask("/theme visa-facilitation", user_id=READER_ID)
-    follow = card.button("Подписаться на тему")
-    assert await app.sandbox.click(READER_ID, card.message_id, follow, user_id=READER_ID) is None
-    assert "подписаны" in app.sandbox.callback_answers[-1]["text"]
+    sb = app.sandbox
+    card = await sb.ask("/theme visa-facilitation", user_id=READER_ID)
+    edited = await sb.click(READER_ID, card.message_id, card.button("🔔 Следить за темой"), user_id=READER_ID)
+    assert edited is not None and edited.button("✅ Вы следите за темой")  # the button shows the new state
+    assert sb.callback_answers[-1]["text"].startswith("Вы подписаны на дайджест по этой теме: дайджест еженедельно")
     row = await app.services.store.call(subs_sql.get, READER_ID)
     assert row is not None and row["active"] == 1 and row["themes"] == ["visa-facilitation"]
-    other = await app.sandbox.ask("/theme human-rights", user_id=READER_ID)
-    await app.sandbox.click(READER_ID, other.message_id, other.button("Подписаться на тему"), user_id=READER_ID)
-    assert "добавлена" in app.sandbox.callback_answers[-1]["text"]
-    await app.sandbox.click(READER_ID, other.message_id, other.button("Подписаться на тему"), user_id=READER_ID)
-    assert "уже есть" in app.sandbox.callback_answers[-1]["text"]
+    other = await sb.ask("/theme human-rights", user_id=READER_ID)
+    added = await sb.click(READER_ID, other.message_id, other.button("🔔"), user_id=READER_ID)
+    assert added is not None and "добавлена" in sb.callback_answers[-1]["text"]
     row = await app.services.store.call(subs_sql.get, READER_ID)
     assert row is not None and row["themes"] == ["human-rights", "visa-facilitation"]
+    removed = await sb.click(READER_ID, other.message_id, added.button("✅"), user_id=READER_ID)
+    assert removed is not None and removed.button("🔔 Следить за темой") and "убрана" in sb.callback_answers[-1]["text"]
+    row = await app.services.store.call(subs_sql.get, READER_ID)
+    assert row is not None and row["themes"] == ["visa-facilitation"]
+    again = await sb.ask("/theme visa-facilitation", user_id=READER_ID)  # a new card knows the state too
+    assert again.button("✅ Вы следите за темой")
 
 
 async def test_blocking_the_bot_stops_delivery_and_unblocking_restores_it(app: LocalBot) -> None:

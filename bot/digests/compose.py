@@ -95,8 +95,15 @@ class Window:
             return tuple(chosen)
 
         wanted = set(themes) if themes is not None else None
+        known = set(self.order)
+
+        def main_theme(item: DigestItem) -> str | None:
+            """An article appears once: under its best-scored theme among those shown."""
+            return next((s for s in item.slugs if s in known and (wanted is None or s in wanted)), None)
+
         sections = [Section(slug, chosen) for slug in self.order
-                    if (wanted is None or slug in wanted) and (chosen := take(self.by_slug[slug]))]
+                    if (wanted is None or slug in wanted)
+                    and (chosen := take(tuple(i for i in self.by_slug[slug] if main_theme(i) == slug)))]
         if wanted is None and (other := take(self.unthemed)):
             sections.append(Section(OTHER, other))
         return PersonalDigest(self.since, tuple(sections))

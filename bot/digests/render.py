@@ -11,13 +11,37 @@ from bot.i18n import Translator
 from bot.render import clip, format_date, theme_label
 
 
-def _item(item: DigestItem, tr: Translator, *, with_date: bool) -> Text:
+def _item(item: DigestItem, tr: Translator, *, with_date: bool, others: tuple[str, ...] = (),
+          bot_username: str | None = None) -> Text:
+    """Title (linked to the source), a one-line snippet, the article's other themes, and "Open":
+    a deep link to its summary in the bot (works in the channel too)."""
     title = clip(item.title, 120)
     head = TextLink(title, url=item.url) if item.url else Bold(title)
     date = f"{format_date(item.published, tr)} · " if with_date and item.published else ""
     line = as_line("• ", date, head, end="")
-    summary = clip(item.tldr, 220)
-    return as_list(line, Italic(summary)) if summary else line
+    tail: list = []
+    if others:
+        tail.append(Italic(tr("digest_also", themes=", ".join(others))))
+    if bot_username:
+        tail.append(TextLink(tr("btn_open_short"), url=f"https://t.me/{bot_username}?start=a_{item.id}"))
+    summary = clip(item.tldr, 140)
+    lines = [line] + ([Italic(summary)] if summary else [])
+    if tail:
+        lines.append(as_line(*_joined(tail), end=""))
+    return as_list(*lines) if len(lines) > 1 else line
+
+
+def _joined(nodes: list) -> list:
+    out: list = []
+    for node in nodes:
+        if out:
+            out.append(" · ")
+        out.append(node)
+    return out
+
+
+def _others(item: DigestItem, main: str, themes: dict[str, dict], tr: Translator) -> tuple[str, ...]:
+    return tuple(theme_label(themes[s], tr) for s in item.slugs if s != main and s in themes)
 
 
 def _section_title(section: Section, themes: dict[str, dict], tr: Translator) -> Text:
@@ -27,24 +51,26 @@ def _section_title(section: Section, themes: dict[str, dict], tr: Translator) ->
 
 
 @lru_cache(maxsize=50_000)
-def _item_html(item: DigestItem, language: str) -> str:
+def _item_html(item: DigestItem, language: str, others: tuple[str, ...], bot_username: str | None) -> str:
     """One article's lines, rendered once per language: thousands of digests share them."""
-    return _item(item, Translator(language), with_date=False).as_html()
+    return _item(item, Translator(language), with_date=False, others=others, bot_username=bot_username).as_html()
 
 
-def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator) -> str:
+def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator, bot_username: str | None = None) -> str:
     """Assembled from cached fragments (each already escaped HTML), as as_list(sep="\n\n") would."""
     since = format_date(digest.since, tr) if digest.since else ""
     blocks = [Bold(tr("digest_title")).as_html(), Italic(tr("digest_since", date=since, count=digest.count)).as_html()]
     for section in digest.sections:
-        lines = [_section_title(section, themes, tr).as_html()] + [_item_html(i, tr.language) for i in section.items]
+        lines = [_section_title(section, themes, tr).as_html()]
+        lines += [_item_html(i, tr.language, _others(i, section.slug, themes, tr), bot_username) for i in section.items]
         blocks.append("\n".join(lines))
     blocks.append(Italic(tr("digest_footer")).as_html())
     return "\n\n".join(blocks)
 
 
 def followup(digest: FollowupDigest, themes: dict[str, dict], claims: dict[str, str], tr: Translator,
-             cards_link: str | None) -> str:
+             bot_username: str | None) -> str:
+    cards_link = f"https://t.me/{bot_username}?start=themes" if bot_username else None
     parts: list = [Bold(tr("followup_title"))]
     period = tr("followup_period", since=format_date(digest.since, tr), until=format_date(digest.until, tr))
     parts.append(Italic(period))
@@ -54,11 +80,12 @@ def followup(digest: FollowupDigest, themes: dict[str, dict], claims: dict[str, 
         block: list = [_section_title(section, themes, tr)]
         if claims.get(section.slug):
             block.append(Italic(tr("followup_recap", claim=clip(claims[section.slug], 200))))
-        block += [_item(i, tr, with_date=True) for i in section.items]
+        block += [_item(i, tr, with_date=True, others=_others(i, section.slug, themes, tr), bot_username=bot_username)
+                  for i in section.items]
         parts.append(as_list(*block))
     if digest.quiet:
         quiet = ", ".join(theme_label(themes[s], tr) for s in digest.quiet if s in themes)
-        parts.append(as_line(Bold(tr("followup_quiet")), " ", quiet, end=""))
+        parts.append(as_line(Bold(tr("followup_quiet", since=format_date(digest.since, tr))), " ", quiet, end=""))
     if cards_link:
         parts.append(TextLink(tr("followup_cards"), url=cards_link))
     else:

@@ -104,7 +104,7 @@ class Digests:
         digest = compose.personal(rows, order, themes, since)
         if digest.empty:
             return None, since
-        return render.personal(digest, by_slug, Translator(language)), since
+        return render.personal(digest, by_slug, Translator(language), self.bot_username), since
 
     async def compose_due(self, now: datetime, *, batch: int = 500) -> AsyncIterator[DueBatch]:
         """Every due personal digest, composed but not sent, in batches (so 10,000 rendered
@@ -124,7 +124,7 @@ class Digests:
         indexed = await asyncio.to_thread(
             lambda: {start: compose.Window.build(rows, order, from_db(start)) for start, rows in windows.items()})
         for first in range(0, len(due), batch):
-            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug)
+            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug, self.bot_username)
 
     # -- follow-up --------------------------------------------------------------------------
 
@@ -144,8 +144,7 @@ class Digests:
         return FollowupDraft(digest, start, by_slug, claims)
 
     def render_followup(self, draft: FollowupDraft, language: str) -> str:
-        link = f"https://t.me/{self.bot_username}?start=themes" if self.bot_username else None
-        return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), link)
+        return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), self.bot_username)
 
     async def followup_recipients(self) -> list[tuple[int | str, str]]:
         """The channel (in Russian, like its articles) and every subscriber who opted in."""
@@ -266,7 +265,7 @@ def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
 
 
 def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, compose.Window],
-                by_slug: dict[str, dict]) -> DueBatch:
+                by_slug: dict[str, dict], bot_username: str | None) -> DueBatch:
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
     translators = {language: Translator(language) for language in LANGUAGES}
     envelopes: list[OutboxItem] = []
@@ -280,6 +279,6 @@ def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, comp
             marks.append((sub["chat_id"], end, None))
             continue
         tr = translators.get(sub.get("language") or "ru", translators["ru"])
-        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr), key=f"personal:{sub['chat_id']}:{end}"))
+        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr, bot_username), key=f"personal:{sub['chat_id']}:{end}"))
         marks.append((sub["chat_id"], end, end))
     return DueBatch(envelopes, marks, empty)
