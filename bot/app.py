@@ -85,6 +85,7 @@ class Services:
         await self.store.open()
         await self.engine.warm_up()
         await ensure_anchors(self.library)
+        await self.library.reindex_search()
         self.engine.catalog = await stored_catalog(self.library)
         # The models are loaded for good: moving them out of the collector's sight keeps full
         # collections (triggered by big digest or ingest runs) from pausing the loop for 100+ ms.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from bot.clock import Clock
 from bot.llm import LlmSummarizer
 from bot.lookup import ArticleRef
 from bot.nlp import TextEngine
+from bot.search import INDEX_VERSION, match_query, name_terms
 from bot.sources import canonical_url, content_hash
 from storage import articles as articles_sql
 from storage import catalog as catalog_sql
@@ -66,9 +67,6 @@ class Article:
         )
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
 class Library:
     """Reads and writes articles through the store; analysis goes through the text engine."""
 
@@ -116,13 +114,25 @@ class Library:
         return [Article.from_row(r) for r in rows]
 
     async def search(self, query: str, limit: int = 8) -> list[Article]:
-        """Word-form search: the query is lemmatised like the index, each lemma a prefix term."""
-        words = [w for w in await self.engine.lemmas(query) if _WORD.fullmatch(w)]
-        if not words:
+        """Word-form search: each query word matches any of its keys (lemma, and for names every
+        case form: bot.search), as a prefix."""
+        match = await asyncio.to_thread(match_query, query)
+        if not match:
             return []
-        match = " ".join(f'"{w}"*' for w in dict.fromkeys(words))
         rows = await self.store.call(articles_sql.search, match, limit)
         return [Article.from_row(r) for r in rows]
+
+    async def reindex_search(self) -> int:
+        """Give articles stored before the current indexing their name keys (bot.search); on start,
+        in batches off the event loop. Returns how many were re-indexed."""
+        done = 0
+        while rows := await self.store.call(articles_sql.stale_search_terms, INDEX_VERSION):
+            updates = await asyncio.to_thread(
+                lambda: [(r["id"], " ".join([r["search_lemmas"] or "", *name_terms(f"{r['title']}\n{r['text']}")]))
+                         for r in rows])
+            await self.store.call(articles_sql.set_search_terms, updates, INDEX_VERSION)
+            done += len(rows)
+        return done
 
     async def related(self, slug: str, *, since: datetime | None = None, limit: int = 5) -> list[Article]:
         """Articles on the theme that are new since the analysis published at `since`: the same
@@ -164,12 +174,14 @@ class Library:
         elif abstract := await self._abstract(title, text, digest):
             data["abstract"] = abstract
         lemmas = await self.engine.lemmas(f"{title}\n{text}")
+        lemmas += await asyncio.to_thread(name_terms, f"{title}\n{text}")
         now = self.clock.iso()
         row = {
             "url": url, "title": title, "text": text, "author": author, "channel": channel,
             "published": to_db(published), "source_id": source_id, "kind": kind, "external_id": external_id,
             "content_hash": digest, "tldr": tldr,
             "analysis": json.dumps(data, ensure_ascii=False), "search_lemmas": " ".join(lemmas),
+            "search_version": INDEX_VERSION,
             "created_at": now, "updated_at": now, "backfill": int(backfill),
         }
         themes = [(t.slug, float(t.score)) for t in analysis.themes]

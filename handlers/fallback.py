@@ -1,8 +1,13 @@
-"""Last router: unknown commands and stray text get a short pointer to /help, never silence."""
+"""Last router: unknown commands and stray text in a private chat get a short pointer to /help.
+
+In groups the bot stays silent unless it is sure it was spoken to: a command addressed to
+another bot (/summary@other_bot) or a command it does not know may well be meant for someone
+else, and a bot answering those is a bot that gets removed from the group.
+"""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
 from bot import render
@@ -12,8 +17,13 @@ router = Router(name="fallback")
 
 
 @router.message(F.text.startswith("/"))
-async def unknown_command(message: Message, tr: Translator) -> None:
-    name = (message.text or "/").split()[0][1:].split("@")[0]
+async def unknown_command(message: Message, bot: Bot, tr: Translator) -> None:
+    head = (message.text or "/").split()[0][1:]
+    name, _, mention = head.partition("@")
+    if mention and mention.lower() != ((await bot.me()).username or "").lower():
+        return  # addressed to another bot
+    if message.chat.type != "private":
+        return
     await message.answer(tr("unknown_command", command=render.plain(render.clip(name, 40))))
 
 

@@ -90,6 +90,19 @@ def search(db: Database, match_query: str, limit: int = 10) -> list[Row]:
     return list(db.query(sql, [match_query, limit]))
 
 
+def stale_search_terms(db: Database, version: int, limit: int = 200) -> list[Row]:
+    """Articles whose search terms predate indexing `version` (id, title, text, terms)."""
+    return list(db.query("select id, title, text, search_lemmas from articles where search_version < ? order by id "
+                         "limit ?", [version, limit]))
+
+
+def set_search_terms(db: Database, updates: list[tuple[int, str]], version: int) -> None:
+    with db.atomic():
+        for article_id, terms in updates:
+            db.execute("update articles set search_lemmas = ?, search_version = ? where id = ?",
+                       [terms, version, article_id])
+
+
 def analysis_of(row: Row) -> dict[str, Any]:
     return json.loads(row["analysis"]) if row.get("analysis") else {}
 

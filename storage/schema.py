@@ -280,3 +280,10 @@ def m0007_schedule_starts(db: Database) -> None:
     """When each scheduled kind of digest was first switched on: a schedule's first run is its
     first slot after that moment, never a slot that passed before the bot was ever started."""
     db["schedule_starts"].create({"kind": str, "started_at": str}, pk="kind", not_null={"started_at"})
+
+
+@migrations()
+def m0006_search_version(db: Database) -> None:
+    """Which indexing an article's search terms come from (bot.search.INDEX_VERSION): articles
+    stored before names were indexed under all their case forms are re-indexed on start."""
+    db["articles"].add_column("search_version", int, not_null_default=0)

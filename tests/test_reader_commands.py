@@ -156,3 +156,65 @@ async def test_summary_of_an_article_opens_its_own_theme_cards(app: LocalBot) ->
     assert " ".join(claim.split()[:4]) in VISAS[1]
     anchor_card = await app.sandbox.click(READER_ID, card.message_id, card.button("декабрьском анализе"), user_id=READER_ID)
     assert anchor_card is not None and "Что говорит анализ" in anchor_card.text
+
+
+async def test_search_finds_names_in_every_case_form(app: LocalBot) -> None:
+    article, _ = await app.services.library.add(
+        "Токаев встретился с Каллас в Астане",
+        "Президент Казахстана Касым-Жомарт Токаев обсудил с Каей Каллас транспортные коридоры. "
+        "Канцлер Шольц и президент Мирзиёев прислали поздравления.",
+        kind="file",
+    )
+    for query in ("Токаев", "Токаева", "Токаеву", "токаевым", "Шольца", "Шольцу", "Мирзиёева", "Астана", "Каллас",
+                  "Токаева Каллас"):
+        found = await app.sandbox.ask(f"/search {query}", user_id=READER_ID)
+        assert "Токаев встретился с Каллас в Астане" in found.text, (query, found.text)
+    nothing = await app.sandbox.ask("/search Токаева Байден", user_id=READER_ID)
+    assert "ничего не нашлось" in nothing.text
+    assert article.id
+
+
+async def test_articles_indexed_before_names_are_reindexed_on_start(app: LocalBot) -> None:
+    article, _ = await app.services.library.add("Визит в Брюссель", "Токаев прилетел в Брюссель.", kind="file")
+
+    def forget_names(db) -> None:  # as stored by a bot before names were indexed in all forms
+        db.execute("update articles set search_lemmas = 'токай прилететь в брюссель', search_version = 0 where id = ?",
+                   [article.id])
+        db.conn.commit()
+
+    await app.services.store.call(forget_names)
+    missed = await app.sandbox.ask("/search Токаева", user_id=READER_ID)
+    assert "ничего не нашлось" in missed.text
+    assert await app.services.library.reindex_search() == 1
+    found = await app.sandbox.ask("/search Токаева", user_id=READER_ID)
+    assert "Визит в Брюссель" in found.text
+
+
+async def feed(app: LocalBot, text: str, *, user_id: int, chat_id: int) -> None:
+    """One message through the real dispatcher, returning when every handler has finished (so
+    "no answer" is a fact, not a timeout)."""
+    from aiogram.types import Update
+
+    from bot.sandbox.text import bot_command_entities
+
+    core = app.sandbox.core
+    message = {"message_id": core.store.next_id(chat_id), "date": core.now(), "chat": core.chats.get(chat_id),
+               "from": dict(core.chats.user(user_id)), "text": text, "entities": bot_command_entities(text)}
+    assert app.dp is not None and app.bot is not None
+    await app.dp.feed_update(app.bot, Update.model_validate({"update_id": 10**9 + message["message_id"], "message": message},
+                                                            context={"bot": app.bot}))
+
+
+async def test_group_answers_only_commands_meant_for_this_bot(app: LocalBot) -> None:
+    sb = app.sandbox
+    group = -4100
+    sb.add_group(group, title="Readers club", type="supergroup")
+    me = (await app.bot.me()).username if app.bot else ""
+    for text in ("/summary@other_bot", "/frobnicate", "/frobnicate@other_bot", f"/frobnicate@{me}"):
+        await feed(app, text, user_id=READER_ID, chat_id=group)
+    assert sb.messages(group) == []  # not meant for this bot, or not a command it has: silence
+    for text in (f"/help@{me}", "/start"):
+        await feed(app, text, user_id=READER_ID, chat_id=group)
+    assert [m.text.split("\n")[0][:12] for m in sb.messages(group)] == ["Что я умею:", "Здравствуйте"]
+    private = await sb.ask("/frobnicate", user_id=READER_ID)  # in a private chat: a pointer to /help
+    assert "/frobnicate" in private.text and "/help" in private.text
