@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.clock import Clock
 from storage import audit as audit_sql
+from storage import chats as chats_sql
 from storage.db import Store
 
 
@@ -21,3 +22,12 @@ class AuditLog:
 
     async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         return await self.store.call(audit_sql.recent, limit)
+
+    async def names(self, user_ids: set[int]) -> dict[int, str]:
+        """How people appear in /audit: the name their private chat with the bot carries."""
+        found: dict[int, str] = {}
+        for user_id in sorted(user_ids):
+            chat = await self.store.call(chats_sql.get, user_id)
+            if chat and chat.get("title"):
+                found[user_id] = f"{chat['title']} ({user_id})"
+        return found

@@ -14,7 +14,8 @@ from bot.i18n import Translator
 from bot.net import FetchError
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), key) for p, key in (
-    (r"(?:host|address) (?P<host>\S+) is not allowed|is not allowed|not a public address", "reason_blocked"),
+    (r"(?:host|address) (?P<host>\S+) is not allowed", "reason_blocked_host"),
+    (r"is not allowed|not a public address", "reason_blocked"),
     (r"timed out after (?P<time>.+)", "reason_timeout"),
     (r"cannot resolve host (?P<host>\S+)", "reason_dns"),
     (r"cannot connect(?: to (?P<host>\S+))?", "reason_connect"),

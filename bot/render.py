@@ -11,7 +11,6 @@ from bot.cards import ThemeCard
 from bot.i18n import Translator
 from bot.library import Article
 from bot.sources.reasons import describe as describe_failure
-from bot.stats import Stats
 from bot.subscriptions import Subscription
 from bot.zones import zone_label
 
@@ -114,8 +113,6 @@ def article_list(header: str, items: list[Article], tr: Translator) -> str:
         line = as_line(Bold(f"{number}. "), title_node(a), Text(f" · {when}" if when else ""), end="")
         snippet = clip(a.tldr or a.text, 140)
         lines.append(as_list(line, Italic(snippet)) if snippet else line)
-    if tr.language != "ru":
-        lines.append(Italic(tr("content_language_note")))
     return as_list(*lines, sep="\n\n").as_html()
 
 
@@ -179,59 +176,4 @@ def ingested(stored: list, tr: Translator) -> str:
     if len(stored) > 20:
         lines.append(Italic(tr("and_more", count=len(stored) - 20)))
     lines.append(Italic(tr("list_hint")))
-    return as_list(*lines).as_html()
-
-
-def source_list(sources: list[dict], tr: Translator) -> str:
-    if not sources:
-        return Text(tr("sources_empty")).as_html()
-    lines: list = [Bold(tr("sources_header"))]
-    for s in sources:
-        state = tr("source_on") if s["enabled"] else tr("source_off")
-        last = s["last_success_at"][:16].replace("T", " ") + " UTC" if s.get("last_success_at") else "—"
-        block = [Text(f"#{s['id']} · {s['kind']} · {state}"), Text(s["url"]),
-                 Italic(tr("source_line", items=s["items"], last=last, failures=s["failures"]))]
-        if s.get("last_error"):
-            block.append(Italic(tr("source_error", error=clip(s["last_error"], 200))))
-        if s.get("page_errors"):
-            block.append(Italic(tr("source_page_errors", count=s["page_errors"])))
-        lines.append(as_list(*block))
-    lines.append(Italic(tr("sources_hint")))
-    return as_list(*lines, sep="\n\n").as_html()
-
-
-def stats(figures: Stats, tr: Translator) -> str:
-    subs = figures.subscribers
-    lines: list = [Bold(tr("stats_title"))]
-    lines.append(Text(tr("stats_subscribers", active=subs.get("active") or 0, inactive=subs.get("inactive") or 0,
-                         daily=subs.get("daily") or 0, weekly=subs.get("weekly") or 0, off=subs.get("off") or 0)))
-    kinds = ", ".join(f"{r['kind']}: {r['n']}" for r in figures.articles_by_kind) or "—"
-    lines.append(as_line(Bold(tr("stats_articles")), " ", kinds, end=""))
-    for source in sorted(figures.sources, key=lambda x: -x["items"])[:5]:
-        lines.append(Italic(f"#{source['id']} {clip(source.get('name') or source['url'], 60)}: {source['items']}"))
-    themes = ", ".join(f"{r['slug']}: {r['n']}" for r in figures.articles_by_theme) or "—"
-    lines.append(as_line(Bold(tr("stats_themes")), " ", themes, end=""))
-    broken = [s for s in figures.sources if s.get("last_error")]
-    lines.append(as_line(Bold(tr("stats_sources")), " ", tr("stats_sources_line", total=len(figures.sources),
-                                                            broken=len(broken)), end=""))
-    for s in broken[:5]:
-        lines.append(Italic(f"#{s['id']} {clip(s['url'], 60)}: {clip(s['last_error'], 120)}"))
-    windows = ", ".join(f"{w['kind']} → {w['recipient']} ({w['window_end'][:16].replace('T', ' ')})"
-                        for w in figures.recent_windows) or "—"
-    lines.append(as_line(Bold(tr("stats_digests")), " ", windows, end=""))
-    d = figures.deliveries_24h
-    lines.append(as_line(Bold(tr("stats_deliveries")), " ",
-                         tr("stats_deliveries_line", sent=d.get("sent", 0), failed=d.get("failed", 0),
-                            pending=d.get("pending", 0) + d.get("sending", 0)), end=""))
-    return as_list(*lines).as_html()
-
-
-def audit(rows: list[dict], tr: Translator) -> str:
-    if not rows:
-        return Text(tr("audit_empty")).as_html()
-    lines: list = [Bold(tr("audit_title"))]
-    for row in rows:
-        mark = "✅" if row["ok"] else "⛔"
-        lines.append(Text(f"{mark} {row['at'][:16].replace('T', ' ')} · {row['user_id']} · {row['action']} · ",
-                          clip(row.get("detail") or "", 120)))
     return as_list(*lines).as_html()

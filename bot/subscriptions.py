@@ -74,6 +74,12 @@ class Subscriptions:
         row = await self.store.call(subs_sql.get, chat_id)
         return Subscription.from_row(row) if row else None
 
+    async def zone_of(self, chat_id: int) -> str:
+        """The chat's own time zone (its subscription settings), else TIMEZONE: what an admin's
+        times (schedules, /audit, /stats, /sources) are read and shown in."""
+        sub = await self.get(chat_id)
+        return sub.timezone if sub else self.settings.timezone
+
     async def subscribe(self, chat_id: int) -> tuple[Subscription, str]:
         """Returns the subscription and "new" | "restored" | "already"."""
         row, state = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso())

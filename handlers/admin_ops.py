@@ -10,12 +10,14 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import render, stats
+from bot import admin_render, render, stats
+from bot.cards import ThemeCards
 from bot.audit import AuditLog
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
 from bot.middlewares import AdminOnly
+from bot.subscriptions import Subscriptions
 from handlers import keyboards
 from handlers.keyboards import FollowupAction
 
@@ -65,11 +67,15 @@ async def followup_action(query: CallbackQuery, callback_data: FollowupAction, t
 
 
 @router.message(Command("stats"))
-async def show_stats(message: Message, tr: Translator, digests: Digests) -> None:
+async def show_stats(message: Message, tr: Translator, digests: Digests, cards: ThemeCards, subscriptions: Subscriptions) -> None:
     figures = await stats.collect(digests.store, digests.clock)
-    await message.answer(render.stats(figures, tr))
+    zone = await subscriptions.zone_of(message.chat.id)
+    await message.answer(admin_render.stats(figures, await cards.themes(), zone, tr))
 
 
 @router.message(Command("audit"))
-async def show_audit(message: Message, tr: Translator, audit: AuditLog) -> None:
-    await message.answer(render.audit(await audit.recent(15), tr))
+async def show_audit(message: Message, tr: Translator, audit: AuditLog, subscriptions: Subscriptions) -> None:
+    rows = await audit.recent(15)
+    names = await audit.names({r["user_id"] for r in rows if r.get("user_id")})
+    zone = await subscriptions.zone_of(message.chat.id)
+    await message.answer(admin_render.audit(rows, names, zone, tr))

@@ -9,7 +9,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import render
+from bot import admin_render, render
 from bot.audit import AuditLog
 from bot.delivery import Sender
 from bot.i18n import Translator
@@ -19,6 +19,7 @@ from bot.numbers import parse_id
 from bot.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
+from bot.subscriptions import Subscriptions
 
 T = TypeVar("T")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
@@ -92,13 +93,14 @@ async def add_source(message: Message, command: CommandObject, tr: Translator, i
         url, progress, (source, created, count) = done
         await audit.record(admin_id, "source.add", {"url": url, "id": source["id"], "created": created})
         key = "source_added" if created else "source_exists"
-        await progress.edit_text(tr(key, id=source["id"], kind=source["kind"], url=render.plain(source["url"]),
-                                    count=count))
+        kind = render.plain(admin_render.kind_label(source["kind"], tr))
+        await progress.edit_text(tr(key, id=source["id"], kind=kind, url=render.plain(source["url"]), count=count))
 
 
 @router.message(Command("sources"))
-async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender: Sender) -> None:
-    await sender.send(message.chat.id, render.source_list(await ingestion.sources(), tr), link_preview=False)
+async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender: Sender, subscriptions: Subscriptions) -> None:
+    zone = await subscriptions.zone_of(message.chat.id)
+    await sender.send(message.chat.id, admin_render.source_list(await ingestion.sources(), zone, tr), link_preview=False)
 
 
 @router.message(Command("delsource"))

@@ -36,11 +36,22 @@ async def test_stats_and_audit_show_what_happened(app: LocalBot) -> None:
     app.sandbox.send_text("/subscribe", user_id=READER_ID)
     await app.sandbox.wait_for(READER_ID, 2, after=mark)
     await post_preview(app.sandbox, "/post Проверка")  # the post, then its control message
+    await app.services.library.add(*CORRIDOR, kind="file")
+    await app.services.audit.record(ADMIN_ID, "ingest", {"url": "http://127.0.0.1/x", "error": "address 127.0.0.1 is not allowed"},
+                                    ok=False)
     stats = await app.sandbox.ask("/stats", user_id=ADMIN_ID)
     assert "активных 1" in stats.text and "еженедельно 1" in stats.text
-    assert "anchor: 1" in stats.text and "Доставка за 24 ч" in stats.text
+    assert "опорный анализ — 1" in stats.text and "файл — 1" in stats.text
+    assert "Материалы по темам: 🚆 Транспортные коридоры — 1" in stats.text
+    assert "anchor" not in stats.text and "transport-corridors" not in stats.text and "Доставка за 24 ч" in stats.text
     audit = await app.sandbox.ask("/audit", user_id=ADMIN_ID)
-    assert "post.draft" in audit.text
+    lines = audit.text.splitlines()
+    assert lines[1] == "Время — Москва (UTC+3)."
+    assert lines[2].startswith("⛔ ") and lines[2].endswith(
+        " · Admin (9001) · загрузка материалов по ссылке http://127.0.0.1/x — адрес 127.0.0.1 закрыт для загрузки "
+        "(внутренняя или служебная сеть)")
+    assert lines[3].startswith("✅ ") and lines[3].endswith(" · Admin (9001) · черновик поста #1")
+    assert "{" not in audit.text and "None" not in audit.text and "post.draft" not in audit.text
 
 
 async def test_ops_commands_are_refused_for_readers(app: LocalBot) -> None:

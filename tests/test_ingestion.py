@@ -148,15 +148,15 @@ async def test_telegram_channel_backfill_then_new_and_edited_posts(app: LocalBot
     clock.advance(minutes=1)
 
     added = await say(app, f"/addsource https://t.me/s/{TG}", actions=2)
-    assert "Источник #1 (telegram_channel) добавлен" in added and "из архива: 5" in added
+    assert "Источник #1 (канал Telegram) добавлен" in added and "из архива: 5" in added
     archive = await rows(app)
     assert len(archive) == 5 and all(r["backfill"] == 1 and r["source_id"] == 1 for r in archive)
     listing = await say(app, "/sources")
-    assert f"#1 · telegram_channel · работает\nhttps://t.me/s/{TG}" in listing
-    assert "материалов: 5 · последний успех: 2026-01-12 03:01 UTC · ошибок подряд: 0" in listing
+    assert f"#1 {TG} · канал Telegram · работает\nhttps://t.me/s/{TG}" in listing  # the feed's title, then its URL
+    assert "материалов: 5 · последний успех: 12.01.2026 06:01 · ошибок подряд: 0" in listing  # the admin's zone
     assert "последняя ошибка" not in listing
     stats = await say(app, "/stats")
-    assert "telegram: 5" in stats and f"#1 {TG}: 5" in stats  # articles by kind and by source
+    assert "Telegram — 5" in stats and f"#1 {TG} — 5" in stats  # articles by kind and by source
     again = await say(app, f"/addsource t.me/{TG.upper()}", actions=2)
     assert "Источник уже есть: #1" in again
 
@@ -236,7 +236,7 @@ async def test_feed_conditional_get_and_changed_guids_make_no_duplicates(app: Lo
 
     server.add("/feed.xml", handler=feed)
     added = await say(app, f"/addsource {server.base}/feed.xml", actions=2)
-    assert "(feed) добавлен" in added and "из архива: 3" in added
+    assert "(лента RSS/Atom) добавлен" in added and "из архива: 3" in added
     stored = await rows(app)
     assert [r["kind"] for r in stored] == ["feed"] * 3
 
@@ -288,7 +288,7 @@ async def test_bare_guids_of_two_feeds_are_different_articles(app: LocalBot, ser
 async def test_dzen_channel_full_texts_and_old_link_is_the_same_article(app: LocalBot, server: LoopbackServer) -> None:
     serve_dzen(server)
     added = await say(app, f"/addsource https://dzen.ru/{DZEN}", actions=2)
-    assert "(dzen_channel) добавлен" in added and "из архива: 2" in added
+    assert "(канал Дзена) добавлен" in added and "из архива: 2" in added
     stored = {r["url"]: r for r in await rows(app)}
     corridor = stored[f"https://dzen.ru/a/{DZEN_ARTICLES[0]}"]
     # full text from the article page, not the launcher's one-sentence snippet
@@ -327,7 +327,7 @@ async def test_captcha_backs_off_then_disables_and_tells_every_admin(app: LocalB
     assert (await source(app))["failures"] == MAX_FAILURES
 
     listing = await say(app, "/sources")
-    assert "отключён" in listing and "последняя ошибка:" in listing and "captcha" in listing
+    assert "отключён" in listing and "последняя ошибка: сайт показал капчу вместо страницы" in listing
     # adding it again switches it back on, due now
     serve_dzen(server)
     assert "снова включён" in await say(app, f"/addsource https://dzen.ru/{DZEN}", actions=2)
