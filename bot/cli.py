@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
                                    "(a container, a service) it stops with a configuration error.")
     r.add_argument("--sandbox", action="store_true",
                    help="the local sandbox chat even without a terminal (reads lines from standard input)")
+    r.add_argument("--lang", choices=("ru", "en"), default="ru",
+                   help="the sandbox chat's user speaks this language (en: try the bot as an English reader)")
     sub.add_parser("demo", help="scripted tour on the sandbox; prints the transcript")
     s = sub.add_parser("summarize", help="summarize .txt/.html files or URLs", epilog=INPUT_HELP,
                        description="Print the summary, tl;dr and themes of each INPUT.")
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
               "or .env (the local sandbox chat needs a terminal, or `zendigest run --sandbox`).", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(run(settings))
+        return asyncio.run(run(settings, language=args.lang))
     except StartError as exc:
         print(f"zendigest: {exc}", file=sys.stderr)
         return 2

@@ -60,9 +60,10 @@ async def connect(bot: Bot, api_url: str, *, first_delay: float = FIRST_RETRY_S)
             return
 
 
-async def run(settings: Settings) -> int:
+async def run(settings: Settings, *, language: str = "ru") -> int:
+    """`language`: the terminal chat's user (sandbox only): "en" to try the bot as an English reader."""
     if settings.sandbox_mode:
-        return await run_sandbox(settings)
+        return await run_sandbox(settings, language=language)
     try:
         bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
     except TokenValidationError as exc:
@@ -93,7 +94,7 @@ async def run(settings: Settings) -> int:
     return 0
 
 
-async def run_sandbox(settings: Settings) -> int:
+async def run_sandbox(settings: Settings, *, language: str = "ru") -> int:
     """Without a token: the sandbox plays Telegram; the terminal user is an admin (so /post can be
     tried) and CHANNEL_ID defaults to a sandbox channel."""
     from bot.terminal import TerminalChat
@@ -106,6 +107,6 @@ async def run_sandbox(settings: Settings) -> int:
     settings = settings.model_copy(update=overrides)
     print("No BOT_TOKEN: starting the local Bot API sandbox (loading models, a few seconds)…", flush=True)
     async with LocalBot(settings) as local:
-        local.sandbox.add_user(TERMINAL_USER_ID, first_name="You", language_code="ru", username="you")
+        local.sandbox.add_user(TERMINAL_USER_ID, first_name="You", language_code=language, username="you")
         await TerminalChat(local.sandbox, TERMINAL_USER_ID, SANDBOX_CHANNEL_ID).run()
     return 0

@@ -44,6 +44,8 @@ class TerminalChat:
         self.read_line = read_line
         self.buttons: list[str] = []
         self.button_message: int | None = None
+        self.pressed: set[str] = set()  # callback query ids of this person's presses
+        self._sent_mark: int | None = None
 
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -63,10 +65,23 @@ class TerminalChat:
             else:
                 self._print(format_message(event, who))
 
+    async def _follow_answers(self) -> None:
+        """Answers to button presses: a toast prints as "bot ◦ text", an alert as "bot ⚠ text"
+        (what a phone shows over the chat, which would otherwise be lost in a terminal)."""
+        seen = len(self.sandbox.callback_answers)
+        while True:
+            await self.sandbox.core.notifier.wait(3600)
+            answers = self.sandbox.callback_answers
+            for answer in answers[seen:]:
+                if answer["callback_query_id"] in self.pressed and answer.get("text"):
+                    mark = "⚠" if answer.get("show_alert") else "◦"
+                    self._print(f"bot {mark} {answer['text']}")
+            seen = len(answers)
+
     async def run(self) -> None:
         self._print("Zen Digest sandbox chat. Type /start, /summary, /themes …; a number presses a button; "
                     "/quit or Ctrl-D leaves.")
-        followers = [asyncio.create_task(self._follow(self.user_id, "bot"))]
+        followers = [asyncio.create_task(self._follow(self.user_id, "bot")), asyncio.create_task(self._follow_answers())]
         if self.channel_id is not None:
             followers.append(asyncio.create_task(self._follow(self.channel_id, "channel")))
         lines = self._stdin_lines() if self.read_line is None else None
@@ -79,7 +94,7 @@ class TerminalChat:
                 if not line or line.strip() in ("/quit", "/exit"):
                     break
                 self.handle(line.strip())
-            await asyncio.sleep(0.5)  # let the last replies print
+            await self._last_reply()
         finally:
             if lines is not None:
                 asyncio.get_running_loop().remove_reader(sys.stdin.fileno())  # False if never added
@@ -87,6 +102,14 @@ class TerminalChat:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+
+    async def _last_reply(self) -> None:
+        """At the end of input, wait (a while, not forever) for the answer to the last message, so
+        piped input (`echo /start | zendigest run --sandbox`) prints its reply before leaving."""
+        if self._sent_mark is not None:
+            with contextlib.suppress(AssertionError):
+                await self.sandbox.wait_for(self.user_id, 1, after=self._sent_mark, timeout=15, methods=EDIT_METHODS)
+        await asyncio.sleep(0.2)  # the follower prints what just arrived
 
     @staticmethod
     def _stdin_lines() -> asyncio.Queue[str]:
@@ -125,8 +148,10 @@ class TerminalChat:
         if pressed is not None and self.button_message is not None:
             index = pressed - 1
             if 0 <= index < len(self.buttons):
-                self.sandbox.press_button(self.user_id, self.button_message, self.buttons[index], user_id=self.user_id)
+                self.pressed.add(self.sandbox.press_button(self.user_id, self.button_message, self.buttons[index],
+                                                           user_id=self.user_id))
                 return
             self._print(f"(no button {line}; the last message has {len(self.buttons)})")
             return
+        self._sent_mark = self.sandbox.mark()
         self.sandbox.send_text(line, user_id=self.user_id)

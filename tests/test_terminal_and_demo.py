@@ -46,6 +46,24 @@ async def test_terminal_chat_types_commands_and_presses_buttons_by_number(app: L
     assert "bot ✎" in text and "Тема 2 из 8" in text  # the button edited the card in place
 
 
+async def test_terminal_chat_shows_what_a_button_answers(app: LocalBot) -> None:
+    out = io.StringIO()
+    lines = ["/theme visa-facilitation", "4", "/quit"]
+    read_line = scripted(lines, out, {1: "[4] 🔔 Следить за темой", 2: "bot ⚠"})
+    await TerminalChat(app.sandbox, READER_ID, SANDBOX_CHANNEL_ID, out=out, read_line=read_line).run()
+    text = out.getvalue()
+    assert "bot ⚠ Вы подписаны на дайджест по этой теме: дайджест еженедельно, Пн в 10:00" in text  # the alert
+    assert "✅ Вы следите за темой" in text  # and the button now shows it
+
+
+def test_run_lang_en_makes_the_terminal_user_english(tmp_path: Path) -> None:
+    env = {**os.environ, "BOT_TOKEN": "", "DATABASE_PATH": str(tmp_path / "en.sqlite3")}
+    done = subprocess.run([sys.executable, "-m", "bot", "run", "--sandbox", "--lang", "en"], cwd=ROOT, env=env,
+                          input="/start\n", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "bot ▸ Hello!" in done.stdout and "the channel's articles are in Russian" in done.stdout
+
+
 def test_demo_plays_the_tour_and_exits_0(tmp_path: Path) -> None:
     env = {**os.environ, "BOT_TOKEN": "", "DATABASE_PATH": str(tmp_path / "untouched.sqlite3")}
     done = subprocess.run([sys.executable, "-m", "bot", "demo"], cwd=ROOT, env=env, capture_output=True,
