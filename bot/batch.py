@@ -66,6 +66,7 @@ async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sen
     """With LLM_* configured, `summary`/`tldr` are the model's retelling when it answers in time,
     else (and always without LLM_*) the extractive ones; the record's keys never change."""
     from bot.ingestion import make_fetcher
+    from bot.library import without_tldr
     from bot.llm import LlmSummarizer
 
     engine = TextEngine()
@@ -82,7 +83,7 @@ async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sen
             print(json.dumps(record, ensure_ascii=False), flush=True)
             return
         print(f"# {analysis.title}\n\n{record['tldr']}\n")
-        print("\n".join(f"- {s}" for s in record["summary"]))
+        print("\n".join(f"- {s}" for s in without_tldr(record["summary"], record["tldr"])))
         themes = ", ".join(f"{t.slug} ({t.score:.2f})" for t in analysis.themes) or "-"
         print(f"\nthemes: {themes}\n", flush=True)
 

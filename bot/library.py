@@ -21,6 +21,18 @@ from storage.db import Store
 from storage.timeutil import from_db, to_db
 
 
+def _plain(sentence: str) -> str:
+    return " ".join(sentence.casefold().replace("ё", "е").split()).rstrip(".…!?")
+
+
+def without_tldr(sentences: list[str], tldr: str) -> list[str]:
+    """Key sentences to list under the tl;dr: the tl;dr itself (even clipped or re-spaced) is
+    already shown above them and is never repeated as the first bullet."""
+    head = _plain(tldr)
+    return [s for s in sentences if not head or not (_plain(s) == head or _plain(s).startswith(head)
+                                                     or head.startswith(_plain(s)))]
+
+
 @dataclass(frozen=True)
 class Article:
     """An article as the bot shows it: stored fields plus the engine's analysis."""

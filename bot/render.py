@@ -9,7 +9,7 @@ from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, a
 
 from bot.cards import ThemeCard
 from bot.i18n import Translator
-from bot.library import Article
+from bot.library import Article, without_tldr
 from bot.sources.reasons import describe as describe_failure
 from bot.subscriptions import Subscription
 from bot.zones import zone_label
@@ -65,7 +65,7 @@ def summary(article: Article, themes: list[dict], tr: Translator) -> str:
         parts.append(as_line(Bold(tr("summary_tldr")), " ", clip(article.tldr, 400), end=""))
     if article.abstract:  # the LLM's retelling, labelled as such; else the extractive key sentences
         parts.append(as_list(Bold(tr("summary_abstract")), *[Text("• ", clip(s, 600)) for s in article.abstract]))
-    elif bullets := [s for s in article.summary if s != article.tldr]:  # the tl;dr is already shown
+    elif bullets := without_tldr(article.summary, article.tldr):  # the tl;dr is already shown
         parts.append(as_list(*[Text("• ", clip(s, 600)) for s in bullets]))
     labels = {t["slug"]: theme_label(t, tr) for t in themes}
     present = [labels[s] for s in article.theme_slugs if s in labels]
