@@ -76,7 +76,7 @@ class Window:
 
     @classmethod
     def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None) -> "Window":
-        items = [DigestItem.from_row(r) for r in rows]
+        items = _one_per_title([DigestItem.from_row(r) for r in rows])
         known = set(order)
         return cls(since, tuple(order), {slug: tuple(i for i in items if slug in i.slugs) for slug in order},
                    tuple(i for i in items if not known.intersection(i.slugs)))
@@ -107,6 +107,23 @@ class Window:
         if wanted is None and (other := take(self.unthemed)):
             sections.append(Section(OTHER, other))
         return PersonalDigest(self.since, tuple(sections))
+
+
+def _title_key(title: str) -> str:
+    return " ".join("".join(c for c in title.casefold().replace("ё", "е") if c.isalnum() or c.isspace()).split())
+
+
+def _one_per_title(items: list[DigestItem]) -> list[DigestItem]:
+    """The same article stored twice (a file and a feed item, a page and its Telegram repost)
+    is listed once: the copy with a link wins, else the newest."""
+    chosen: dict[str, DigestItem] = {}
+    for item in items:
+        key = _title_key(item.title) or str(item.id)
+        kept = chosen.get(key)
+        if kept is None or (item.url and not kept.url):
+            chosen[key] = item
+    keep = {id(i) for i in chosen.values()}
+    return [i for i in items if id(i) in keep]
 
 
 def personal(rows: list[dict[str, Any]], order: list[str], themes: list[str] | None, since: datetime | None) -> PersonalDigest:
