@@ -87,6 +87,7 @@ class Library:
         self.engine = engine
         self.clock = clock
         self.llm = llm
+        self._english: dict[str, list[str]] = {}
 
     async def _abstract(self, title: str, text: str, digest: str) -> list[str] | None:
         """The LLM's retelling for the analysis dict, or None (no LLM, or it failed: extractive only).
@@ -99,6 +100,26 @@ class Library:
         if known is not None:
             return articles_sql.analysis_of(known).get("abstract")
         return await self.llm.summarize(title, text)
+
+    @property
+    def can_translate(self) -> bool:
+        """An LLM is configured: English readers are offered English retellings."""
+        return self.llm is not None and self.llm.enabled
+
+    async def in_english(self, key: str, title: str, text: str) -> list[str] | None:
+        """The model's English retelling of a text (a summary, a card), remembered per key for the
+        process's life: the same button pressed twice, or by two readers, asks the model once."""
+        if key in self._english:
+            return self._english[key]
+        if not self.can_translate:
+            return None
+        assert self.llm is not None
+        retold = await self.llm.summarize(title, text, language="en")
+        if retold:
+            if len(self._english) >= 500:
+                self._english.pop(next(iter(self._english)))
+            self._english[key] = retold
+        return retold
 
     async def get(self, article_id: int) -> Article | None:
         row = await self.store.call(articles_sql.get, article_id)

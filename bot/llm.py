@@ -39,6 +39,13 @@ SYSTEM_PROMPT = (
     "Без вступлений, заголовков, списков и разметки: сразу связный пересказ."
 )
 
+SYSTEM_PROMPT_EN = (
+    "You are the editor of a news digest. Retell the article in English in 2–4 sentences, "
+    "for a reader who does not read Russian. Only facts from the text, no opinions or guesses. "
+    "No introductions, headings, lists or markup: a plain, connected retelling."
+)
+PROMPTS = {"ru": SYSTEM_PROMPT, "en": SYSTEM_PROMPT_EN}  # "ru": in the article's own language
+
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)  # reasoning models' scratchpad
 _MARKER = re.compile(r"^\s*(?:(?:[-*•–—]+|\d{1,2}[.)]|#{1,6})\s+)+")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
@@ -70,11 +77,11 @@ class LlmSummarizer:
         """``{LLM_BASE_URL}/chat/completions``; a base that already names the route is kept."""
         return self.base_url if self.base_url.endswith("/chat/completions") else f"{self.base_url}/chat/completions"
 
-    def payload(self, title: str, text: str) -> dict[str, Any]:
+    def payload(self, title: str, text: str, language: str = "ru") -> dict[str, Any]:
         return {
             "model": self.model,
             "messages": [
-                {"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "system", "content": PROMPTS.get(language, SYSTEM_PROMPT)},
                 {"role": "user", "content": f"Заголовок: {title.strip()}\n\n{_clip(text, MAX_INPUT_CHARS)}"},
             ],
             "temperature": 0.2,
@@ -82,13 +89,15 @@ class LlmSummarizer:
             "stream": False,
         }
 
-    async def summarize(self, title: str, text: str) -> list[str] | None:
-        """The model's retelling as sentences, or ``None`` (disabled, skipped or failed)."""
-        if not self.enabled or len(text.strip()) < MIN_TEXT_CHARS or time.monotonic() < self._paused_until:
+    async def summarize(self, title: str, text: str, language: str = "ru") -> list[str] | None:
+        """The model's retelling as sentences, or ``None`` (disabled, skipped or failed).
+        `language` "en": retold in English for readers who do not read Russian."""
+        too_short = len(text.strip()) < MIN_TEXT_CHARS and language == "ru"  # a translation is never padding
+        if not self.enabled or too_short or time.monotonic() < self._paused_until:
             return None
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
-            answer = await self.fetcher.post_json(self.url, self.payload(title, text), headers=headers,
+            answer = await self.fetcher.post_json(self.url, self.payload(title, text, language), headers=headers,
                                                   timeout=self.timeout, max_bytes=self.max_bytes, trusted=True)
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, the extractive summary stands
             # Down, slow or broken (FetchError says which): spare the next articles the same wait.

@@ -78,6 +78,12 @@ def summary(article: Article, themes: list[dict], tr: Translator) -> str:
     return as_list(*parts, sep="\n\n").as_html()
 
 
+def in_english(title: str, sentences: list[str], tr: Translator) -> str:
+    """A machine retelling in English, labelled as such, under the original (Russian) title."""
+    return as_list(Bold("🇬🇧 ", clip(title, MAX_TITLE)), Italic(tr("in_english_label")),
+                   Text(clip(" ".join(sentences), 1500)), sep="\n\n").as_html()
+
+
 def theme_card(card: ThemeCard, tr: Translator) -> str:
     theme = card.theme
     parts: list = [Bold(theme_label(theme, tr))]

@@ -46,6 +46,13 @@ class ArticleOpen(CallbackData, prefix="ao"):
     article: int
 
 
+class InEnglish(CallbackData, prefix="en"):
+    """"In English" under a summary (article id) or a theme card (slug) for English readers."""
+
+    article: int = 0
+    slug: str = ""
+
+
 class AnchorText(CallbackData, prefix="at"):
     """The "source" button of a card whose anchor has no public URL: show the analysis here."""
 
@@ -129,6 +136,14 @@ def article_list(articles: list[Article], tr: Translator) -> InlineKeyboardMarku
         kb.button(text=tr("btn_open", n=number), callback_data=ArticleOpen(article=article.id))
     kb.adjust(len(articles) if len(articles) <= 4 else 4)
     return kb.as_markup()
+
+
+def with_english(markup: InlineKeyboardMarkup | None, data: InEnglish, tr: Translator) -> InlineKeyboardMarkup:
+    """The same keyboard with an "In English" row at the end."""
+    rows = list(markup.inline_keyboard) if markup else []
+    extra = InlineKeyboardBuilder()
+    extra.button(text=tr("btn_in_english"), callback_data=data)
+    return InlineKeyboardMarkup(inline_keyboard=rows + extra.export())
 
 
 def followup_preview(until: int, tr: Translator) -> InlineKeyboardMarkup:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
@@ -16,15 +16,17 @@ from bot.lookup import parse_article_ref
 from bot.net import FetchError
 from bot.sources import SourceError
 from handlers import keyboards
-from handlers.keyboards import ArticleOpen
+from handlers.keyboards import ArticleOpen, InEnglish
 
 router = Router(name="reading")
 
 
 async def send_summary(message: Message, article: Article, tr: Translator, cards: ThemeCards) -> None:
     themes = await cards.themes()
-    await message.answer(render.summary(article, themes, tr), reply_markup=keyboards.article_themes(article, themes, tr),
-                         disable_web_page_preview=True)
+    markup = keyboards.article_themes(article, themes, tr)
+    if tr.language == "en" and article.id and cards.library.can_translate:
+        markup = keyboards.with_english(markup, InEnglish(article=article.id), tr)
+    await message.answer(render.summary(article, themes, tr), reply_markup=markup, disable_web_page_preview=True)
 
 
 @router.message(Command("latest"))
@@ -69,6 +71,20 @@ async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Tra
         return
     await send_summary(query.message, article, tr, cards)
     await query.answer()
+
+
+@router.callback_query(InEnglish.filter(F.article > 0))
+async def article_in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, library: Library) -> None:
+    article = await library.get(callback_data.article)
+    if article is None or not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await query.answer(tr("translating"))
+    retold = await library.in_english(f"a{article.id}", article.title, article.text)
+    if not retold:
+        await query.message.answer(tr("translation_failed"))
+        return
+    await query.message.answer(render.in_english(article.title, retold, tr), disable_web_page_preview=True)
 
 
 @router.message(Command("search"))

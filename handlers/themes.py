@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -16,13 +16,18 @@ from bot.library import Library
 from bot.permissions import ChatAdmins
 from bot.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
-from handlers.keyboards import AnchorText, ArticleTheme, ThemeFollow, ThemeList, ThemeNav, ThemeOpen
+from handlers.keyboards import AnchorText, ArticleTheme, InEnglish, ThemeFollow, ThemeList, ThemeNav, ThemeOpen
 
 router = Router(name="themes")
 
 
-async def _markup(card: ThemeCard, chat_id: int, tr: Translator, subscriptions: Subscriptions):
-    return keyboards.theme_card(card, tr, await subscriptions.following(chat_id, card.slug))
+async def _markup(card: ThemeCard, chat_id: int, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards):
+    """The card's buttons as this chat sees them: follow state, and "In English" for English
+    readers when an LLM is configured."""
+    markup = keyboards.theme_card(card, tr, await subscriptions.following(chat_id, card.slug))
+    if tr.language == "en" and card.of_anchor and card.claim and cards.library.can_translate:
+        markup = keyboards.with_english(markup, InEnglish(slug=card.slug), tr)
+    return markup
 
 
 async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscriptions: Subscriptions,
@@ -30,7 +35,7 @@ async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscri
     card = await cards.card(slug) if slug else await cards.card_at(0)
     if card is None:
         return False
-    await message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, message.chat.id, tr, subscriptions),
+    await message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, message.chat.id, tr, subscriptions, cards),
                          disable_web_page_preview=True)
     return True
 
@@ -92,7 +97,7 @@ async def navigate(query: CallbackQuery, callback_data: ThemeNav, tr: Translator
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    await _edit(query.message, render.theme_card(card, tr), await _markup(card, query.message.chat.id, tr, subscriptions))
+    await _edit(query.message, render.theme_card(card, tr), await _markup(card, query.message.chat.id, tr, subscriptions, cards))
     await query.answer()
 
 
@@ -115,7 +120,7 @@ async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Tr
         await query.answer(tr("stale_button"), show_alert=True)
         return
     await query.message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, query.message.chat.id, tr,
-                                                                                        subscriptions),
+                                                                                        subscriptions, cards),
                                disable_web_page_preview=True)
     await query.answer()
 
@@ -151,6 +156,21 @@ def _flip(button: InlineKeyboardButton, data: ThemeFollow, following: bool, tr: 
     if button.callback_data != data.pack():
         return button
     return button.model_copy(update={"text": tr("btn_following_theme" if following else "btn_follow_theme")})
+
+
+@router.callback_query(InEnglish.filter(F.slug != ""))
+async def card_in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, cards: ThemeCards) -> None:
+    card = await cards.card(callback_data.slug)
+    if card is None or not isinstance(query.message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await query.answer(tr("translating"))
+    title = render.theme_label(card.theme, tr)
+    retold = await cards.library.in_english(f"t{card.slug}:{card.anchor.id}", title, " ".join(card.claim + card.quotes))
+    if not retold:
+        await query.message.answer(tr("translation_failed"))
+        return
+    await query.message.answer(render.in_english(title, retold, tr))
 
 
 @router.callback_query(AnchorText.filter())

@@ -37,3 +37,27 @@ async def test_english_reader_session(app: LocalBot) -> None:
     assert all(cyrillic_outside(text, []) == [] for row in themes.buttons for text, _ in row)
     failed = await sb.ask("/summary https://dzen.ru/a/AAAAAAAAAAAAAAAA", user_id=EN_READER)
     assert failed.text.startswith("That did not work: ") and cyrillic_outside(failed.text, []) == []
+
+
+async def test_with_an_llm_english_readers_are_offered_english_retellings(tmp_path, sandbox) -> None:
+    from tests.test_llm import FakeLlm, llm_settings
+
+    fake = FakeLlm()
+    await fake.start()
+    try:
+        async with LocalBot(llm_settings(tmp_path, fake), sandbox=sandbox) as app:
+            sb = app.sandbox
+            sb.add_user(EN_READER, first_name="Jane", language_code="en")
+            summary = await sb.ask("/summary", user_id=EN_READER)
+            english = await sb.click(EN_READER, summary.message_id, summary.button("In English"), user_id=EN_READER)
+            assert english is not None and english.text.startswith("🇬🇧 Казахстан – ЕС в декабре 2025 года")
+            assert "Machine retelling in English of a Russian text:" in english.text
+            assert "Retelling in English" in sb.callback_answers[-1]["text"]
+            assert "Retell the article in English" in fake.requests[-1]["body"]["messages"][0]["content"]
+            card = await sb.ask("/theme visa-facilitation", user_id=EN_READER)
+            retold = await sb.click(EN_READER, card.message_id, card.button("In English"), user_id=EN_READER)
+            assert retold is not None and retold.text.startswith("🇬🇧 🛂 Visa facilitation")
+            russian = await sb.ask("/summary", user_id=1001)  # Russian readers read the original
+            assert all("English" not in text and "По-английски" not in text for row in russian.buttons for text, _ in row)
+    finally:
+        await fake.close()
