@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
@@ -73,18 +73,24 @@ async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Tra
     await query.answer()
 
 
-@router.callback_query(InEnglish.filter(F.article > 0))
-async def article_in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, library: Library) -> None:
-    article = await library.get(callback_data.article)
-    if article is None or not isinstance(query.message, Message):
+@router.callback_query(InEnglish.filter())
+async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, library: Library,
+                     cards: ThemeCards) -> None:
+    """An English retelling of an article (its text) or of a theme card (what the analysis says)."""
+    source: tuple[str, str, str] | None = None
+    if callback_data.article:
+        article = await library.get(callback_data.article)
+        source = (f"a{article.id}", article.title, article.text) if article else None
+    elif card := await cards.card(callback_data.slug):
+        source = (f"t{card.slug}:{card.anchor.id}", render.theme_label(card.theme, tr), " ".join(card.claim + card.quotes))
+    if source is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
     await query.answer(tr("translating"))
-    retold = await library.in_english(f"a{article.id}", article.title, article.text)
-    if not retold:
-        await query.message.answer(tr("translation_failed"))
-        return
-    await query.message.answer(render.in_english(article.title, retold, tr), disable_web_page_preview=True)
+    key, title, text = source
+    retold = await library.in_english(key, title, text)
+    await query.message.answer(render.in_english(title, retold, tr) if retold else tr("translation_failed"),
+                               disable_web_page_preview=True)
 
 
 @router.message(Command("search"))

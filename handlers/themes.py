@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -156,21 +156,6 @@ def _flip(button: InlineKeyboardButton, data: ThemeFollow, following: bool, tr: 
     if button.callback_data != data.pack():
         return button
     return button.model_copy(update={"text": tr("btn_following_theme" if following else "btn_follow_theme")})
-
-
-@router.callback_query(InEnglish.filter(F.slug != ""))
-async def card_in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, cards: ThemeCards) -> None:
-    card = await cards.card(callback_data.slug)
-    if card is None or not isinstance(query.message, Message):
-        await query.answer(tr("stale_button"), show_alert=True)
-        return
-    await query.answer(tr("translating"))
-    title = render.theme_label(card.theme, tr)
-    retold = await cards.library.in_english(f"t{card.slug}:{card.anchor.id}", title, " ".join(card.claim + card.quotes))
-    if not retold:
-        await query.message.answer(tr("translation_failed"))
-        return
-    await query.message.answer(render.in_english(title, retold, tr))
 
 
 @router.callback_query(AnchorText.filter())
