@@ -89,6 +89,10 @@ async def test_followup_command_previews_then_publishes_once(app: LocalBot, cloc
     await app.services.outbox.wait_idle()
     channel = followups(sb, SANDBOX_CHANNEL_ID)
     assert len(channel) == 1 and CORRIDOR[0] in channel[0]
+    me = (await app.bot.me()).username if app.bot else ""
+    links = [e["url"] for e in sb.messages(SANDBOX_CHANNEL_ID)[-1].entities if e.get("type") == "text_link"]
+    assert f"https://t.me/{me}?start=theme_transport-corridors" in links  # the theme opens its card in the bot
+    assert any(link.startswith(f"https://t.me/{me}?start=a_") for link in links)  # "Открыть" opens the summary
     # a second press of the old button sends nothing again
     assert "уже опубликован" in await press(sb, preview, "Опубликовать")
     assert len(followups(sb, SANDBOX_CHANNEL_ID)) == 1

@@ -77,7 +77,10 @@ def followup(digest: FollowupDigest, themes: dict[str, dict], claims: dict[str, 
     if not digest.active:
         parts.append(Text(tr("followup_nothing")))
     for section in digest.active:
-        block: list = [_section_title(section, themes, tr)]
+        title = _section_title(section, themes, tr)
+        if bot_username:  # from the channel, a theme's name opens its card in the bot
+            title = TextLink(theme_label(themes[section.slug], tr), url=f"https://t.me/{bot_username}?start=theme_{section.slug}")
+        block: list = [title]
         if claims.get(section.slug):
             block.append(Italic(tr("followup_recap", claim=clip(claims[section.slug], 200))))
         block += [_item(i, tr, with_date=True, others=_others(i, section.slug, themes, tr), bot_username=bot_username)
