@@ -4,8 +4,9 @@ and cached per window without touching HTML or languages)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from storage.timeutil import from_db
 
@@ -84,7 +85,8 @@ class Window:
     def digest(self, themes: list[str] | None, *, until: str | None = None, per_theme: int = 8) -> PersonalDigest:
         """Subscribers with all themes also see unthemed news; a theme filter means only those
         themes. `until` drops articles received after the subscriber's own slot."""
-        def take(items: tuple[DigestItem, ...]) -> tuple[DigestItem, ...]:
+        def take(items: Iterable[DigestItem]) -> tuple[DigestItem, ...]:
+            """The first `per_theme` items received by `until` (lazily: a window holds thousands)."""
             chosen: list[DigestItem] = []
             for item in items:
                 if until is not None and item.created > until:
@@ -103,12 +105,13 @@ class Window:
 
         sections = [Section(slug, chosen) for slug in self.order
                     if (wanted is None or slug in wanted)
-                    and (chosen := take(tuple(i for i in self.by_slug[slug] if main_theme(i) == slug)))]
+                    and (chosen := take(i for i in self.by_slug[slug] if main_theme(i) == slug))]
         if wanted is None and (other := take(self.unthemed)):
             sections.append(Section(OTHER, other))
         return PersonalDigest(self.since, tuple(sections))
 
 
+@lru_cache(maxsize=50_000)
 def _title_key(title: str) -> str:
     return " ".join("".join(c for c in title.casefold().replace("ё", "е") if c.isalnum() or c.isspace()).split())
 
