@@ -47,6 +47,21 @@ class ThemeCards:
     async def themes(self, anchor_id: int | None = None) -> list[dict[str, Any]]:
         return await self.library.store.call(catalog_sql.themes, anchor_id)
 
+    @staticmethod
+    def find(catalog: list[dict[str, Any]], text: str) -> str | None:
+        """The theme a reader typed: a slug, a title in either language, or a piece of exactly one
+        title ("визов" → visa-facilitation)."""
+        wanted = " ".join(text.casefold().replace("ё", "е").split())
+
+        def names(theme: dict[str, Any]) -> list[str]:
+            return [str(theme.get(k) or "").casefold().replace("ё", "е") for k in ("slug", "title", "title_en")]
+
+        exact = [t["slug"] for t in catalog if wanted in names(t)]
+        if exact:
+            return exact[0]
+        partial = [t["slug"] for t in catalog if len(wanted) >= 4 and any(wanted in n for n in names(t))]
+        return partial[0] if len(partial) == 1 else None
+
     async def anchor_of(self, slug: str) -> Article | None:
         anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
         if anchor_id is None:

@@ -1,4 +1,4 @@
-"""/themes, /theme SLUG and the card buttons (◀ ▶, open, source)."""
+"""/themes, /theme [theme] and the card buttons (◀ ▶, the theme list, follow, open, source)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from handlers.keyboards import AnchorText, ArticleTheme, InEnglish, ThemeFollow,
 router = Router(name="themes")
 
 
-async def _markup(card: ThemeCard, chat_id: int, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards):
+async def _markup(card: ThemeCard, chat_id: int, tr: Translator, subscriptions: Subscriptions,
+                  cards: ThemeCards) -> InlineKeyboardMarkup:
     """The card's buttons as this chat sees them: follow state, and "In English" for English
     readers when an LLM is configured."""
     markup = keyboards.theme_card(card, tr, await subscriptions.following(chat_id, card.slug))
@@ -35,12 +36,12 @@ async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscri
     card = await cards.card(slug) if slug else await cards.card_at(0)
     if card is None:
         return False
-    await message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, message.chat.id, tr, subscriptions, cards),
-                         disable_web_page_preview=True)
+    markup = await _markup(card, message.chat.id, tr, subscriptions, cards)
+    await message.answer(render.theme_card(card, tr), reply_markup=markup, disable_web_page_preview=True)
     return True
 
 
-async def _edit(message: Message, text: str, markup) -> None:
+async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
     try:
         await message.edit_text(text, reply_markup=markup, disable_web_page_preview=True)
     except TelegramBadRequest as exc:
@@ -54,27 +55,13 @@ async def themes(message: Message, tr: Translator, cards: ThemeCards, subscripti
         await message.answer(tr("themes_empty"))
 
 
-def _find_theme(catalog: list[dict], text: str) -> str | None:
-    """A slug, a theme's title in either language, or a piece of one title ("визов")."""
-    wanted = " ".join(text.casefold().replace("ё", "е").split())
-
-    def names(theme: dict) -> list[str]:
-        return [str(theme.get(k) or "").casefold().replace("ё", "е") for k in ("slug", "title", "title_en")]
-
-    exact = [t["slug"] for t in catalog if wanted in names(t)]
-    if exact:
-        return exact[0]
-    partial = [t["slug"] for t in catalog if len(wanted) >= 4 and any(wanted in n for n in names(t))]
-    return partial[0] if len(partial) == 1 else None
-
-
 @router.message(Command("theme"))
 async def theme(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards,
                 subscriptions: Subscriptions) -> None:
     """With a theme: its card. Without (or an unknown one): the themes as buttons."""
     catalog = await cards.themes()
     asked = (command.args or "").strip()
-    slug = _find_theme(catalog, asked) if asked else None
+    slug = cards.find(catalog, asked) if asked else None
     if slug and await send_card(message, cards, tr, subscriptions, slug):
         return
     key = "theme_unknown" if asked else "theme_pick"
