@@ -29,11 +29,11 @@ def subscribe(db: Database, chat_id: int, defaults: Row, now: str) -> tuple[Row,
     "new", "restored" (was inactive) or "already" (was active: nothing changed)."""
     with db.atomic():
         existing = get(db, chat_id)
-        if existing is not None and existing["active"]:
-            state = "already"
-        elif existing is not None:
+        if existing is not None:
+            # Written even when already active: /subscribe is a write the user asked for, and a
+            # database that refuses writes must say so every time, not only on the first try.
             db["subscriptions"].update(chat_id, {"active": 1, "updated_at": now})
-            state = "restored"
+            state = "already" if existing["active"] else "restored"
         else:
             db["subscriptions"].insert({**defaults, "chat_id": chat_id, "active": 1, "last_slot": now,
                                         "last_sent_end": now, "created_at": now, "updated_at": now})

@@ -153,7 +153,7 @@ async def test_back_to_healthy_after_the_disk_recovers_and_told_again_on_a_new_f
     await store.call(lambda db: db.execute("PRAGMA query_only = 0"))
     mark = app.sandbox.mark()
     app.sandbox.send_text("/subscribe", user_id=NEWCOMER)
-    assert (await app.sandbox.wait_for(NEWCOMER, 2, after=mark))[0].text == RU("subscribed")
+    assert (await app.sandbox.wait_for(NEWCOMER, 2, after=mark))[0].text.startswith("Готово, вы подписаны: дайджест")
     assert (await _probe(health))[0] == 200
     await store.call(_read_only)
     assert await _ask(app, "/unsubscribe") == RU("storage_write_failed")
