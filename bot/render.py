@@ -31,6 +31,8 @@ def format_date(value: datetime | None, tr: Translator, *, month_only: bool = Fa
         return ""
     if month_only:
         return tr("month_year", month=tr(f"month_{value.month}"), year=value.year)
+    if tr.language == "en":  # "01.12.2025" reads as January 12th to many English readers
+        return f"{value.day} {tr(f'month_{value.month}')[:3]} {value.year}"
     return value.strftime("%d.%m.%Y")
 
 

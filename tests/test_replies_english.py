@@ -35,6 +35,8 @@ async def test_english_reader_session(app: LocalBot) -> None:
     themes = await sb.ask("/theme", user_id=EN_READER)
     assert themes.text == "Choose a theme of the analysis:"
     assert all(cyrillic_outside(text, []) == [] for row in themes.buttons for text, _ in row)
+    nothing = await sb.ask("/digest", user_id=EN_READER)
+    assert re.fullmatch(r"Nothing new since \d{1,2} [A-Z][a-z]{2} \d{4}\.", nothing.text), nothing.text
     failed = await sb.ask("/summary https://dzen.ru/a/AAAAAAAAAAAAAAAA", user_id=EN_READER)
     assert failed.text.startswith("That did not work: ") and cyrillic_outside(failed.text, []) == []
 
