@@ -48,9 +48,7 @@ def command_html(message: Message) -> str:
     return _COMMAND.sub("", message.html_text or "", count=1).strip()
 
 
-def _clock_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "…"
+def _clock_text(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
 
@@ -101,7 +99,7 @@ class Broadcasts:
     async def progress_text(self, job_id: int, tr: Translator) -> str:
         progress = await self.outbox.progress(job_id)
         assert progress is not None
-        return self._render(progress, tr)
+        return await self._text(job_id, progress, tr)
 
     async def attach_progress(self, job_id: int, chat_id: int, message_id: int) -> None:
         """Remember the message to edit; if the job already ended, show its final numbers now."""
@@ -158,26 +156,34 @@ class Broadcasts:
         if job is None or progress is None:
             return
         tr = Translator(job["payload"].get("language", "ru"))
+        # One message per broadcast: the progress message becomes the final report. When the job
+        # ends before the handler attached that message, attach_progress shows the report.
+        text = await self._text(job_id, progress, tr)
         if job["progress_message_id"]:
             throttle = self.outbox.throttle
             if optional and throttle is not None and not throttle.has_budget(job["progress_chat_id"]):
                 return  # skipped: the next update, a few seconds on, tries again
             self._last_edit[job_id] = time.monotonic()
-            await self.sender.edit(job["progress_chat_id"], job["progress_message_id"], self._render(progress, tr))
+            await self.sender.edit(job["progress_chat_id"], job["progress_message_id"], text)
         if final:
-            errors = await self.store.call(outbox_sql.top_errors, job_id)
-            await self.sender.send(job["payload"]["chat_id"], self._final(progress, errors, tr))
             await self.audit.record(
                 job["created_by"], "broadcast.done", {"job_id": job_id, "sent": progress.sent, "failed": progress.failed}
             )
             self._last_edit.pop(job_id, None)
 
+    async def _text(self, job_id: int, progress: JobProgress, tr: Translator) -> str:
+        if progress.done:
+            return self._final(progress, await self.store.call(outbox_sql.top_errors, job_id), tr)
+        return self._render(progress, tr)
+
     @staticmethod
     def _render(progress: JobProgress, tr: Translator) -> str:
-        key = "broadcast_progress_done" if progress.done else "broadcast_progress"
-        rate = f"{progress.rate:.1f}" if progress.rate is not None else "…"
-        return tr(key, job=progress.job_id, sent=progress.sent, failed=progress.failed, left=progress.left,
-                  total=progress.total, rate=rate, eta=_clock_text(progress.eta))
+        """Live figures; the rate and time left only once they are known (never a "…")."""
+        params = dict(job=progress.job_id, sent=progress.sent, failed=progress.failed, left=progress.left,
+                      total=progress.total)
+        if progress.rate is None or progress.eta is None:
+            return tr("broadcast_progress_start", **params)
+        return tr("broadcast_progress", rate=f"{progress.rate:.1f}", eta=_clock_text(progress.eta), **params)
 
     @staticmethod
     def _final(progress: JobProgress, errors: list[tuple[str, int]], tr: Translator) -> str:
