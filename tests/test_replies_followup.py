@@ -153,3 +153,20 @@ async def test_cli_dry_run_says_who_is_due_when(tmp_path: Path, capsys: pytest.C
     err = capsys.readouterr().err
     assert "nothing is due now" in err and "no active subscriptions" in err
     assert "follow-up: next at" in err and "Europe/Moscow" in err
+
+
+async def test_cli_dry_run_names_the_next_subscriber_due(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from storage import chats as chats_sql
+    from storage import subscriptions as subs_sql
+    from storage.db import Store
+
+    settings = make_settings(tmp_path)
+    async with Store(settings.database_path) as store:
+        await store.call(chats_sql.remember, {"id": READER_ID, "type": "private", "title": "Reader"}, "2026-12-01T00:00:00+00:00")
+        await store.call(subs_sql.subscribe, READER_ID, {"frequency": "daily", "weekday": 0, "hour": 9,
+                                                         "timezone": "Asia/Almaty", "themes": None, "followups": 1},
+                         "2099-01-01T00:00:00+00:00")  # just handled: nothing due until its next 09:00
+    assert await digest_command(settings, followup=False, chat_id=None, dry_run=True) == 0
+    err = capsys.readouterr().err
+    assert "nothing is due now" in err
+    assert f"personal digests: 1 subscription(s); next: chat {READER_ID} at " in err
