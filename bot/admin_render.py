@@ -14,10 +14,18 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.formatting import Bold, Italic, Text, as_line, as_list
 
 from bot.i18n import Translator
-from bot.reasons import fetch_reason
+from bot.sources.reasons import describe
 from bot.render import clip, theme_label
 from bot.stats import Stats
 from bot.zones import zone_label
+
+
+def reason(error: str, tr: Translator) -> str:
+    """A stored English failure reason in the admin's words (bot.sources.reasons); one nobody has
+    put into words yet keeps its technical text, since the admin may have to act on it."""
+    key, values = describe(Exception(error))
+    said = tr(key, **values)
+    return f"{said} ({clip(error, 120)})" if key == "reason_unreadable" else said
 
 
 def local_time(value: str | None, zone: str) -> str:
@@ -47,7 +55,7 @@ def stats(figures: Stats, themes: list[dict], zone: str, tr: Translator) -> str:
     lines.append(as_line(Bold(tr("stats_sources")), " ", tr("stats_sources_line", total=len(figures.sources),
                                                             broken=len(broken)), end=""))
     for s in broken[:5]:
-        lines.append(Italic(f"#{s['id']} {clip(s.get('name') or s['url'], 60)}: {fetch_reason(s['last_error'], tr, detail=True)}"))
+        lines.append(Italic(f"#{s['id']} {clip(s.get('name') or s['url'], 60)}: {reason(s['last_error'], tr)}"))
     windows = [tr("stats_window", what=tr(f"stats_window_{w['kind']}") if tr.has(f"stats_window_{w['kind']}") else w["kind"],
                   when=local_time(w["window_end"], zone), articles=w.get("articles") or 0) for w in figures.recent_windows]
     lines.append(as_line(Bold(tr("stats_digests")), " ", "; ".join(windows) or "—", end=""))
@@ -71,7 +79,7 @@ def audit_line(row: dict, names: dict[int, str], zone: str, tr: Translator) -> s
     """One audit entry as a sentence: when, who, what (in the admin's zone and language)."""
     detail = {k: v for k, v in _detail(row.get("detail")).items() if v is not None}
     if "error" in detail:
-        detail["error"] = fetch_reason(str(detail["error"]), tr, detail=True)
+        detail["error"] = reason(str(detail["error"]), tr)
     if isinstance(detail.get("at"), str):
         detail["at"] = local_time(detail["at"], zone)
     key = f"audit_{row['action']}"
@@ -109,7 +117,7 @@ def source_list(sources: list[dict], zone: str, tr: Translator) -> str:
         block.append(Italic(tr("source_line", items=s["items"], last=local_time(s.get("last_success_at"), zone),
                                failures=s["failures"])))
         if s.get("last_error"):
-            block.append(Italic(tr("source_error", error=fetch_reason(s["last_error"], tr, detail=True))))
+            block.append(Italic(tr("source_error", error=reason(s["last_error"], tr))))
         if s.get("page_errors"):
             block.append(Italic(tr("source_page_errors", count=s["page_errors"])))
         lines.append(as_list(*block))

@@ -48,8 +48,8 @@ async def test_stats_and_audit_show_what_happened(app: LocalBot) -> None:
     lines = audit.text.splitlines()
     assert lines[1] == "Время — Москва (UTC+3)."
     assert lines[2].startswith("⛔ ") and lines[2].endswith(
-        " · Admin (9001) · загрузка материалов по ссылке http://127.0.0.1/x — адрес 127.0.0.1 закрыт для загрузки "
-        "(внутренняя или служебная сеть)")
+        " · Admin (9001) · загрузка материалов по ссылке http://127.0.0.1/x — адрес 127.0.0.1 загружать нельзя: "
+        "он ведёт во внутреннюю сеть")
     assert lines[3].startswith("✅ ") and lines[3].endswith(" · Admin (9001) · черновик поста #1")
     assert "{" not in audit.text and "None" not in audit.text and "post.draft" not in audit.text
 

@@ -327,7 +327,7 @@ async def test_captcha_backs_off_then_disables_and_tells_every_admin(app: LocalB
     assert (await source(app))["failures"] == MAX_FAILURES
 
     listing = await say(app, "/sources")
-    assert "отключён" in listing and "последняя ошибка: сайт показал капчу вместо страницы" in listing
+    assert "отключён" in listing and "последняя ошибка: Дзен показал капчу вместо страницы" in listing
     # adding it again switches it back on, due now
     serve_dzen(server)
     assert "снова включён" in await say(app, f"/addsource https://dzen.ru/{DZEN}", actions=2)
@@ -437,7 +437,7 @@ async def test_headline_items_are_kept_read_when_possible_and_listed_in_digests(
     clock.advance(minutes=1)
     server.add("/headlines.xml", EMPTY_FEED, content_type="application/rss+xml")
     added = await say(app, f"/addsource {server.base}/headlines.xml", actions=2)
-    assert "(feed) добавлен" in added and "из архива: 0" in added
+    assert "(лента RSS/Atom) добавлен" in added and "из архива: 0" in added
 
     server.add("/headlines.xml", fixture("feed-headlines.xml"), content_type="application/rss+xml")
     server.add("/news/visas.html", fixture("article-page.html"))
