@@ -31,6 +31,19 @@ async def admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Setti
     return sub.timezone if sub else settings.timezone
 
 
+async def draft_and_preview(message: Message, content: PostContent, tr: Translator, posting: Posting,
+                            subscriptions: Subscriptions, settings: Settings) -> None:
+    """Whatever the admin typed, replied to or forwarded becomes a draft, previewed as the channel
+    will see it (one path for /post and for messages sent or forwarded to the bot)."""
+    assert message.from_user is not None
+    try:
+        draft = await posting.draft(message.from_user.id, message.chat.id, content)
+    except PostError as exc:
+        await message.answer(exc.text(tr))
+        return
+    await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
+
+
 def post_id(text: str | None) -> int | None:
     """The post number a command starts with ("/edit 12 New text"): None for "²", 25 digits, "abc"."""
     words = (text or "").split(maxsplit=1)
@@ -50,13 +63,7 @@ async def post(message: Message, tr: Translator, posting: Posting, subscriptions
     if content is None:
         await message.answer(tr("post_usage"))
         return
-    assert message.from_user is not None
-    try:
-        draft = await posting.draft(message.from_user.id, message.chat.id, content)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
-    await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
+    await draft_and_preview(message, content, tr, posting, subscriptions, settings)
 
 
 @router.message(Command("schedule"))

@@ -17,7 +17,7 @@ from bot.posting import PostError, Posting, content_of, media_of, parse_buttons
 from bot.posting.content import trimmed
 from bot.posting.preview import show_preview
 from bot.subscriptions import Subscriptions
-from handlers.admin_post import admin_zone
+from handlers.admin_post import admin_zone, draft_and_preview
 from handlers.filters import MayPost
 
 router = Router(name="admin_drafts")
@@ -51,13 +51,7 @@ async def whole_message(message: Message, tr: Translator, posting: Posting, subs
     if content is None:
         await message.answer(tr("post_unsupported"))
         return
-    assert message.from_user is not None
-    try:
-        draft = await posting.draft(message.from_user.id, message.chat.id, content)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
-    await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
+    await draft_and_preview(message, content, tr, posting, subscriptions, settings)
 
 
 @router.message(F.text, ~F.text.startswith("/"))
