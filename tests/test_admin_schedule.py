@@ -44,7 +44,7 @@ async def test_scheduled_post_goes_out_once_at_its_time_across_a_restart(
         sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> None:
     async with LocalBot(settings, sandbox=sandbox, clock=clock):
         preview = await post_preview(sandbox, "/schedule 2026-03-02 15:30 Вечерний выпуск & <анонс>")
-        assert "02.03.2026 15:30 (Europe/Moscow)" in preview.text
+        assert "02.03.2026 15:30, Москва (UTC+3)" in preview.text  # a city, not an IANA name
         await press(sandbox, preview, "Без звука")  # options travel with the scheduled post
         assert "запланирован" in await schedule(sandbox, preview)
         queue = await sandbox.ask("/queue", user_id=ADMIN_ID)

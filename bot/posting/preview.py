@@ -16,12 +16,14 @@ from bot.i18n import Translator
 from bot.posting.markup import preview_keyboard
 from bot.posting.service import Post, Posting
 from bot.render import clip, format_datetime
+from bot.zones import zone_label
 
 
 def control_text(post: Post, tr: Translator, zone: str) -> str:
     target = escape(post.target, quote=False)
     if post.scheduled_at is not None:
-        head = tr("schedule_preview", target=target, when=format_datetime(post.scheduled_at, zone), zone=zone)
+        head = tr("schedule_preview", target=target, when=format_datetime(post.scheduled_at, zone),
+                  zone=escape(zone_label(zone, tr.language), quote=False))
     else:
         head = tr("post_preview", target=target)
     lines = [f"{head} #{post.id}"]
@@ -69,7 +71,7 @@ async def refresh_control(posting: Posting, post: Post, tr: Translator, zone: st
 def queue_text(posts: list[Post], zone: str, tr: Translator) -> str:
     if not posts:
         return tr("queue_empty")
-    lines = [f"<b>{tr('queue_header', zone=escape(zone, quote=False))}</b>"]
+    lines = [f"<b>{tr('queue_header', zone=escape(zone_label(zone, tr.language), quote=False))}</b>"]
     for post in posts:
         when = format_datetime(post.scheduled_at, zone) if post.scheduled_at else tr("post_queue_now")
         label = clip(post.content.caption[0], 80) or tr(f"post_kind_{post.content.label}")
