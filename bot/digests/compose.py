@@ -138,7 +138,9 @@ def followup(rows: list[dict[str, Any]], order: list[str], since: datetime | Non
     arrival is dated before `since`, so every date shown lies inside the period shown."""
     sections = Window.build(rows, order, since).digest(None).sections
     active = tuple(section for section in sections if section.slug != OTHER)
-    busy = {s.slug for s in active}
+    # A theme an article also covers ("также: …" on its line) is not quiet: theme cards list that
+    # article under it too, and the follow-up must not say the opposite.
+    busy = {slug for s in active for i in s.items for slug in i.slugs} | {s.slug for s in active}
     dates = [i.published for s in active for i in s.items if i.published is not None]
     start = min([since, *dates]) if since is not None and dates else since
     return FollowupDigest(start, until, active, tuple(s for s in order if s not in busy))
