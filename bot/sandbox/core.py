@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any
 
 from . import api_bot, api_chats, api_edit, api_media, api_send  # noqa: F401 - register the methods
+from . import api_files  # noqa: F401 - after the senders: sendDocument only where none is
 from .chats import ChatRegistry
 from .errors import ApiError, not_found
 from .faults import Faults
@@ -56,6 +57,7 @@ class Core:
         self.limiter = RateLimiter(limits)
         self._random = random.Random(limits.seed)
         self.faults = Faults()
+        self.files = api_files.FileStore()
         self.calls: list[CallRecord] = []
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
@@ -120,6 +122,7 @@ class Core:
             )
             raise
         self.calls.append(CallRecord(name, raw, 200, None, at))
+        self.files.capture(raw, result)
         return result
 
     async def _webhook_reply(self, method: str, raw: dict[str, Any]) -> None:
