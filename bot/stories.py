@@ -1,0 +1,89 @@
+"""One story once: articles about the same event from different sources, found and grouped.
+
+News outlets retell one agency report in their own words, so exact near-duplicate hashing
+(shingles of words in order) misses most of them: on the real pairs of `bench/eval_stories.py`
+word-bigram shingles of the lemmas find well under half of the same-story pairs. What the retellings
+keep are the *specific* words — names, places, numbers, the rare nouns of the event ("КТК",
+"Озереевка", "реадмиссия") — so the similarity is a weighted Jaccard over the content lemmas of the
+title and the opening, each lemma weighted by its rarity in navec's ~1.2B-word news corpus
+(`bot.text.semantic.background_idf`): sharing "Лампедуза" counts, sharing "сообщить" barely does.
+The lemmas come from the stored `search_lemmas` (the same lemmatizer as search), so grouping a
+digest costs no NLP at all.
+
+Grouping is leader-based, not single-link: an article joins a group only when it is close enough
+to the group's first (newest) article, so a chain of related-but-different events ("Mazhilis passed
+the law" → "the Senate approved it" → "the president signed it") never collapses into one entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from bot.text.semantic import background_idf
+from bot.text.stopwords import is_stop
+
+T = TypeVar("T")
+LEAD = 90  # lemmas of title + opening: what a retelling keeps from the report it retells
+THRESHOLD = 0.17  # weighted Jaccard; chosen on the real pairs of bench/eval_stories.py (see there)
+MAX_DAYS = 2
+MIN_WEIGHT = 0.3  # lemmas this common ("год", "заявить") carry no story
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """The weighted content lemmas of an article's opening."""
+
+    weights: dict[str, float]
+    day: int | None = None  # date.toordinal() of publication, when known
+
+    @property
+    def mass(self) -> float:
+        return sum(self.weights.values())
+
+
+def fingerprint(lemmas: Sequence[str], *, day: date | None = None, lead: int = LEAD,
+                weight: Callable[[str], float] = background_idf) -> Fingerprint:
+    """From the article's lemmas in order (title first, as `search_lemmas` stores them)."""
+    out: dict[str, float] = {}
+    for lemma in lemmas[:lead]:
+        if lemma in out or is_stop(lemma) or (len(lemma) < 3 and not lemma.isdigit()):
+            continue
+        value = weight(lemma)
+        if value >= MIN_WEIGHT:
+            out[lemma] = value
+    return Fingerprint(out, day.toordinal() if day is not None else None)
+
+
+def similarity(a: Fingerprint, b: Fingerprint) -> float:
+    """Weighted Jaccard of the two lemma sets, in [0, 1]; 0 for reports days apart (a story is
+    retold within a day or two, while the same law passed, approved and signed weeks apart, or the
+    same sum announced a year later, are new events with the same words)."""
+    if not a.weights or not b.weights:
+        return 0.0
+    if a.day is not None and b.day is not None and abs(a.day - b.day) > MAX_DAYS:
+        return 0.0
+    shared = sum(w for lemma, w in a.weights.items() if lemma in b.weights)
+    union = a.mass + b.mass - shared
+    return shared / union if union else 0.0
+
+
+def group(items: Sequence[T], prints: Sequence[Fingerprint], *, threshold: float = THRESHOLD,
+          same_source: Callable[[T, T], bool] | None = None) -> list[list[T]]:
+    """Items in stories, each story led by its first item (callers pass newest or best first).
+
+    `same_source`: two items of one source are never one story (a feed does not retell itself;
+    its follow-up piece on the same event is news to the reader)."""
+    groups: list[tuple[Fingerprint, list[T]]] = []
+    for item, print_ in zip(items, prints):
+        for leader, members in groups:
+            if same_source is not None and any(same_source(item, m) for m in members):
+                continue
+            if similarity(leader, print_) >= threshold:
+                members.append(item)
+                break
+        else:
+            groups.append((print_, [item]))
+    return [members for _, members in groups]
