@@ -80,7 +80,7 @@ def enqueue(
         rows = [
             {"job_id": job_id, "key": item.get("key") or f"{job_id}:{item['chat_id']}", "chat_id": item["chat_id"],
              "priority": priority, "state": "pending", "html": item["html"], "markup": item.get("markup"),
-             "payload": item.get("payload"), "not_before": item.get("not_before"),
+             "payload": item.get("payload"), "not_before": item.get("not_before"), "thread_id": item.get("thread_id"),
              "attempts": 0, "created_at": now, "updated_at": now}
             for item in items
         ]

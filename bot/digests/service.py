@@ -38,7 +38,7 @@ Deliver = Callable[[str, list[OutboxItem]], Awaitable[Any]]
 @dataclass
 class DueBatch:
     envelopes: list[OutboxItem]
-    marks: list[tuple[int, str, str | None]]  # (chat, slot handled, window end sent or None)
+    marks: list[tuple[int, int, str, str | None]]  # (chat, thread, slot handled, window end sent or None)
     empty: int  # due subscribers with nothing new: no message
 
 
@@ -146,13 +146,14 @@ class Digests:
     def render_followup(self, draft: FollowupDraft, language: str) -> str:
         return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), self.bot_username)
 
-    async def followup_recipients(self) -> list[tuple[int | str, str]]:
-        """The channel (in Russian, like its articles) and every subscriber who opted in."""
-        recipients: list[tuple[int | str, str]] = []
+    async def followup_recipients(self) -> list[tuple[int | str, int, str]]:
+        """The channel (in Russian, like its articles) and every subscriber who opted in, as
+        (chat, forum topic or 0, language)."""
+        recipients: list[tuple[int | str, int, str]] = []
         if self.settings.channel_chat_id is not None:
-            recipients.append((self.settings.channel_chat_id, "ru"))
+            recipients.append((self.settings.channel_chat_id, 0, "ru"))
         subs = await self.store.call(subs_sql.followup_recipients)
-        return recipients + [(r["chat_id"], r.get("language") or "ru") for r in subs]
+        return recipients + [(r["chat_id"], r["thread_id"], r.get("language") or "ru") for r in subs]
 
     async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
                        chat_id: int | None = None, scheduled: bool = False) -> FollowupRun | None:
@@ -170,12 +171,14 @@ class Digests:
             if scheduled and not dry_run:
                 await self._record_followup(draft, end)
             return run
-        recipients = [(chat_id, "ru")] if chat_id is not None else await self.followup_recipients()
+        recipients = [(chat_id, 0, "ru")] if chat_id is not None else await self.followup_recipients()
         rendered: dict[str, str] = {}
-        for recipient, language in recipients:
+        for recipient, thread, language in recipients:
             if language not in rendered:
                 rendered[language] = self.render_followup(draft, language)
-            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{recipient}:{end}"))
+            to = subs_sql.recipient(recipient, thread) if isinstance(recipient, int) else recipient
+            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{to}:{end}",
+                                            thread_id=thread or None))
         if dry_run:
             return run
         if chat_id is None:
@@ -269,16 +272,18 @@ def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, comp
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
     translators = {language: Translator(language) for language in LANGUAGES}
     envelopes: list[OutboxItem] = []
-    marks: list[tuple[int, str, str | None]] = []
+    marks: list[tuple[int, int, str, str | None]] = []
     empty = 0
     for sub, slot in due:
         end = to_db(slot) or ""
         digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end)
         if digest.empty:
             empty += 1
-            marks.append((sub["chat_id"], end, None))
+            marks.append((sub["chat_id"], sub["thread_id"], end, None))
             continue
         tr = translators.get(sub.get("language") or "ru", translators["ru"])
-        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr, bot_username), key=f"personal:{sub['chat_id']}:{end}"))
-        marks.append((sub["chat_id"], end, end))
+        to = subs_sql.recipient(sub["chat_id"], sub["thread_id"])
+        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr, bot_username),
+                                    key=f"personal:{to}:{end}", thread_id=sub["thread_id"] or None))
+        marks.append((sub["chat_id"], sub["thread_id"], end, end))
     return DueBatch(envelopes, marks, empty)

@@ -19,6 +19,7 @@ from . import api_files  # noqa: F401 - after the senders: sendDocument only whe
 from .chats import ChatRegistry
 from .errors import ApiError, not_found
 from .faults import Faults
+from .forums import Forums
 from .html import parse_formatted
 from .limits import RateLimiter, SandboxLimits
 from .models import CallRecord
@@ -58,6 +59,7 @@ class Core:
         self._random = random.Random(limits.seed)
         self.faults = Faults()
         self.files = api_files.FileStore()
+        self.forums = Forums()
         self.calls: list[CallRecord] = []
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
