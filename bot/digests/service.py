@@ -22,6 +22,7 @@ from bot.delivery import OutboxItem
 from bot.digests import compose, render
 from bot.digests.schedule import cron_slot, parse_cron, personal_slot
 from bot.i18n import LANGUAGES, Translator
+from bot.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.timeutil import from_db, to_db
@@ -85,6 +86,7 @@ class Digests:
         self.settings = settings
         self.deliver = deliver
         self.bot_username: str | None = None  # set at startup, for the t.me link to the theme cards
+        self.word_filters = WordFilters(library.store, clock)
 
     async def _themes(self) -> tuple[list[str], dict[str, dict]]:
         themes = await self.cards.themes()
@@ -92,16 +94,19 @@ class Digests:
 
     # -- personal ---------------------------------------------------------------------------
 
-    async def on_demand(self, chat_id: int, themes: list[str] | None, language: str) -> tuple[str | None, datetime]:
+    async def on_demand(self, chat_id: int, themes: list[str] | None, language: str,
+                        thread: int = 0) -> tuple[str | None, datetime]:
         """/digest: what is new since the last delivered digest (or the last week); not recorded."""
-        sub = await self.store.call(subs_sql.get, chat_id)
+        sub = await self.store.call(subs_sql.get, chat_id, thread)
         now = self.clock.now()
         since = from_db(sub["last_sent_end"]) if sub and sub.get("last_sent_end") else now - ON_DEMAND_LOOKBACK
         if sub and since > now - timedelta(hours=1):
             since = now - ON_DEMAND_LOOKBACK
         order, by_slug = await self._themes()
         rows = await self.store.call(digests_sql.articles_between, to_db(since), to_db(now))
-        digest = compose.personal(rows, order, themes, since)
+        matcher = await asyncio.to_thread(compile_filters, await self.word_filters.of(chat_id, thread))
+        digest = await asyncio.to_thread(
+            lambda: compose.Window.build(rows, order, since).digest(themes, allows=matcher.allows if matcher else None))
         if digest.empty:
             return None, since
         return render.personal(digest, by_slug, Translator(language), self.bot_username), since
@@ -123,8 +128,10 @@ class Digests:
             windows[start] = await self.store.call(digests_sql.articles_between, start, end, limit=500)
         indexed = await asyncio.to_thread(
             lambda: {start: compose.Window.build(rows, order, from_db(start)) for start, rows in windows.items()})
+        matchers = await self.word_filters.matchers()
         for first in range(0, len(due), batch):
-            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug, self.bot_username)
+            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug, self.bot_username,
+                                          matchers)
 
     # -- follow-up --------------------------------------------------------------------------
 
@@ -268,7 +275,8 @@ def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
 
 
 def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, compose.Window],
-                by_slug: dict[str, dict], bot_username: str | None) -> DueBatch:
+                by_slug: dict[str, dict], bot_username: str | None,
+                matchers: dict[tuple[int, int], Matcher]) -> DueBatch:
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
     translators = {language: Translator(language) for language in LANGUAGES}
     envelopes: list[OutboxItem] = []
@@ -276,7 +284,8 @@ def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, comp
     empty = 0
     for sub, slot in due:
         end = to_db(slot) or ""
-        digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end)
+        matcher = matchers.get((sub["chat_id"], sub["thread_id"]))
+        digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end, allows=matcher.allows if matcher else None)
         if digest.empty:
             empty += 1
             marks.append((sub["chat_id"], sub["thread_id"], end, None))
