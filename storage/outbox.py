@@ -101,7 +101,7 @@ def claim(db: Database, limit: int, now: str) -> list[Row]:
     """
     with db.atomic():
         rows = list(db.query(
-            "select o.id, o.job_id, o.key, o.chat_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
+            "select o.id, o.job_id, o.key, o.chat_id, o.thread_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
             " coalesce(c.active, 1) as chat_active from outbox o left join chats c on c.id = o.chat_id"
             " where o.state = 'pending' and (o.not_before is null or o.not_before <= ?)"
             " order by o.priority, o.id limit ?", [now, limit],

@@ -1,0 +1,84 @@
+"""Forum topics on the sandbox: /subscribe inside a topic subscribes that topic, its digests and
+replies go there, /settings there manages it, and a deleted or closed topic ends only its own
+subscription (the way a blocked chat ends a chat's)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.local import LocalBot
+from bot.sandbox import Sandbox
+from bot.sandbox.forums import add_forum, close_topic, create_topic, delete_topic, in_topic, say_in_topic
+from storage import subscriptions as subs_sql
+from tests.articles import CORRIDOR, VISAS
+from tests.conftest import READER_ID
+
+FORUM = -1001234567
+START = datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc)  # Monday 06:00 Moscow
+SLOT = datetime(2026, 1, 12, 7, 1, tzinfo=timezone.utc)  # just after the default weekly slot
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
+    add_forum(sandbox, FORUM, "Central Asia watchers", admins=(READER_ID,))
+    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
+        yield local
+
+
+async def in_topic_say(app: LocalBot, text: str, thread: int, replies: int = 1) -> list[str]:
+    sb = app.sandbox
+    mark = sb.mark()
+    say_in_topic(sb, text, user_id=READER_ID, chat_id=FORUM, thread_id=thread)
+    sent = await sb.wait_for(FORUM, replies, after=mark)
+    assert all(m.raw.get("message_thread_id") == thread for m in sent), [m.raw for m in sent]
+    return [m.text for m in sent]
+
+
+async def digest_run(app: LocalBot, clock: FrozenClock, when: datetime, doc: tuple[str, str], n: int) -> None:
+    clock.set(when - timedelta(hours=3))  # before both topics' slots (09:00 and 10:00 Moscow)
+    await app.services.library.add(doc[0], doc[1], kind="feed", url=f"https://news.example/{n}")
+    clock.set(when)
+    await app.services.digests.tick()
+    await app.services.outbox.wait_idle()
+
+
+async def test_a_topic_subscription_delivers_into_its_topic_and_a_deleted_topic_ends_it(
+        app: LocalBot, clock: FrozenClock) -> None:
+    sb = app.sandbox
+    news = create_topic(sb, FORUM, "Новости", user_id=READER_ID)
+    trade = create_topic(sb, FORUM, "Торговля", user_id=READER_ID)
+    replies = await in_topic_say(app, "/subscribe", news, replies=3)
+    assert "тема форума подписана отдельно" in " ".join(replies)
+    await in_topic_say(app, "/subscribe", trade, replies=3)
+    assert await app.services.subscriptions.get(FORUM) is None  # the chat itself is not subscribed
+
+    hours = await in_topic_say(app, "/settings hour 9", trade)  # settings of that topic only
+    assert "в 09:00" in hours[0]
+    assert (await app.services.subscriptions.get(FORUM, news)).hour == 10
+
+    await digest_run(app, clock, SLOT, CORRIDOR, 1)
+    assert any("Ваш дайджест" in t and CORRIDOR[0] in t for t in in_topic(sb, FORUM, news))
+    assert not any("Ваш дайджест" in t for t in in_topic(sb, FORUM, None))  # nothing in General
+
+    delete_topic(sb, FORUM, news)
+    await digest_run(app, clock, SLOT + timedelta(days=7), VISAS, 2)
+    assert not (await app.services.subscriptions.get(FORUM, news)).active
+    assert (await app.services.subscriptions.get(FORUM, trade)).active  # the other topic goes on
+    assert any("Ваш дайджест" in t and VISAS[0] in t for t in in_topic(sb, FORUM, trade))
+    assert (await app.services.store.call(lambda db: db["chats"].get(FORUM)))["active"] == 1
+
+    close_topic(sb, FORUM, trade)
+    await digest_run(app, clock, SLOT + timedelta(days=14), CORRIDOR, 3)
+    assert not (await app.services.subscriptions.get(FORUM, trade)).active
+    rows = await app.services.store.call(subs_sql.scheduled)
+    assert [(r["chat_id"], r["thread_id"]) for r in rows if r["chat_id"] == FORUM] == []
