@@ -76,13 +76,16 @@ def group(items: Sequence[T], prints: Sequence[Fingerprint], *, threshold: float
           source: Callable[[T], str] | None = None) -> list[list[T]]:
     """Items in stories, each story led by its first item (callers pass newest or best first).
 
-    Two items of one `source` are never one story (a feed does not retell itself; its follow-up
+    Two items of one `source` are never one story, and an item without one stands alone (a feed does not retell itself; its follow-up
     piece on the same event is news to the reader). Only leaders sharing a rare lemma with an
     item are compared with it, so a window of hundreds of articles groups in milliseconds."""
     leaders: list[tuple[Fingerprint, list[T], set[str]]] = []
     by_lemma: dict[str, list[int]] = {}
     for item, print_ in zip(items, prints):
         label = source(item) if source is not None else ""
+        if source is not None and not label:  # pasted text, a file: no source to name, no story
+            leaders.append((print_, [item], set()))
+            continue
         rare = [lemma for lemma, w in print_.weights.items() if w >= RARE]
         candidates = sorted({i for lemma in rare for i in by_lemma.get(lemma, ())})
         for index in candidates:
