@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import lru_cache
-from datetime import datetime
 from typing import Any, Iterable
 
 from bot import stories
@@ -85,11 +85,15 @@ class Window:
     story: dict[int, int] = field(default_factory=dict)  # article → the first article of its story
 
     @classmethod
-    def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None) -> "Window":
+    def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None,
+              story: dict[int, int] | None = None) -> "Window":
+        """`story`: from story_map() of a window holding this one (windows of one run share their
+        end, so the one starting earliest holds every other; its stories serve them all)."""
         items = _one_per_title([DigestItem.from_row(r) for r in rows])
         known = set(order)
         return cls(since, tuple(order), {slug: tuple(i for i in items if slug in i.slugs) for slug in order},
-                   tuple(i for i in items if not known.intersection(i.slugs)), _stories(items, rows))
+                   tuple(i for i in items if not known.intersection(i.slugs)),
+                   story if story is not None else story_map(rows))
 
     def digest(self, themes: list[str] | None, *, until: str | None = None, per_theme: int = 8,
                allows: Callable[[frozenset[str]], bool] | None = None) -> PersonalDigest:
@@ -134,12 +138,20 @@ class Window:
                     if (until is None or i.created <= until) and not allows(i.keys)})
 
 
-def _stories(items: list[DigestItem], rows: list[dict[str, Any]]) -> dict[int, int]:
+def story_map(rows: list[dict[str, Any]]) -> dict[int, int]:
     """Which articles retell one story (bot.stories), as article id → the story's first id."""
-    prints = [stories.fingerprint((r.get("search_lemmas") or "").split(),
-                                  day=i.published.date() if i.published else None) for i, r in zip(items, rows)]
+    items = [DigestItem.from_row(r) for r in rows]
+    prints = [_fingerprint(r.get("search_lemmas") or "", i.published.date() if i.published else None)
+              for i, r in zip(items, rows)]
     groups = stories.group(items, prints, source=lambda i: i.source)
     return {m.id: g[0].id for g in groups if len(g) > 1 for m in g}
+
+
+@lru_cache(maxsize=50_000)
+def _fingerprint(lemmas: str, day: date | None) -> stories.Fingerprint:
+    """Windows of one run overlap (one per window start, the same articles in most): each
+    article's fingerprint is made once."""
+    return stories.fingerprint(lemmas.split(), day=day)
 
 
 def _fold(sections: list[Section], story: dict[int, int]) -> tuple[Section, ...]:

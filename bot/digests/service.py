@@ -126,8 +126,13 @@ class Digests:
         windows: dict[str | None, list[dict]] = {}
         for start in {sub["last_sent_end"] for sub, _ in due}:
             windows[start] = await self.store.call(digests_sql.articles_between, start, end, limit=500)
-        indexed = await asyncio.to_thread(
-            lambda: {start: compose.Window.build(rows, order, from_db(start)) for start, rows in windows.items()})
+        widest = windows[min(windows, key=lambda start: start or "")]  # every window ends at `end`
+
+        def index() -> dict[str | None, compose.Window]:
+            story = compose.story_map(widest)
+            return {start: compose.Window.build(rows, order, from_db(start), story) for start, rows in windows.items()}
+
+        indexed = await asyncio.to_thread(index)
         matchers = await self.word_filters.matchers()
         for first in range(0, len(due), batch):
             yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug, self.bot_username,
