@@ -19,17 +19,14 @@ from bot.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscrip
 from handlers import settings_kb
 from handlers.settings_kb import Setting
 from handlers.word_filters import TYPED as FILTER_WORDS
-from handlers.word_filters import add_typed, topic_of
+from handlers.word_filters import add_typed, pressed, topic_of
+from handlers.word_filters import allowed as _allowed
 
 router = Router(name="subscriptions")
 
 
 class ZoneForm(StatesGroup):
     typing = State()
-
-
-async def _allowed(message: Message, bot: Bot, admins: ChatAdmins, user_id: int | None) -> bool:
-    return user_id is not None and await admins.can_manage(bot, message.chat.id, message.chat.type, user_id)
 
 
 async def _show(message: Message, sub: Subscription, tr: Translator, cards: ThemeCards, *, edit: bool,
@@ -44,7 +41,7 @@ async def _show(message: Message, sub: Subscription, tr: Translator, cards: Them
     assert sender is not None and subscriptions is not None
 
     async def current() -> tuple[str, InlineKeyboardMarkup]:
-        now = await subscriptions.get(message.chat.id) or sub
+        now = await subscriptions.get(message.chat.id, sub.thread_id) or sub
         themes = await cards.themes()
         return render.subscription(now, themes, tr), _markup(screen, now, themes, tr)
 
@@ -157,17 +154,10 @@ def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
 async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr: Translator, state: FSMContext,
                      subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins, sender: Sender) -> None:
     """The press is answered as soon as its outcome is known, before the (paced) edit."""
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(tr("stale_button"), show_alert=True)
+    found = await pressed(query, bot, tr, subscriptions, chat_admins)
+    if found is None:
         return
-    if not await _allowed(message, bot, chat_admins, query.from_user.id):
-        await query.answer(tr("group_admins_only"), show_alert=True)
-        return
-    sub = await subscriptions.get(message.chat.id, topic_of(message))
-    if sub is None or not sub.active:
-        await query.answer(tr("not_subscribed"), show_alert=True)
-        return
+    message, sub = found
     if callback_data.f == "menu":
         await query.answer()
         await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu", sender=sender,
@@ -182,7 +172,7 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
     try:
         field, value = _parse(callback_data, themes)
         sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes],
-                                         thread=topic_of(message))
+                                         thread=sub.thread_id)
     except SettingError as exc:
         await query.answer(exc.text(tr), show_alert=True)
         return

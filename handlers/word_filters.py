@@ -15,7 +15,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot.i18n import Translator
 from bot.permissions import ChatAdmins
 from bot.render import plain
-from bot.subscriptions import Subscriptions
+from bot.subscriptions import Subscription, Subscriptions
 from bot.word_filters import FilterError, WordFilter
 from handlers.settings_kb import Setting, WordFilterAction
 
@@ -51,8 +51,27 @@ def _screen(filters: list[WordFilter], tr: Translator) -> tuple[str, InlineKeybo
     return "\n".join(lines), kb.as_markup()
 
 
-async def _allowed(bot: Bot, admins: ChatAdmins, message: Message, user_id: int | None) -> bool:
+async def allowed(message: Message, bot: Bot, admins: ChatAdmins, user_id: int | None) -> bool:
+    """In a group, subscription settings are its admins' (anyone's in a private chat)."""
     return user_id is not None and await admins.can_manage(bot, message.chat.id, message.chat.type, user_id)
+
+
+async def pressed(query: CallbackQuery, bot: Bot, tr: Translator, subscriptions: Subscriptions,
+                  admins: ChatAdmins) -> tuple[Message, Subscription] | None:
+    """The settings message a button was pressed on and its active subscription (the chat's, or
+    the topic's), or None after telling the presser why not."""
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return None
+    if not await allowed(message, bot, admins, query.from_user.id):
+        await query.answer(tr("group_admins_only"), show_alert=True)
+        return None
+    sub = await subscriptions.get(message.chat.id, topic_of(message))
+    if sub is None or not sub.active:
+        await query.answer(tr("not_subscribed"), show_alert=True)
+        return None
+    return message, sub
 
 
 async def add_typed(message: Message, kind: str, text: str, tr: Translator, subscriptions: Subscriptions) -> None:
@@ -70,18 +89,11 @@ async def add_typed(message: Message, kind: str, text: str, tr: Translator, subs
 @router.callback_query(WordFilterAction.filter())
 async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: Bot, tr: Translator, state: FSMContext,
                     subscriptions: Subscriptions, chat_admins: ChatAdmins) -> None:
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(tr("stale_button"), show_alert=True)
+    found = await pressed(query, bot, tr, subscriptions, chat_admins)
+    if found is None:
         return
-    if not await _allowed(bot, chat_admins, message, query.from_user.id):
-        await query.answer(tr("group_admins_only"), show_alert=True)
-        return
-    chat_id, thread = message.chat.id, topic_of(message)
-    sub = await subscriptions.get(chat_id, thread)
-    if sub is None or not sub.active:
-        await query.answer(tr("not_subscribed"), show_alert=True)
-        return
+    message, sub = found
+    chat_id, thread = message.chat.id, sub.thread_id
     filters = await subscriptions.filters.of(chat_id, thread)
     if callback_data.a in ("mute", "only"):
         await state.set_state(FilterForm.typing)
@@ -110,7 +122,7 @@ async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: 
 @router.message(StateFilter(FilterForm.typing), F.text, ~F.text.startswith("/"))
 async def typed_filter(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,
                        chat_admins: ChatAdmins) -> None:
-    if not await _allowed(bot, chat_admins, message, message.from_user and message.from_user.id):
+    if not await allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         return
     kind = (await state.get_data()).get("kind", "mute")
     await state.clear()
