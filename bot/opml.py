@@ -23,6 +23,7 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 import listparser
 
+from bot.ingestion import IngestStopped
 from bot.net import FetchError
 from bot.sources import SourceError
 from bot.sources.urls import canonical_url, detect_source
@@ -193,11 +194,14 @@ class SourceLists:
         added: list[Candidate] = []
         failed: list[tuple[Candidate, str]] = []
         async with self.ingestion.job():
-            for candidate in plan.new:
+            for index, candidate in enumerate(plan.new):
                 try:
                     await self.ingestion.add_source(candidate.url, admin_id)
                 except (SourceError, FetchError) as exc:
                     failed.append((candidate, str(exc)))
+                except IngestStopped:  # a graceful stop: the rest is reported, sending the file again adds it
+                    failed += [(c, "stopped: the bot is restarting") for c in plan.new[index:]]
+                    break
                 else:
                     added.append(candidate)
         await self.audit.record(admin_id, "source.import", {"added": len(added), "failed": len(failed),
