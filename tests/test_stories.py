@@ -1,5 +1,5 @@
 """One story once: the same event reported by three sites is one digest entry naming the other
-two ("также: …"), in personal digests and in the follow-up; a different event on the same topic
+two ("также пишут: …"), in personal digests and in the follow-up; a different event on the same topic
 stays its own entry. The reports are invented (three retellings of one made-up event)."""
 
 from __future__ import annotations
@@ -63,11 +63,11 @@ async def test_three_sources_of_one_story_give_one_digest_entry(app: LocalBot, c
     shown = [title for _, title, _ in FERRY if title in digest.text]
     assert len(shown) == 1, digest.text  # the newest report stands for the story
     assert shown[0] == FERRY[-1][1]
-    assert "также: caspian.example, portnews.example" in digest.text
+    assert "также пишут: caspian.example, portnews.example" in digest.text
     links = {e.get("url") for e in digest.entities if e.get("type") == "text_link"}
     assert {FERRY[0][0], FERRY[1][0]} <= links  # each other source links to its own report
     assert OTHER[1] in digest.text  # another event on the same topic stays its own entry
-    assert digest.text.count("также:") == 1
+    assert digest.text.count("также пишут:") == 1
 
 
 async def test_the_follow_up_lists_one_story_once_too(app: LocalBot, clock: FrozenClock) -> None:
@@ -76,4 +76,4 @@ async def test_the_follow_up_lists_one_story_once_too(app: LocalBot, clock: Froz
     assert run is not None and run.envelopes
     text = run.envelopes[0].html
     assert sum(title in text for _, title, _ in FERRY) == 1
-    assert "также:" in text and "caspian.example" in text and "portnews.example" in text
+    assert "также пишут:" in text and "caspian.example" in text and "portnews.example" in text

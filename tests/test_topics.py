@@ -15,7 +15,7 @@ from bot.local import LocalBot
 from bot.sandbox import Sandbox
 from bot.sandbox.forums import add_forum, close_topic, create_topic, delete_topic, in_topic, say_in_topic
 from storage import subscriptions as subs_sql
-from tests.articles import CORRIDOR, VISAS
+from tests.articles import CORRIDOR, UNRELATED, VISAS
 from tests.conftest import READER_ID
 
 FORUM = -1001234567
@@ -78,7 +78,7 @@ async def test_a_topic_subscription_delivers_into_its_topic_and_a_deleted_topic_
     assert (await app.services.store.call(lambda db: db["chats"].get(FORUM)))["active"] == 1
 
     close_topic(sb, FORUM, trade)
-    await digest_run(app, clock, SLOT + timedelta(days=14), CORRIDOR, 3)
+    await digest_run(app, clock, SLOT + timedelta(days=14), UNRELATED, 3)
     assert not (await app.services.subscriptions.get(FORUM, trade)).active
     rows = await app.services.store.call(subs_sql.scheduled)
     assert [(r["chat_id"], r["thread_id"]) for r in rows if r["chat_id"] == FORUM] == []
