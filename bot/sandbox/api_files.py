@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from .errors import bad_request
-from .registry import api_method, lookup
+from .registry import api_method
 
 if TYPE_CHECKING:
     from .core import Core
@@ -97,30 +97,6 @@ async def download(core: Core, request: web.Request) -> web.Response:
     if file_id is None or request.match_info["token"] != core.token:
         return web.Response(status=404, text="Not Found")
     return web.Response(body=core.files.content(file_id), content_type="application/octet-stream")
-
-
-if lookup("sendDocument") is None:  # the media module, where present, implements every kind
-
-    @api_method("sendDocument")
-    async def send_document(core: Core, p: Params) -> dict[str, Any]:
-        """Send a document by upload or file_id; caption ≤ 1024 UTF-16 units."""
-        from .compose import publish, read_content, read_markup, reply_extra
-
-        chat = core.target_chat(p)
-        value = p.raw.get("document")
-        if not value:
-            raise bad_request("there is no document in the request")
-        if isinstance(value, Upload):
-            document = core.files.put(value.filename, value.content)
-        elif isinstance(value, str) and value in core.files.files:
-            document = core.files.put(core.files.files[value][0], core.files.content(value), value)
-        else:
-            raise bad_request("wrong file identifier/HTTP URL specified")
-        content = read_content(core, p, "caption", "caption_entities", caption=True)
-        markup = read_markup(p)
-        extra = {**reply_extra(core, chat, p), "document": document}
-        core.limiter.acquire(chat["id"], chat["type"])
-        return publish(core, chat, "sendDocument", content, markup, extra=extra).raw
 
 
 def user_document(core: Core, *, user_id: int, name: str, content: bytes, chat_id: int | None = None,

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from . import api_bot, api_chats, api_edit, api_media, api_send  # noqa: F401 - register the methods
-from . import api_files  # noqa: F401 - after the senders: sendDocument only where none is
+from . import api_files  # noqa: F401 - getFile; the bytes of uploads and of users' documents
 from .chats import ChatRegistry
 from .errors import ApiError, not_found
 from .faults import Faults
