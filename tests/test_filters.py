@@ -3,20 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime, timezone
-
-import pytest
-
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.local import LocalBot
-from bot.sandbox import Sandbox
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import READER_ID
+from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures
 
-START = datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc)  # Monday 06:00 Moscow
-SLOT = datetime(2026, 1, 12, 7, 1, tzinfo=timezone.utc)  # just after the default weekly slot, Monday 10:00
 SANCTIONS = (
     "Брюссель готовит новый пакет ограничений",
     "Евросоюз обсуждает новый пакет мер против банков третьих стран. Компании, торгующие с Россией, "
@@ -29,21 +21,6 @@ TOKAYEV = (
 )
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(START)
-
-
-@pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
-        yield local
-
-
-async def subscribe(app: LocalBot) -> None:
-    mark = app.sandbox.mark()
-    app.sandbox.send_text("/subscribe", user_id=READER_ID)
-    await app.sandbox.wait_for(READER_ID, 2, after=mark)  # "subscribed", then the settings card
 
 
 async def say(app: LocalBot, text: str) -> str:
@@ -55,9 +32,7 @@ async def subscribed_digest(app: LocalBot, clock: FrozenClock, *docs: tuple[str,
     clock.advance(minutes=1)
     for i, (title, text) in enumerate(docs):
         await app.services.library.add(title, text, kind="feed", url=f"https://news{i}.example/a/{i}")
-    clock.set(SLOT)
-    await app.services.digests.tick()
-    await app.services.outbox.wait_idle()
+    await run_slot(app, clock)
     digests = [m.text for m in app.sandbox.messages(READER_ID) if "Ваш дайджест" in m.text]
     assert len(digests) == 1, digests
     return digests[0]

@@ -4,19 +4,10 @@ stays its own entry. The reports are invented (three retellings of one made-up e
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime, timezone
-
-import pytest
-
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.local import LocalBot
-from bot.sandbox import Sandbox
 from tests.conftest import READER_ID
-
-START = datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc)  # Monday 06:00 Moscow
-SLOT = datetime(2026, 1, 12, 7, 1, tzinfo=timezone.utc)  # just after the default weekly slot
+from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures
 FERRY = [
     ("https://portnews.example/aktau-ferry", "В порт Актау пришёл первый паром линии Актау – Баку",
      "Первый паром новой линии Актау – Баку пришёл в порт Актау с 52 контейнерами из Китая. Линия "
@@ -33,15 +24,6 @@ OTHER = ("https://portnews.example/kuryk", "Порт Курык расширит
          "зерна по Среднему коридору в Европу станет дешевле, заявили в администрации порта.")
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(START)
-
-
-@pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
-        yield local
 
 
 async def store_reports(app: LocalBot, clock: FrozenClock) -> None:
@@ -52,13 +34,9 @@ async def store_reports(app: LocalBot, clock: FrozenClock) -> None:
 
 async def test_three_sources_of_one_story_give_one_digest_entry(app: LocalBot, clock: FrozenClock) -> None:
     sb = app.sandbox
-    mark = sb.mark()
-    sb.send_text("/subscribe", user_id=READER_ID)
-    await sb.wait_for(READER_ID, 2, after=mark)
+    await subscribe(app)
     await store_reports(app, clock)
-    clock.set(SLOT)
-    await app.services.digests.tick()
-    await app.services.outbox.wait_idle()
+    await run_slot(app, clock)
     digest = next(m for m in sb.messages(READER_ID) if "Ваш дайджест" in m.text)
     shown = [title for _, title, _ in FERRY if title in digest.text]
     assert len(shown) == 1, digest.text  # the newest report stands for the story

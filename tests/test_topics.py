@@ -4,35 +4,19 @@ subscription (the way a blocked chat ends a chat's)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
-
-import pytest
+from datetime import datetime, timedelta
 
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.local import LocalBot
-from bot.sandbox import Sandbox
 from bot.sandbox.forums import add_forum, close_topic, create_topic, delete_topic, in_topic, say_in_topic
 from storage import subscriptions as subs_sql
 from tests.articles import CORRIDOR, UNRELATED, VISAS
 from tests.conftest import READER_ID
+from tests.weekly import SLOT, app, clock, run_slot  # noqa: F401 - fixtures
 
 FORUM = -1001234567
-START = datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc)  # Monday 06:00 Moscow
-SLOT = datetime(2026, 1, 12, 7, 1, tzinfo=timezone.utc)  # just after the default weekly slot
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(START)
-
-
-@pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
-    add_forum(sandbox, FORUM, "Central Asia watchers", admins=(READER_ID,))
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
-        yield local
 
 
 async def in_topic_say(app: LocalBot, text: str, thread: int, replies: int = 1) -> list[str]:
@@ -47,14 +31,13 @@ async def in_topic_say(app: LocalBot, text: str, thread: int, replies: int = 1) 
 async def digest_run(app: LocalBot, clock: FrozenClock, when: datetime, doc: tuple[str, str], n: int) -> None:
     clock.set(when - timedelta(hours=3))  # before both topics' slots (09:00 and 10:00 Moscow)
     await app.services.library.add(doc[0], doc[1], kind="feed", url=f"https://news.example/{n}")
-    clock.set(when)
-    await app.services.digests.tick()
-    await app.services.outbox.wait_idle()
+    await run_slot(app, clock, when)
 
 
 async def test_a_topic_subscription_delivers_into_its_topic_and_a_deleted_topic_ends_it(
         app: LocalBot, clock: FrozenClock) -> None:
     sb = app.sandbox
+    add_forum(sb, FORUM, "Central Asia watchers", admins=(READER_ID,))
     news = create_topic(sb, FORUM, "Новости", user_id=READER_ID)
     trade = create_topic(sb, FORUM, "Торговля", user_id=READER_ID)
     replies = await in_topic_say(app, "/subscribe", news, replies=3)
