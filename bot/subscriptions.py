@@ -91,31 +91,33 @@ class Subscriptions:
     async def unsubscribe(self, chat_id: int, thread: int = 0) -> bool:
         return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso(), thread)
 
-    async def following(self, chat_id: int, slug: str) -> bool:
-        """Whether this chat's digest includes the theme (what a card's follow button shows)."""
-        current = await self.get(chat_id)
+    async def following(self, chat_id: int, slug: str, thread: int = 0) -> bool:
+        """Whether this chat's (or topic's) digest includes the theme (a card's follow button)."""
+        current = await self.get(chat_id, thread)
         return current is not None and current.active and current.wants(slug)
 
-    async def toggle_theme(self, chat_id: int, slug: str, catalog_slugs: list[str]) -> tuple[str, Subscription]:
+    async def toggle_theme(self, chat_id: int, slug: str, catalog_slugs: list[str],
+                           thread: int = 0) -> tuple[str, Subscription]:
         """A card's follow button: subscribe (to this theme only) if not subscribed, add the theme
         to the digest, or take it out again. Returns "subscribed" | "added" | "removed" and the
         subscription now; taking out the last theme is refused (SettingError)."""
         if slug not in catalog_slugs:
             raise SettingError("stale_button")
-        current = await self.get(chat_id)
+        current = await self.get(chat_id, thread)
         if current is None or not current.active:
-            await self.subscribe(chat_id)
+            await self.subscribe(chat_id, thread)
             if current is None:
-                await self.store.call(subs_sql.update, chat_id, self.clock.iso(), themes=[slug])
-                fresh = await self.get(chat_id)
+                await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, themes=[slug])
+                fresh = await self.get(chat_id, thread)
                 assert fresh is not None
                 return "subscribed", fresh
-            current = await self.get(chat_id)
+            current = await self.get(chat_id, thread)
             assert current is not None
             if current.wants(slug):
                 return "subscribed", current
         removing = current.wants(slug)
-        return ("removed" if removing else "added"), await self.change(chat_id, "theme", slug, catalog_slugs)
+        changed = await self.change(chat_id, "theme", slug, catalog_slugs, thread=thread)
+        return ("removed" if removing else "added"), changed
 
     async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None,
                      thread: int = 0) -> Subscription:

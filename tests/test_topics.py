@@ -48,6 +48,14 @@ async def test_a_topic_subscription_delivers_into_its_topic_and_a_deleted_topic_
     hours = await in_topic_say(app, "/settings hour 9", trade)  # settings of that topic only
     assert "в 09:00" in hours[0]
     assert (await app.services.subscriptions.get(FORUM, news)).hour == 10
+    mark = sb.mark()
+    say_in_topic(sb, "/theme supply-chains", user_id=READER_ID, chat_id=FORUM, thread_id=news)
+    card = (await sb.wait_for(FORUM, 1, after=mark))[0]
+    assert "✅ Вы следите за темой" in str(card.buttons)  # the topic's own subscription: all themes
+    sb.press_button(FORUM, card.message_id, card.button("следите"), user_id=READER_ID)
+    await sb.wait_for(FORUM, 1, after=mark + 1, methods=("editMessageReplyMarkup",))
+    assert "supply-chains" not in (await app.services.subscriptions.get(FORUM, news)).themes
+    assert (await app.services.subscriptions.get(FORUM, trade)).themes is None
 
     await digest_run(app, clock, SLOT, CORRIDOR, 1)
     assert any("Ваш дайджест" in t and CORRIDOR[0] in t for t in in_topic(sb, FORUM, news))
