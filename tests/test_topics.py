@@ -4,6 +4,7 @@ subscription (the way a blocked chat ends a chat's)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 from bot.clock import FrozenClock
@@ -73,3 +74,16 @@ async def test_a_topic_subscription_delivers_into_its_topic_and_a_deleted_topic_
     assert not (await app.services.subscriptions.get(FORUM, trade)).active
     rows = await app.services.store.call(subs_sql.scheduled)
     assert [(r["chat_id"], r["thread_id"]) for r in rows if r["chat_id"] == FORUM] == []
+
+
+async def test_a_topic_closed_by_an_admin_ends_its_subscription_at_once(app: LocalBot) -> None:
+    sb = app.sandbox
+    add_forum(sb, FORUM, "Central Asia watchers", admins=(READER_ID,))
+    news = create_topic(sb, FORUM, "Новости", user_id=READER_ID)
+    await in_topic_say(app, "/subscribe", news, replies=3)
+    close_topic(sb, FORUM, news, by=READER_ID)  # Telegram posts "topic closed" in the topic
+    for _ in range(250):  # until the bot has handled that update (no send needed to find out)
+        if not (await app.services.subscriptions.get(FORUM, news)).active:
+            break
+        await asyncio.sleep(0.02)
+    assert not (await app.services.subscriptions.get(FORUM, news)).active

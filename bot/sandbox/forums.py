@@ -73,8 +73,19 @@ def create_topic(sb: Sandbox, chat_id: int, name: str, *, user_id: int) -> int:
     return thread_id
 
 
-def close_topic(sb: Sandbox, chat_id: int, thread_id: int) -> None:
-    sb.core.forums.topics[chat_id][thread_id].closed = True
+def close_topic(sb: Sandbox, chat_id: int, thread_id: int, *, by: int | None = None) -> dict[str, Any] | None:
+    """Only administrators may write there now. With `by` (who closed it), the "topic closed"
+    service message Telegram posts in the topic is injected too; returns it."""
+    core = sb.core
+    core.forums.topics[chat_id][thread_id].closed = True
+    if by is None:
+        return None
+    message = {"message_id": core.store.next_id(chat_id), "date": core.now(), "chat": core.chats.get(chat_id),
+               "from": dict(core.chats.user(by)), "message_thread_id": thread_id, "is_topic_message": True,
+               "forum_topic_closed": {}}
+    core.store.add_user_message(message)
+    core.updates.inject({"message": message})
+    return message
 
 
 def delete_topic(sb: Sandbox, chat_id: int, thread_id: int) -> None:
