@@ -35,6 +35,7 @@ from bot.llm import LlmSummarizer
 from bot.middlewares import ContextMiddleware
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
+from bot.opml import SourceLists
 from bot.permissions import ChatAdmins
 from bot.posting import Posting
 from bot.posting.channel import ChannelPosts
@@ -76,6 +77,7 @@ class Services:
     broadcasts: Broadcasts
     storage_alarm: StorageAlarm  # the admins hear once when the database refuses writes
     channel_posts: ChannelPosts
+    source_lists: SourceLists  # OPML export and import of the sources
 
     def workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -136,6 +138,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         fetcher=fetcher, ingestion=ingestion, channel_posts=ChannelPosts(ingestion, settings),
         throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
+        source_lists=SourceLists(ingestion, audit, clock),
     )
 
 

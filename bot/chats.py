@@ -1,7 +1,8 @@
 """What delivery learns about chats from Telegram's errors, applied to storage.
 
 A chat that blocked the bot (403) or vanished stops receiving anything — its subscriptions are
-only served while the chat is active; a group upgraded to a supergroup moves under its new id.
+only served while the chat is active; a group upgraded to a supergroup moves under its new id; a
+forum topic that was closed or deleted ends that topic's subscription only.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import logging
 
 from bot.clock import Clock
 from storage import chats as chats_sql
+from storage import subscriptions as subs_sql
 from storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,11 @@ class ChatRegistry:
     async def deactivate(self, chat_id: int, reason: str) -> None:
         log.info("chat deactivated", extra={"chat_id": chat_id, "reason": reason})
         await self.store.call(chats_sql.set_active, chat_id, False, self.clock.iso())
+
+    async def topic_gone(self, chat_id: int, thread_id: int, reason: str) -> None:
+        """A forum topic was closed or deleted: its subscription stops, like a blocked chat's."""
+        log.info("topic subscription deactivated", extra={"chat_id": chat_id, "thread_id": thread_id, "reason": reason})
+        await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso(), thread_id)
 
     async def migrate(self, old_id: int, new_id: int) -> None:
         log.info("chat migrated", extra={"old": old_id, "new": new_id})

@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.errors import Refusal
 from bot.zones import parse_zone
+from bot.word_filters import WordFilters
 from storage import subscriptions as subs_sql
 from storage.db import Store
 
@@ -34,12 +35,13 @@ class Subscription:
     timezone: str
     themes: list[str] | None  # None: all themes
     followups: bool
+    thread_id: int = 0  # a forum topic subscribed on its own (0: the chat)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "Subscription":
         return cls(chat_id=row["chat_id"], active=bool(row["active"]), frequency=row["frequency"],
                    weekday=row["weekday"], hour=row["hour"], timezone=row["timezone"], themes=row["themes"],
-                   followups=bool(row["followups"]))
+                   followups=bool(row["followups"]), thread_id=row.get("thread_id") or 0)
 
     def wants(self, slug: str) -> bool:
         return self.themes is None or slug in self.themes
@@ -64,14 +66,15 @@ class Subscriptions:
         self.store = store
         self.clock = clock
         self.settings = settings
+        self.filters = WordFilters(store, clock)  # per subscription: mute / only words
 
     def defaults(self) -> dict[str, Any]:
         """PRODUCT.md: weekly at 10:00 in TIMEZONE, follow-ups on, all themes."""
         return {"frequency": "weekly", "weekday": 0, "hour": 10, "timezone": self.settings.timezone,
                 "themes": None, "followups": 1}
 
-    async def get(self, chat_id: int) -> Subscription | None:
-        row = await self.store.call(subs_sql.get, chat_id)
+    async def get(self, chat_id: int, thread: int = 0) -> Subscription | None:
+        row = await self.store.call(subs_sql.get, chat_id, thread)
         return Subscription.from_row(row) if row else None
 
     async def zone_of(self, chat_id: int) -> str:
@@ -80,43 +83,46 @@ class Subscriptions:
         sub = await self.get(chat_id)
         return sub.timezone if sub else self.settings.timezone
 
-    async def subscribe(self, chat_id: int) -> tuple[Subscription, str]:
+    async def subscribe(self, chat_id: int, thread: int = 0) -> tuple[Subscription, str]:
         """Returns the subscription and "new" | "restored" | "already"."""
-        row, state = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso())
+        row, state = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso(), thread)
         return Subscription.from_row(row), state
 
-    async def unsubscribe(self, chat_id: int) -> bool:
-        return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso())
+    async def unsubscribe(self, chat_id: int, thread: int = 0) -> bool:
+        return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso(), thread)
 
-    async def following(self, chat_id: int, slug: str) -> bool:
-        """Whether this chat's digest includes the theme (what a card's follow button shows)."""
-        current = await self.get(chat_id)
+    async def following(self, chat_id: int, slug: str, thread: int = 0) -> bool:
+        """Whether this chat's (or topic's) digest includes the theme (a card's follow button)."""
+        current = await self.get(chat_id, thread)
         return current is not None and current.active and current.wants(slug)
 
-    async def toggle_theme(self, chat_id: int, slug: str, catalog_slugs: list[str]) -> tuple[str, Subscription]:
+    async def toggle_theme(self, chat_id: int, slug: str, catalog_slugs: list[str],
+                           thread: int = 0) -> tuple[str, Subscription]:
         """A card's follow button: subscribe (to this theme only) if not subscribed, add the theme
         to the digest, or take it out again. Returns "subscribed" | "added" | "removed" and the
         subscription now; taking out the last theme is refused (SettingError)."""
         if slug not in catalog_slugs:
             raise SettingError("stale_button")
-        current = await self.get(chat_id)
+        current = await self.get(chat_id, thread)
         if current is None or not current.active:
-            await self.subscribe(chat_id)
+            await self.subscribe(chat_id, thread)
             if current is None:
-                await self.store.call(subs_sql.update, chat_id, self.clock.iso(), themes=[slug])
-                fresh = await self.get(chat_id)
+                await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, themes=[slug])
+                fresh = await self.get(chat_id, thread)
                 assert fresh is not None
                 return "subscribed", fresh
-            current = await self.get(chat_id)
+            current = await self.get(chat_id, thread)
             assert current is not None
             if current.wants(slug):
                 return "subscribed", current
         removing = current.wants(slug)
-        return ("removed" if removing else "added"), await self.change(chat_id, "theme", slug, catalog_slugs)
+        changed = await self.change(chat_id, "theme", slug, catalog_slugs, thread=thread)
+        return ("removed" if removing else "added"), changed
 
-    async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None) -> Subscription:
+    async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None,
+                     thread: int = 0) -> Subscription:
         """Validate and apply one setting; raises SettingError with a reason to show."""
-        current = await self.get(chat_id)
+        current = await self.get(chat_id, thread)
         if current is None or not current.active:
             raise SettingError("settings_not_subscribed")
         fields: dict[str, Any]
@@ -149,6 +155,6 @@ class Subscriptions:
             fields = {"themes": None}
         else:
             raise SettingError("settings_bad_value")
-        row = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), **fields)
+        row = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, **fields)
         assert row is not None
         return Subscription.from_row(row)

@@ -20,6 +20,7 @@ from bot.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
 from bot.subscriptions import Subscriptions
+from handlers.admin_opml import export_button
 
 T = TypeVar("T")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
@@ -100,7 +101,8 @@ async def add_source(message: Message, command: CommandObject, tr: Translator, i
 @router.message(Command("sources"))
 async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender: Sender, subscriptions: Subscriptions) -> None:
     zone = await subscriptions.zone_of(message.chat.id)
-    await sender.send(message.chat.id, admin_render.source_list(await ingestion.sources(), zone, tr), link_preview=False)
+    await sender.send(message.chat.id, admin_render.source_list(await ingestion.sources(), zone, tr), link_preview=False,
+                      reply_markup=export_button(tr))
 
 
 @router.message(Command("delsource"))

@@ -1,11 +1,12 @@
 """my_chat_member: Telegram tells us when a user blocks the bot or a group removes it — stop
-delivering there at once instead of learning it from a failed send — and when they come back."""
+delivering there at once instead of learning it from a failed send — and when they come back.
+Likewise a forum topic's "closed" service message ends that topic's subscription at once."""
 
 from __future__ import annotations
 
-from aiogram import Router
+from aiogram import F, Router
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter
-from aiogram.types import ChatMemberUpdated
+from aiogram.types import ChatMemberUpdated, Message
 
 from bot.chats import ChatRegistry
 
@@ -15,6 +16,12 @@ router = Router(name="membership")
 @router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
 async def left(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
     await chats.deactivate(event.chat.id, f"my_chat_member: {event.new_chat_member.status}")
+
+
+@router.message(F.forum_topic_closed, F.message_thread_id)
+async def topic_closed(message: Message, chats: ChatRegistry) -> None:
+    assert message.message_thread_id is not None
+    await chats.topic_gone(message.chat.id, message.message_thread_id, "forum_topic_closed")
 
 
 @router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION))

@@ -19,6 +19,13 @@ class Setting(CallbackData, prefix="st"):
     v: str = ""
 
 
+class WordFilterAction(CallbackData, prefix="wf"):
+    """The word-filter screen of /settings (handlers/word_filters.py)."""
+
+    a: str  # open | mute | only (start typing) | x (remove)
+    i: int = -1  # the filter's position, for x
+
+
 def _mark(on: bool, text: str) -> str:
     return f"✅ {text}" if on else text
 
@@ -35,7 +42,8 @@ def menu(sub: Subscription, tr: Translator) -> InlineKeyboardMarkup:
     kb.button(text=tr("btn_themes"), callback_data=Setting(f="menu", v="th"))
     kb.button(text=tr("btn_followups_on" if sub.followups else "btn_followups_off"),
               callback_data=Setting(f="fu", v="0" if sub.followups else "1"))
-    kb.adjust(2, 2, 1)
+    kb.button(text=tr("btn_filters"), callback_data=WordFilterAction(a="open"))
+    kb.adjust(2, 2, 1, 1)
     return kb.as_markup()
 
 

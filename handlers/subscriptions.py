@@ -18,16 +18,15 @@ from bot.permissions import ChatAdmins
 from bot.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
 from handlers import settings_kb
 from handlers.settings_kb import Setting
+from handlers.word_filters import TYPED as FILTER_WORDS
+from handlers.word_filters import add_typed, pressed, topic_of
+from handlers.word_filters import allowed as _allowed
 
 router = Router(name="subscriptions")
 
 
 class ZoneForm(StatesGroup):
     typing = State()
-
-
-async def _allowed(message: Message, bot: Bot, admins: ChatAdmins, user_id: int | None) -> bool:
-    return user_id is not None and await admins.can_manage(bot, message.chat.id, message.chat.type, user_id)
 
 
 async def _show(message: Message, sub: Subscription, tr: Translator, cards: ThemeCards, *, edit: bool,
@@ -42,7 +41,7 @@ async def _show(message: Message, sub: Subscription, tr: Translator, cards: Them
     assert sender is not None and subscriptions is not None
 
     async def current() -> tuple[str, InlineKeyboardMarkup]:
-        now = await subscriptions.get(message.chat.id) or sub
+        now = await subscriptions.get(message.chat.id, sub.thread_id) or sub
         themes = await cards.themes()
         return render.subscription(now, themes, tr), _markup(screen, now, themes, tr)
 
@@ -59,9 +58,11 @@ async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: S
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         await message.answer(tr("group_admins_only"))
         return
-    sub, state = await subscriptions.subscribe(message.chat.id)
+    sub, state = await subscriptions.subscribe(message.chat.id, topic_of(message))
     summary = render.plain(render.subscription_summary(sub, await cards.themes(), tr))
     await message.answer(tr(f"subscribed_{state}", summary=summary))
+    if sub.thread_id:
+        await message.answer(tr("topic_subscribed"))
     await _show(message, sub, tr, cards, edit=False)
 
 
@@ -71,7 +72,7 @@ async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         await message.answer(tr("group_admins_only"))
         return
-    done = await subscriptions.unsubscribe(message.chat.id)
+    done = await subscriptions.unsubscribe(message.chat.id, topic_of(message))
     await message.answer(tr("unsubscribed" if done else "not_subscribed"))
 
 
@@ -81,12 +82,19 @@ TYPED_FIELDS = {"hour": "hour", "час": "hour", "tz": "timezone", "zone": "tim
 @router.message(Command("settings"))
 async def settings(message: Message, command: CommandObject, bot: Bot, tr: Translator, subscriptions: Subscriptions,
                    cards: ThemeCards, chat_admins: ChatAdmins) -> None:
-    """Buttons for everything; `/settings hour 7` and `/settings tz Asia/Almaty` for those who type."""
-    sub = await subscriptions.get(message.chat.id)
+    """Buttons for everything; `/settings hour 7`, `/settings tz Asia/Almaty`, `/settings mute WORD`
+    and `/settings only WORD` for those who type. In a forum topic: that topic's subscription."""
+    sub = await subscriptions.get(message.chat.id, topic_of(message))
     if sub is None or not sub.active:
         await message.answer(tr("not_subscribed"))
         return
     words = (command.args or "").split(maxsplit=1)
+    if words and words[0].lower() in FILTER_WORDS:
+        if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
+            await message.answer(tr("group_admins_only"))
+            return
+        await add_typed(message, FILTER_WORDS[words[0].lower()], words[1] if len(words) > 1 else "", tr, subscriptions)
+        return
     if words:
         field = TYPED_FIELDS.get(words[0].lower())
         if field is None or len(words) < 2:
@@ -100,7 +108,7 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
             typed = parse_int(words[1])
             value = typed if typed is not None else render.clip(words[1].strip(), 20)
         try:
-            sub = await subscriptions.change(message.chat.id, field, value)
+            sub = await subscriptions.change(message.chat.id, field, value, thread=topic_of(message))
         except SettingError as exc:
             await message.answer(exc.text(tr))
             return
@@ -110,13 +118,15 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
 @router.message(Command("digest"))
 async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests,
                  sender: Sender) -> None:
-    sub = await subscriptions.get(message.chat.id)
+    thread = topic_of(message)
+    sub = await subscriptions.get(message.chat.id, thread)
     themes = sub.themes if sub and sub.active else None
-    html, since = await digests.on_demand(message.chat.id, themes, tr.language)
+    html, since = await digests.on_demand(message.chat.id, themes, tr.language, thread)
     if html is None:
         await message.answer(tr("digest_nothing", date=render.format_date(since, tr)))
         return
-    await sender.send(message.chat.id, html, link_preview=False)  # a full week can exceed one message
+    await sender.send(message.chat.id, html, link_preview=False,  # a full week can exceed one message
+                      thread_id=thread or None)
 
 
 def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
@@ -144,17 +154,10 @@ def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
 async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr: Translator, state: FSMContext,
                      subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins, sender: Sender) -> None:
     """The press is answered as soon as its outcome is known, before the (paced) edit."""
-    message = query.message
-    if not isinstance(message, Message):
-        await query.answer(tr("stale_button"), show_alert=True)
+    found = await pressed(query, bot, tr, subscriptions, chat_admins)
+    if found is None:
         return
-    if not await _allowed(message, bot, chat_admins, query.from_user.id):
-        await query.answer(tr("group_admins_only"), show_alert=True)
-        return
-    sub = await subscriptions.get(message.chat.id)
-    if sub is None or not sub.active:
-        await query.answer(tr("not_subscribed"), show_alert=True)
-        return
+    message, sub = found
     if callback_data.f == "menu":
         await query.answer()
         await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu", sender=sender,
@@ -168,7 +171,8 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
     themes = await cards.themes()
     try:
         field, value = _parse(callback_data, themes)
-        sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes])
+        sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes],
+                                         thread=sub.thread_id)
     except SettingError as exc:
         await query.answer(exc.text(tr), show_alert=True)
         return
@@ -184,7 +188,7 @@ async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMConte
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         return
     try:
-        sub = await subscriptions.change(message.chat.id, "timezone", message.text or "")
+        sub = await subscriptions.change(message.chat.id, "timezone", message.text or "", thread=topic_of(message))
     except SettingError as exc:
         await message.answer(exc.text(tr))
         return

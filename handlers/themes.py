@@ -17,15 +17,17 @@ from bot.permissions import ChatAdmins
 from bot.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
 from handlers.keyboards import AnchorText, ArticleTheme, InEnglish, ThemeFollow, ThemeList, ThemeNav, ThemeOpen
+from handlers.word_filters import topic_of
 
 router = Router(name="themes")
 
 
-async def _markup(card: ThemeCard, chat_id: int, tr: Translator, subscriptions: Subscriptions,
+async def _markup(card: ThemeCard, where: Message, tr: Translator, subscriptions: Subscriptions,
                   cards: ThemeCards) -> InlineKeyboardMarkup:
-    """The card's buttons as this chat sees them: follow state, and "In English" for English
-    readers when an LLM is configured."""
-    markup = keyboards.theme_card(card, tr, await subscriptions.following(chat_id, card.slug))
+    """The card's buttons as this chat (or forum topic) sees them: follow state, and "In English"
+    for English readers when an LLM is configured."""
+    following = await subscriptions.following(where.chat.id, card.slug, topic_of(where))
+    markup = keyboards.theme_card(card, tr, following)
     if tr.language == "en" and card.of_anchor and card.claim and cards.library.can_translate:
         markup = keyboards.with_english(markup, InEnglish(slug=card.slug), tr)
     return markup
@@ -36,7 +38,7 @@ async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscri
     card = await cards.card(slug) if slug else await cards.card_at(0)
     if card is None:
         return False
-    markup = await _markup(card, message.chat.id, tr, subscriptions, cards)
+    markup = await _markup(card, message, tr, subscriptions, cards)
     await message.answer(render.theme_card(card, tr), reply_markup=markup, disable_web_page_preview=True)
     return True
 
@@ -84,7 +86,7 @@ async def navigate(query: CallbackQuery, callback_data: ThemeNav, tr: Translator
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    await _edit(query.message, render.theme_card(card, tr), await _markup(card, query.message.chat.id, tr, subscriptions, cards))
+    await _edit(query.message, render.theme_card(card, tr), await _markup(card, query.message, tr, subscriptions, cards))
     await query.answer()
 
 
@@ -106,7 +108,7 @@ async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Tr
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    await query.message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, query.message.chat.id, tr,
+    await query.message.answer(render.theme_card(card, tr), reply_markup=await _markup(card, query.message, tr,
                                                                                         subscriptions, cards),
                                disable_web_page_preview=True)
     await query.answer()
@@ -126,7 +128,8 @@ async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr:
         return
     catalog = await cards.themes()
     try:
-        outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, [t["slug"] for t in catalog])
+        outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, [t["slug"] for t in catalog],
+                                                        topic_of(message))
     except SettingError as exc:
         await query.answer(exc.text(tr), show_alert=True)
         return

@@ -49,7 +49,7 @@ def migrate(db: Database, old_id: int, new_id: int, now: str) -> None:
         row = get(db, old_id)
         if row is not None and get(db, new_id) is None:
             db["chats"].insert({**row, "id": new_id, "type": "supergroup", "updated_at": now})
-        for table in ("subscriptions", "outbox"):
+        for table in ("subscriptions", "subscription_filters", "outbox"):
             if db[table].exists():
                 db.execute(f"update {table} set chat_id = ? where chat_id = ?", [new_id, old_id])
         db["chats"].delete_where("id = ?", [old_id])

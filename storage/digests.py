@@ -21,7 +21,8 @@ _THEMES = ("(select group_concat(slug, ' ') from (select slug from article_theme
 def articles_between(db: Database, start: str | None, end: str, *, limit: int = 200) -> list[Row]:
     """Non-anchor, non-backfill articles that arrived in (start, end] (personal digests: what the
     subscriber has not been sent), newest first, each with `slugs`: its theme slugs by score."""
-    sql = (f"select a.id, a.url, a.title, a.tldr, a.published, a.created_at, {_THEMES} from articles a "
+    sql = (f"select a.id, a.url, a.title, a.tldr, a.published, a.created_at, a.channel, a.search_lemmas, {_THEMES} "
+           "from articles a "
            "where a.kind != 'anchor' and a.backfill = 0 and a.created_at <= ? ")
     params: list[Any] = [end]
     if start:

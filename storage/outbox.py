@@ -80,7 +80,7 @@ def enqueue(
         rows = [
             {"job_id": job_id, "key": item.get("key") or f"{job_id}:{item['chat_id']}", "chat_id": item["chat_id"],
              "priority": priority, "state": "pending", "html": item["html"], "markup": item.get("markup"),
-             "payload": item.get("payload"), "not_before": item.get("not_before"),
+             "payload": item.get("payload"), "not_before": item.get("not_before"), "thread_id": item.get("thread_id"),
              "attempts": 0, "created_at": now, "updated_at": now}
             for item in items
         ]
@@ -101,7 +101,7 @@ def claim(db: Database, limit: int, now: str) -> list[Row]:
     """
     with db.atomic():
         rows = list(db.query(
-            "select o.id, o.job_id, o.key, o.chat_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
+            "select o.id, o.job_id, o.key, o.chat_id, o.thread_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
             " coalesce(c.active, 1) as chat_active from outbox o left join chats c on c.id = o.chat_id"
             " where o.state = 'pending' and (o.not_before is null or o.not_before <= ?)"
             " order by o.priority, o.id limit ?", [now, limit],

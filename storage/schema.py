@@ -287,3 +287,21 @@ def m0008_search_version(db: Database) -> None:
     """Which indexing an article's search terms come from (bot.search.INDEX_VERSION): articles
     stored before names were indexed under all their case forms are re-indexed on start."""
     db["articles"].add_column("search_version", int, not_null_default=0)
+
+
+@migrations()
+def m0100_filters_and_topics(db: Database) -> None:
+    """Subscriptions of forum topics, and keyword filters per subscription.
+
+    A subscription is now keyed by (chat_id, thread_id): thread 0 is the chat itself (or a forum's
+    General topic), any other a forum topic, with its own settings, digests and filters.
+    `subscription_filters` holds the words a subscription mutes or requires ("only"), as typed.
+    """
+    db["subscriptions"].add_column("thread_id", int, not_null_default=0)
+    db["subscriptions"].transform(pk=("chat_id", "thread_id"))
+    db["outbox"].add_column("thread_id", int)  # the forum topic a row goes to (NULL: the chat)
+    db["subscription_filters"].create(
+        {"chat_id": int, "thread_id": int, "kind": str, "phrase": str, "created_at": str},
+        pk=("chat_id", "thread_id", "kind", "phrase"),
+        not_null={"kind", "phrase", "created_at"},
+    )

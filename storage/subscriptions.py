@@ -1,4 +1,6 @@
-"""SQL for `subscriptions`: who gets which digest, when, about what."""
+"""SQL for `subscriptions`: who gets which digest, when, about what.
+
+A subscription is a chat (thread 0) or one topic of a forum chat (its message_thread_id)."""
 
 from __future__ import annotations
 
@@ -17,45 +19,46 @@ def _decode(row: Row) -> Row:
     return row
 
 
-def get(db: Database, chat_id: int) -> Row | None:
+def get(db: Database, chat_id: int, thread: int = 0) -> Row | None:
     try:
-        return _decode(db["subscriptions"].get(chat_id))
+        return _decode(db["subscriptions"].get((chat_id, thread)))
     except NotFoundError:
         return None
 
 
-def subscribe(db: Database, chat_id: int, defaults: Row, now: str) -> tuple[Row, str]:
+def subscribe(db: Database, chat_id: int, defaults: Row, now: str, thread: int = 0) -> tuple[Row, str]:
     """Activate; an earlier subscription comes back with its settings. Returns (row, state):
     "new", "restored" (was inactive) or "already" (was active: nothing changed)."""
     with db.atomic():
-        existing = get(db, chat_id)
+        existing = get(db, chat_id, thread)
         if existing is not None:
             # Written even when already active: /subscribe is a write the user asked for, and a
             # database that refuses writes must say so every time, not only on the first try.
-            db["subscriptions"].update(chat_id, {"active": 1, "updated_at": now})
+            db["subscriptions"].update((chat_id, thread), {"active": 1, "updated_at": now})
             state = "already" if existing["active"] else "restored"
         else:
-            db["subscriptions"].insert({**defaults, "chat_id": chat_id, "active": 1, "last_slot": now,
+            db["subscriptions"].insert({**defaults, "chat_id": chat_id, "thread_id": thread, "active": 1, "last_slot": now,
                                         "last_sent_end": now, "created_at": now, "updated_at": now})
             state = "new"
-    row = get(db, chat_id)
+    row = get(db, chat_id, thread)
     assert row is not None
     return row, state
 
 
-def unsubscribe(db: Database, chat_id: int, now: str) -> bool:
-    existing = get(db, chat_id)
+def unsubscribe(db: Database, chat_id: int, now: str, thread: int = 0) -> bool:
+    """Also how a dead forum topic's subscription ends (the chat itself stays active)."""
+    existing = get(db, chat_id, thread)
     if existing is None or not existing["active"]:
         return False
-    db["subscriptions"].update(chat_id, {"active": 0, "updated_at": now})
+    db["subscriptions"].update((chat_id, thread), {"active": 0, "updated_at": now})
     return True
 
 
-def update(db: Database, chat_id: int, now: str, **fields: Any) -> Row | None:
+def update(db: Database, chat_id: int, now: str, *, thread: int = 0, **fields: Any) -> Row | None:
     if "themes" in fields:
         fields["themes"] = None if fields["themes"] is None else json.dumps(sorted(fields["themes"]))
-    db["subscriptions"].update(chat_id, {**fields, "updated_at": now})
-    return get(db, chat_id)
+    db["subscriptions"].update((chat_id, thread), {**fields, "updated_at": now})
+    return get(db, chat_id, thread)
 
 
 def scheduled(db: Database) -> list[Row]:
@@ -69,26 +72,32 @@ def scheduled(db: Database) -> list[Row]:
 
 def followup_recipients(db: Database) -> list[Row]:
     sql = (
-        "select s.chat_id, c.language as language from subscriptions s join chats c on c.id = s.chat_id "
-        "where s.active = 1 and c.active = 1 and s.followups = 1 order by s.chat_id"
+        "select s.chat_id, s.thread_id, c.language as language from subscriptions s join chats c on c.id = s.chat_id "
+        "where s.active = 1 and c.active = 1 and s.followups = 1 order by s.chat_id, s.thread_id"
     )
     return list(db.query(sql))
 
 
-def mark_slots(db: Database, marks: list[tuple[int, str, str | None]], now: str) -> None:
-    """After a tick: every handled slot, and the windows actually sent (recorded in
-    `digest_windows` too), in one transaction for thousands of rows."""
+def recipient(chat_id: int, thread: int = 0) -> str:
+    """How digest windows and outbox keys name a subscription: the chat id, "/thread" for a topic."""
+    return f"{chat_id}/{thread}" if thread else str(chat_id)
+
+
+def mark_slots(db: Database, marks: list[tuple[int, int, str, str | None]], now: str) -> None:
+    """After a tick: every handled slot (chat, thread, slot, window end sent or None), and the
+    windows actually sent (recorded in `digest_windows` too), in one transaction for thousands of rows."""
     with db.atomic():
         db.conn.executemany(
             "insert or ignore into digest_windows (key, kind, recipient, window_start, window_end, created_at) "
-            "select 'personal:' || chat_id || ':' || ?, 'personal', chat_id, last_sent_end, ?, ? "
-            "from subscriptions where chat_id = ?",
-            [(e, e, now, c) for c, _, e in marks if e is not None],
+            "select 'personal:' || ? || ':' || ?, 'personal', ?, last_sent_end, ?, ? "
+            "from subscriptions where chat_id = ? and thread_id = ?",
+            [(recipient(c, t), e, recipient(c, t), e, now, c, t) for c, t, _, e in marks if e is not None],
         )
-        db.conn.executemany("update subscriptions set last_slot = ? where chat_id = ?", [(s, c) for c, s, _ in marks])
+        db.conn.executemany("update subscriptions set last_slot = ? where chat_id = ? and thread_id = ?",
+                            [(s, c, t) for c, t, s, _ in marks])
         db.conn.executemany(
-            "update subscriptions set last_sent_end = ? where chat_id = ?",
-            [(e, c) for c, _, e in marks if e is not None],
+            "update subscriptions set last_sent_end = ? where chat_id = ? and thread_id = ?",
+            [(e, c, t) for c, t, _, e in marks if e is not None],
         )
 
 

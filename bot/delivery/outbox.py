@@ -49,12 +49,13 @@ class OutboxItem:
     key: str | None = None  # unique across the outbox; default "<job>:<chat>"
     payload: dict[str, Any] | None = None  # {"type": <registered deliverer>, ...} instead of html
     not_before: str | None = None  # ISO UTC: not claimed before then (scheduled posts)
+    thread_id: int | None = None  # a forum topic of the chat (its message_thread_id)
 
     def row(self) -> dict[str, Any]:
         markup = self.markup.model_dump_json(exclude_none=True) if self.markup is not None else None
         payload = json.dumps(self.payload, ensure_ascii=False) if self.payload is not None else None
         return {"chat_id": self.chat_id, "html": self.html, "markup": markup, "key": self.key,
-                "payload": payload, "not_before": self.not_before}
+                "payload": payload, "not_before": self.not_before, "thread_id": self.thread_id}
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class Outbox:
                     markup = InlineKeyboardMarkup.model_validate_json(row["markup"]) if row["markup"] else None
                     result = await self.sender.send(
                         row["chat_id"], row["html"], reply_markup=markup, bulk=True, skip=len(done_ids),
-                        on_part=on_part,
+                        on_part=on_part, thread_id=row.get("thread_id"),
                     )
             if result.ok:
                 state, error = "sent", None

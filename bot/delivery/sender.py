@@ -73,11 +73,13 @@ class Sender:
         link_preview: bool = True,
         skip: int = 0,
         on_part: PartHook | None = None,
+        thread_id: int | None = None,
     ) -> SendResult:
         """Send ``html`` as one or more messages; ``reply_markup`` goes on the last one.
 
         ``skip`` parts are assumed delivered already (resuming a crashed send). Errors are
-        returned, not raised: a broadcast must go on after one recipient fails.
+        returned, not raised: a broadcast must go on after one recipient fails. ``thread_id``:
+        a forum topic of the chat (its digests go there).
         """
         parts = split_html(html)
         if not parts:
@@ -94,6 +96,7 @@ class Sender:
                     message = await self.bot.send_message(
                         chat_id, part, parse_mode=ParseMode.HTML, link_preview_options=preview,
                         reply_markup=reply_markup if last else None, allow_paid_broadcast=paid,
+                        message_thread_id=thread_id,
                     )
                 except TelegramAPIError as exc:
                     return SendResult(chat_id, ids, False, describe(exc), isinstance(exc, _TRANSIENT))

@@ -66,6 +66,8 @@ EDITS: tuple[type[TelegramMethod[Any]], ...] = (
 OTHERS: tuple[type[TelegramMethod[Any]], ...] = (
     m.DeleteMessage, m.DeleteMessages, m.PinChatMessage, m.UnpinChatMessage, m.UnpinAllChatMessages,
 )
+# A forum topic that was deleted or closed: its subscription ends, the chat's others go on.
+TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted")
 _CAPTIONED = (m.SendPhoto, m.SendAudio, m.SendDocument, m.SendVideo, m.SendAnimation, m.SendVoice,
               m.EditMessageCaption, m.CopyMessage)
 
@@ -252,6 +254,11 @@ class Throttle(BaseRequestMiddleware):
         text = exc.message.lower()
         if "chat not found" in text:
             await self._deactivate(getattr(method, "chat_id", None), exc.message)
+            return None
+        if any(gone in text for gone in TOPIC_GONE):
+            chat_id, thread_id = getattr(method, "chat_id", None), getattr(method, "message_thread_id", None)
+            if self.registry is not None and isinstance(chat_id, int) and isinstance(thread_id, int):
+                await self.registry.topic_gone(chat_id, thread_id, exc.message)
             return None
         if "message is not modified" in text and kind == "edit":
             self.stats.not_modified += 1

@@ -3,11 +3,13 @@ and cached per window without touching HTML or languages)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from functools import lru_cache
-from datetime import datetime
 from typing import Any, Iterable
 
+from bot import stories
 from storage.timeutil import from_db
 
 OTHER = "_other"
@@ -22,12 +24,17 @@ class DigestItem:
     published: datetime | None
     slugs: tuple[str, ...]
     created: str = ""  # when the bot received it (ISO, UTC): what digest windows are cut by
+    also: tuple[tuple[str, str | None], ...] = ()  # the same story from other sources: (name, link)
+    source: str = field(default="", compare=False)  # who published it, as "также:" names it
+    keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # search terms (filters)
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> "DigestItem":
         return cls(id=row["id"], title=row["title"], tldr=row.get("tldr") or "", url=row.get("url"),
                    published=from_db(row.get("published")) or from_db(row.get("created_at")),
-                   slugs=tuple(row.get("slugs") or ()), created=row.get("created_at") or "")
+                   slugs=tuple(row.get("slugs") or ()), created=row.get("created_at") or "",
+                   source=stories.source_name(row.get("url"), row.get("channel")),
+                   keys=frozenset((row.get("search_lemmas") or "").split()))
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,7 @@ class Section:
 class PersonalDigest:
     since: datetime | None
     sections: tuple[Section, ...]
+    filtered: int = 0  # articles the subscriber's word filters left out
 
     @property
     def empty(self) -> bool:
@@ -74,22 +82,32 @@ class Window:
     order: tuple[str, ...]
     by_slug: dict[str, tuple[DigestItem, ...]]
     unthemed: tuple[DigestItem, ...]
+    story: dict[int, int] = field(default_factory=dict)  # article → the first article of its story
 
     @classmethod
-    def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None) -> "Window":
+    def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None,
+              story: dict[int, int] | None = None) -> "Window":
+        """`story`: from story_map() of a window holding this one (windows of one run share their
+        end, so the one starting earliest holds every other; its stories serve them all)."""
         items = _one_per_title([DigestItem.from_row(r) for r in rows])
         known = set(order)
         return cls(since, tuple(order), {slug: tuple(i for i in items if slug in i.slugs) for slug in order},
-                   tuple(i for i in items if not known.intersection(i.slugs)))
+                   tuple(i for i in items if not known.intersection(i.slugs)),
+                   story if story is not None else story_map(rows))
 
-    def digest(self, themes: list[str] | None, *, until: str | None = None, per_theme: int = 8) -> PersonalDigest:
+    def digest(self, themes: list[str] | None, *, until: str | None = None, per_theme: int = 8,
+               allows: Callable[[frozenset[str]], bool] | None = None) -> PersonalDigest:
         """Subscribers with all themes also see unthemed news; a theme filter means only those
-        themes. `until` drops articles received after the subscriber's own slot."""
+        themes. `until` drops articles received after the subscriber's own slot; `allows` (the
+        subscriber's word filters) drops articles by their search terms, and they are counted.
+        One story told by several sources is one entry naming the others."""
         def take(items: Iterable[DigestItem]) -> tuple[DigestItem, ...]:
             """The first `per_theme` items received by `until` (lazily: a window holds thousands)."""
             chosen: list[DigestItem] = []
             for item in items:
                 if until is not None and item.created > until:
+                    continue
+                if allows is not None and not allows(item.keys):
                     continue
                 chosen.append(item)
                 if len(chosen) == per_theme:
@@ -108,7 +126,55 @@ class Window:
                     and (chosen := take(i for i in self.by_slug[slug] if main_theme(i) == slug))]
         if wanted is None and (other := take(self.unthemed)):
             sections.append(Section(OTHER, other))
-        return PersonalDigest(self.since, tuple(sections))
+        filtered = self._filtered(wanted, until, allows) if allows is not None else 0
+        return PersonalDigest(self.since, _fold(sections, self.story), filtered)
+
+    def _filtered(self, wanted: set[str] | None, until: str | None, allows: Callable[[frozenset[str]], bool]) -> int:
+        """How many articles the subscriber would have got but for their word filters."""
+        pools = [self.by_slug[s] for s in self.order if wanted is None or s in wanted]
+        if wanted is None:
+            pools.append(self.unthemed)
+        return len({i.id for pool in pools for i in pool
+                    if (until is None or i.created <= until) and not allows(i.keys)})
+
+
+def story_map(rows: list[dict[str, Any]]) -> dict[int, int]:
+    """Which articles retell one story (bot.stories), as article id → the story's first id."""
+    items = [DigestItem.from_row(r) for r in rows]
+    prints = [_fingerprint(r.get("search_lemmas") or "", i.published.date() if i.published else None)
+              for i, r in zip(items, rows)]
+    groups = stories.group(items, prints, source=lambda i: i.source)
+    return {m.id: g[0].id for g in groups if len(g) > 1 for m in g}
+
+
+@lru_cache(maxsize=50_000)
+def _fingerprint(lemmas: str, day: date | None) -> stories.Fingerprint:
+    """Windows of one run overlap (one per window start, the same articles in most): each
+    article's fingerprint is made once."""
+    return stories.fingerprint(lemmas.split(), day=day)
+
+
+def _fold(sections: list[Section], story: dict[int, int]) -> tuple[Section, ...]:
+    """The first article of a story shown stays, naming the sources of the later ones, which go."""
+    if not story:
+        return tuple(sections)
+    shown: dict[int, int] = {}  # story → id of the article standing for it
+    also: dict[int, list[tuple[str, str | None]]] = {}
+    kept: list[list[DigestItem]] = []
+    for section in sections:
+        items: list[DigestItem] = []
+        for item in section.items:
+            sid = story.get(item.id)
+            if sid is not None and sid in shown:
+                if item.id != shown[sid]:
+                    also.setdefault(shown[sid], []).append((item.source, item.url))
+                continue
+            if sid is not None:
+                shown[sid] = item.id
+            items.append(item)
+        kept.append(items)
+    return tuple(Section(s.slug, tuple(replace(i, also=tuple(also[i.id])) if i.id in also else i for i in items))
+                 for s, items in zip(sections, kept) if items)
 
 
 @lru_cache(maxsize=50_000)

@@ -25,7 +25,7 @@ def _item(item: DigestItem, tr: Translator, *, with_date: bool, others: tuple[st
     if bot_username:
         tail.append(TextLink(tr("btn_open_short"), url=f"https://t.me/{bot_username}?start=a_{item.id}"))
     summary = clip(item.tldr, 140)
-    lines = [line] + ([Italic(summary)] if summary else [])
+    lines = [line] + ([Italic(summary)] if summary else []) + ([_sources(item, tr)] if item.also else [])
     if tail:
         lines.append(as_line(*_joined(tail), end=""))
     return as_list(*lines) if len(lines) > 1 else line
@@ -38,6 +38,16 @@ def _joined(nodes: list) -> list:
             out.append(" · ")
         out.append(node)
     return out
+
+
+def _sources(item: DigestItem, tr: Translator) -> Text:
+    """"также пишут: ria.ru, rbc.ru": the other sources of the same story, each linked."""
+    names: list = []
+    for name, url in item.also:
+        if names:
+            names.append(", ")
+        names.append(TextLink(name, url=url) if url else Text(name))
+    return as_line(Italic(tr("digest_same_story")), " ", *names, end="")
 
 
 def _others(item: DigestItem, main: str, themes: dict[str, dict], tr: Translator) -> tuple[str, ...]:
@@ -64,6 +74,8 @@ def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator, bo
         lines = [_section_title(section, themes, tr).as_html()]
         lines += [_item_html(i, tr.language, _others(i, section.slug, themes, tr), bot_username) for i in section.items]
         blocks.append("\n".join(lines))
+    if digest.filtered:
+        blocks.append(Italic(tr("digest_filtered", count=digest.filtered)).as_html())
     blocks.append(Italic(tr("digest_footer")).as_html())
     return "\n\n".join(blocks)
 

@@ -22,6 +22,7 @@ from bot.delivery import OutboxItem
 from bot.digests import compose, render
 from bot.digests.schedule import cron_slot, parse_cron, personal_slot
 from bot.i18n import LANGUAGES, Translator
+from bot.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.timeutil import from_db, to_db
@@ -38,7 +39,7 @@ Deliver = Callable[[str, list[OutboxItem]], Awaitable[Any]]
 @dataclass
 class DueBatch:
     envelopes: list[OutboxItem]
-    marks: list[tuple[int, str, str | None]]  # (chat, slot handled, window end sent or None)
+    marks: list[tuple[int, int, str, str | None]]  # (chat, thread, slot handled, window end sent or None)
     empty: int  # due subscribers with nothing new: no message
 
 
@@ -85,6 +86,7 @@ class Digests:
         self.settings = settings
         self.deliver = deliver
         self.bot_username: str | None = None  # set at startup, for the t.me link to the theme cards
+        self.word_filters = WordFilters(library.store, clock)
 
     async def _themes(self) -> tuple[list[str], dict[str, dict]]:
         themes = await self.cards.themes()
@@ -92,16 +94,19 @@ class Digests:
 
     # -- personal ---------------------------------------------------------------------------
 
-    async def on_demand(self, chat_id: int, themes: list[str] | None, language: str) -> tuple[str | None, datetime]:
+    async def on_demand(self, chat_id: int, themes: list[str] | None, language: str,
+                        thread: int = 0) -> tuple[str | None, datetime]:
         """/digest: what is new since the last delivered digest (or the last week); not recorded."""
-        sub = await self.store.call(subs_sql.get, chat_id)
+        sub = await self.store.call(subs_sql.get, chat_id, thread)
         now = self.clock.now()
         since = from_db(sub["last_sent_end"]) if sub and sub.get("last_sent_end") else now - ON_DEMAND_LOOKBACK
         if sub and since > now - timedelta(hours=1):
             since = now - ON_DEMAND_LOOKBACK
         order, by_slug = await self._themes()
         rows = await self.store.call(digests_sql.articles_between, to_db(since), to_db(now))
-        digest = compose.personal(rows, order, themes, since)
+        matcher = await asyncio.to_thread(compile_filters, await self.word_filters.of(chat_id, thread))
+        digest = await asyncio.to_thread(
+            lambda: compose.Window.build(rows, order, since).digest(themes, allows=matcher.allows if matcher else None))
         if digest.empty:
             return None, since
         return render.personal(digest, by_slug, Translator(language), self.bot_username), since
@@ -121,10 +126,17 @@ class Digests:
         windows: dict[str | None, list[dict]] = {}
         for start in {sub["last_sent_end"] for sub, _ in due}:
             windows[start] = await self.store.call(digests_sql.articles_between, start, end, limit=500)
-        indexed = await asyncio.to_thread(
-            lambda: {start: compose.Window.build(rows, order, from_db(start)) for start, rows in windows.items()})
+        widest = windows[min(windows, key=lambda start: start or "")]  # every window ends at `end`
+
+        def index() -> dict[str | None, compose.Window]:
+            story = compose.story_map(widest)
+            return {start: compose.Window.build(rows, order, from_db(start), story) for start, rows in windows.items()}
+
+        indexed = await asyncio.to_thread(index)
+        matchers = await self.word_filters.matchers()
         for first in range(0, len(due), batch):
-            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug, self.bot_username)
+            yield await asyncio.to_thread(_render_due, due[first:first + batch], indexed, by_slug, self.bot_username,
+                                          matchers)
 
     # -- follow-up --------------------------------------------------------------------------
 
@@ -146,13 +158,14 @@ class Digests:
     def render_followup(self, draft: FollowupDraft, language: str) -> str:
         return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), self.bot_username)
 
-    async def followup_recipients(self) -> list[tuple[int | str, str]]:
-        """The channel (in Russian, like its articles) and every subscriber who opted in."""
-        recipients: list[tuple[int | str, str]] = []
+    async def followup_recipients(self) -> list[tuple[int | str, int, str]]:
+        """The channel (in Russian, like its articles) and every subscriber who opted in, as
+        (chat, forum topic or 0, language)."""
+        recipients: list[tuple[int | str, int, str]] = []
         if self.settings.channel_chat_id is not None:
-            recipients.append((self.settings.channel_chat_id, "ru"))
+            recipients.append((self.settings.channel_chat_id, 0, "ru"))
         subs = await self.store.call(subs_sql.followup_recipients)
-        return recipients + [(r["chat_id"], r.get("language") or "ru") for r in subs]
+        return recipients + [(r["chat_id"], r["thread_id"], r.get("language") or "ru") for r in subs]
 
     async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
                        chat_id: int | None = None, scheduled: bool = False) -> FollowupRun | None:
@@ -170,12 +183,14 @@ class Digests:
             if scheduled and not dry_run:
                 await self._record_followup(draft, end)
             return run
-        recipients = [(chat_id, "ru")] if chat_id is not None else await self.followup_recipients()
+        recipients = [(chat_id, 0, "ru")] if chat_id is not None else await self.followup_recipients()
         rendered: dict[str, str] = {}
-        for recipient, language in recipients:
+        for recipient, thread, language in recipients:
             if language not in rendered:
                 rendered[language] = self.render_followup(draft, language)
-            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{recipient}:{end}"))
+            to = subs_sql.recipient(recipient, thread) if isinstance(recipient, int) else recipient
+            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{to}:{end}",
+                                            thread_id=thread or None))
         if dry_run:
             return run
         if chat_id is None:
@@ -265,20 +280,24 @@ def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
 
 
 def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, compose.Window],
-                by_slug: dict[str, dict], bot_username: str | None) -> DueBatch:
+                by_slug: dict[str, dict], bot_username: str | None,
+                matchers: dict[tuple[int, int], Matcher]) -> DueBatch:
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
     translators = {language: Translator(language) for language in LANGUAGES}
     envelopes: list[OutboxItem] = []
-    marks: list[tuple[int, str, str | None]] = []
+    marks: list[tuple[int, int, str, str | None]] = []
     empty = 0
     for sub, slot in due:
         end = to_db(slot) or ""
-        digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end)
+        matcher = matchers.get((sub["chat_id"], sub["thread_id"]))
+        digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end, allows=matcher.allows if matcher else None)
         if digest.empty:
             empty += 1
-            marks.append((sub["chat_id"], end, None))
+            marks.append((sub["chat_id"], sub["thread_id"], end, None))
             continue
         tr = translators.get(sub.get("language") or "ru", translators["ru"])
-        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr, bot_username), key=f"personal:{sub['chat_id']}:{end}"))
-        marks.append((sub["chat_id"], end, end))
+        to = subs_sql.recipient(sub["chat_id"], sub["thread_id"])
+        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr, bot_username),
+                                    key=f"personal:{to}:{end}", thread_id=sub["thread_id"] or None))
+        marks.append((sub["chat_id"], sub["thread_id"], end, end))
     return DueBatch(envelopes, marks, empty)

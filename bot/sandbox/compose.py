@@ -159,13 +159,15 @@ def apply_edit(
 
 
 def reply_extra(core: Core, chat: dict[str, Any], p: Params) -> dict[str, Any]:
-    """reply_to_message for replies; Telegram refuses replies to missing messages."""
+    """reply_to_message for replies; Telegram refuses replies to missing messages. Also the
+    topic of a send into a forum (forums.py), refused when the topic is closed or deleted."""
+    topic = core.forums.thread_extra(chat, p)
     reply_id, allow_without = p.reply_to()
     if not reply_id:
-        return {}
+        return topic
     original = core.store.find(chat["id"], reply_id)
     if original is None:
         if allow_without:
-            return {}
+            return topic
         raise bad_request("message to be replied not found")
-    return {"reply_to_message": {k: v for k, v in original.items() if k != "reply_to_message"}}
+    return {**topic, "reply_to_message": {k: v for k, v in original.items() if k != "reply_to_message"}}

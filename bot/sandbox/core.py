@@ -15,9 +15,11 @@ from collections import Counter
 from typing import Any
 
 from . import api_bot, api_chats, api_edit, api_media, api_send  # noqa: F401 - register the methods
+from . import api_files  # noqa: F401 - getFile; the bytes of uploads and of users' documents
 from .chats import ChatRegistry
 from .errors import ApiError, not_found
 from .faults import Faults
+from .forums import Forums
 from .html import parse_formatted
 from .limits import RateLimiter, SandboxLimits
 from .models import CallRecord
@@ -56,6 +58,8 @@ class Core:
         self.limiter = RateLimiter(limits)
         self._random = random.Random(limits.seed)
         self.faults = Faults()
+        self.files = api_files.FileStore()
+        self.forums = Forums()
         self.calls: list[CallRecord] = []
         self.callbacks: dict[str, dict[str, Any]] = {}
         self.callback_answers: list[dict[str, Any]] = []
@@ -120,6 +124,7 @@ class Core:
             )
             raise
         self.calls.append(CallRecord(name, raw, 200, None, at))
+        self.files.capture(raw, result)
         return result
 
     async def _webhook_reply(self, method: str, raw: dict[str, Any]) -> None:

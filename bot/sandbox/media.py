@@ -74,6 +74,8 @@ def message_fields(media: MediaRef) -> dict[str, Any]:
             for size in (90, 1280)
         ]}
     base: dict[str, Any] = {"file_id": file_id, "file_unique_id": unique}
+    if media.kind == "document" and getattr(media.file, "filename", None):  # an upload (api_files.Upload)
+        base["file_name"] = media.file.filename
     if media.kind in ("video", "animation"):
         base.update(width=1280, height=720, duration=12)
     elif media.kind in ("audio", "voice"):

@@ -44,9 +44,12 @@ async def read_params(request: web.Request) -> dict[str, Any]:
 
 
 def _file_marker(value: Any) -> str:
-    """Uploaded files are not stored; a synthetic file id stands in for them."""
+    """A synthetic file id stands in for an upload; it carries the bytes (see api_files)."""
+    from .api_files import Upload
+
     name = getattr(value, "filename", None) or "upload"
-    return f"uploaded:{name}"
+    file = getattr(value, "file", None)
+    return Upload(name, file.read() if file is not None else b"")
 
 
 class Params:

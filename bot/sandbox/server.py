@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .api_files import download
 from .core import TOKEN_RE, Core
 from .errors import ApiError, bad_request, not_found, unauthorized
 from .params import read_params
@@ -36,6 +37,7 @@ class SandboxServer:
         self.core = core
         self.app = web.Application(client_max_size=64 * 1024 * 1024)
         self.app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self.app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._file)
         self.app.router.add_route("*", "/{tail:.*}", self._unknown)
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -56,6 +58,9 @@ class SandboxServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def _file(self, request: web.Request) -> web.Response:
+        return await download(self.core, request)
 
     async def _unknown(self, request: web.Request) -> web.Response:
         return _error(not_found())

@@ -1,0 +1,42 @@
+"""A Monday on the sandbox for digest tests: the bot with a frozen clock at 06:00 Moscow, readers
+subscribing with the defaults (weekly, Monday 10:00 Moscow), and the run of the digest slot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.clock import FrozenClock
+from bot.config import Settings
+from bot.local import LocalBot
+from bot.sandbox import Sandbox
+from tests.conftest import READER_ID
+
+START = datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc)  # Monday 06:00 Moscow
+SLOT = datetime(2026, 1, 12, 7, 1, tzinfo=timezone.utc)  # just after the default weekly slot
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
+    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
+        yield local
+
+
+async def subscribe(app: LocalBot, user_id: int = READER_ID) -> None:
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/subscribe", user_id=user_id)
+    await app.sandbox.wait_for(user_id, 2, after=mark)  # "subscribed", then the settings card
+
+
+async def run_slot(app: LocalBot, clock: FrozenClock, when: datetime = SLOT) -> None:
+    """The minutely job at `when`, and the outbox delivering what it enqueued."""
+    clock.set(when)
+    await app.services.digests.tick()
+    await app.services.outbox.wait_idle()
