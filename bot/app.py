@@ -18,6 +18,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.anchor_setup import AnchorSetup
 from bot.anchors import ensure_anchors, stored_catalog
 from bot.audit import AuditLog
 from bot.broadcast import Broadcasts
@@ -78,6 +79,7 @@ class Services:
     storage_alarm: StorageAlarm  # the admins hear once when the database refuses writes
     channel_posts: ChannelPosts
     source_lists: SourceLists  # OPML export and import of the sources
+    anchor_setup: AnchorSetup  # /anchor: admins make an analysis an anchor
 
     def workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -139,6 +141,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
+        anchor_setup=AnchorSetup(library, ingestion, audit, clock),
     )
 
 

@@ -35,6 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("addsource", "URL", admin=True),
     Command("delsource", "ID", admin=True),
     Command("followup", admin=True),
+    Command("anchor", "URL", admin=True),
     Command("stats", admin=True),
     Command("audit", admin=True),
     Command("broadcast", "TEXT", admin=True),

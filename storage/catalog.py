@@ -45,3 +45,69 @@ def themes(db: Database, anchor_id: int | None = None) -> list[dict[str, Any]]:
 def theme_anchor(db: Database, slug: str) -> int | None:
     rows = list(db["themes"].rows_where("slug = ?", [slug], limit=1))
     return rows[0]["anchor_id"] if rows else None
+
+
+def theme_slugs(db: Database) -> set[str]:
+    """Every theme slug of every anchor: a new anchor's slugs must not collide with any."""
+    return {r["slug"] for r in db.query("select slug from themes")}
+
+
+def _proposal(row: Row) -> Row:
+    row = dict(row)
+    row["themes"] = json.loads(row["themes"])
+    return row
+
+
+def add_proposal(db: Database, *, admin_id: int, chat_id: int, article_id: int, title: str,
+                 themes: list[dict[str, Any]], now: str) -> int:
+    return int(db["anchor_proposals"].insert({
+        "admin_id": admin_id, "chat_id": chat_id, "article_id": article_id, "title": title,
+        "themes": json.dumps(themes, ensure_ascii=False), "state": "open", "awaiting": None, "awaiting_by": None,
+        "created_at": now, "updated_at": now,
+    }).last_pk)
+
+
+def proposal(db: Database, proposal_id: int) -> Row | None:
+    rows = list(db["anchor_proposals"].rows_where("id = ?", [proposal_id], limit=1))
+    return _proposal(rows[0]) if rows else None
+
+
+def awaiting_title(db: Database, admin_id: int) -> Row | None:
+    """The open proposal whose theme awaits a new title from this admin (the newest, if several)."""
+    rows = list(db["anchor_proposals"].rows_where(
+        "awaiting_by = ? and state = 'open' and awaiting is not null", [admin_id], order_by="updated_at desc, id desc",
+        limit=1))
+    return _proposal(rows[0]) if rows else None
+
+
+def update_proposal(db: Database, proposal_id: int, *, themes: list[dict[str, Any]], awaiting: int | None,
+                    awaiting_by: int | None, now: str) -> bool:
+    """Replace an open proposal's themes (after a rename, drop or merge) and what it awaits;
+    False once it is closed."""
+    cur = db.execute(
+        "update anchor_proposals set themes = ?, awaiting = ?, awaiting_by = ?, updated_at = ? "
+        "where id = ? and state = 'open'",
+        [json.dumps(themes, ensure_ascii=False), awaiting, awaiting_by, now, proposal_id])
+    db.conn.commit()
+    return cur.rowcount == 1
+
+
+def close_proposal(db: Database, proposal_id: int, now: str) -> bool:
+    cur = db.execute("update anchor_proposals set state = 'cancelled', awaiting = null, awaiting_by = null, updated_at = ? "
+                     "where id = ? and state = 'open'", [now, proposal_id])
+    db.conn.commit()
+    return cur.rowcount == 1
+
+
+def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, themes: list[dict[str, Any]],
+                     now: str) -> int | None:
+    """Make an open proposal an anchor with its themes, in one transaction; None when it was
+    already confirmed or cancelled (a second press of "confirm" adds nothing)."""
+    with db.atomic():
+        row = proposal(db, proposal_id)
+        if row is None or row["state"] != "open":
+            return None
+        anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
+        db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, anchor_id = ?, updated_at = ? "
+                   "where id = ?", [anchor_id, now, proposal_id])
+    return anchor_id

@@ -305,3 +305,29 @@ def m0100_filters_and_topics(db: Database) -> None:
         pk=("chat_id", "thread_id", "kind", "phrase"),
         not_null={"kind", "phrase", "created_at"},
     )
+
+
+@migrations()
+def m0101_anchor_proposals(db: Database) -> None:
+    """An admin's /anchor in progress: the analysis stored, its proposed themes as the admin
+    edits them, and which theme awaits a new title. A restart loses none of it."""
+    db["anchor_proposals"].create(
+        {
+            "id": int,
+            "admin_id": int,
+            "chat_id": int,
+            "article_id": int,
+            "title": str,
+            "themes": str,  # JSON list of proposed themes (slug, title, emoji, description, claims, ...)
+            "state": str,  # open | confirmed | cancelled
+            "awaiting": int,  # index of the theme whose new title the next message of `awaiting_by` is
+            "awaiting_by": int,
+            "anchor_id": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"admin_id", "chat_id", "article_id", "themes", "state", "created_at", "updated_at"},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["anchor_proposals"].create_index(["admin_id", "state"])

@@ -229,3 +229,8 @@ def recovered(proposal: Proposal, catalog: ThemeCatalog) -> dict[str, str]:
     for slug in candidates:
         assign(slug, set())
     return {slug: p for p, slug in owner.items()}
+
+
+def theme_slug(title: str, used: set[str]) -> str:
+    """A slug for an (admin-edited) title, transliterated, unique against `used` (which it joins)."""
+    return _slug(title, used)

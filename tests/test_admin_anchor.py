@@ -1,0 +1,182 @@
+"""/anchor end to end on the sandbox: an admin makes a new analysis an anchor (by URL, or as a
+reply to a forwarded channel post), edits the proposed themes and confirms; readers then choose
+the anchor in /themes, new articles are tagged with its themes, and its follow-up runs apart."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.sandbox import Sandbox
+from bot.sandbox.models import SentMessage
+from storage import audit as audit_sql
+from storage import catalog as catalog_sql
+from tests.anchor_article import PARAGRAPHS, TEXT, TITLE
+from tests.conftest import ADMIN_ID, READER_ID, make_settings
+from tests.sources.conftest import LoopbackServer, server  # noqa: F401 - the loopback site fixture
+
+SHIPPED = {"transport-corridors", "critical-raw-materials", "supply-chains", "visa-facilitation", "human-rights",
+           "multi-vector-policy", "great-power-competition", "eu-rules-and-investment"}
+PAGE = ("<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>")
+
+
+@pytest.fixture
+async def app(sandbox: Sandbox, tmp_path: Path, server: LoopbackServer) -> AsyncIterator[LocalBot]:  # noqa: F811
+    server.add("/uz-eu-2026", PAGE.format(title=escape(TITLE), body="".join(f"<p>{escape(p)}</p>" for p in PARAGRAPHS)))
+    async with LocalBot(make_settings(tmp_path), sandbox=sandbox) as local:
+        yield local
+
+
+async def _say(app: LocalBot, text: str, *, user_id: int = ADMIN_ID, count: int = 1, **kw: object) -> SentMessage:
+    mark = app.sandbox.mark()
+    app.sandbox.send_text(text, user_id=user_id, **kw)  # type: ignore[arg-type]
+    return (await app.sandbox.wait_for(user_id, count, after=mark, timeout=20))[-1]
+
+
+async def _press(app: LocalBot, message: SentMessage, label: str, *, user_id: int = ADMIN_ID) -> SentMessage:
+    reaction = await app.sandbox.click(message.chat_id, message.message_id, message.button(label), user_id=user_id)
+    assert reaction is not None, label
+    return reaction
+
+
+def _listed(editor: SentMessage) -> list[str]:
+    """The theme titles in the editor's "all themes" list, in order."""
+    tail = editor.text.split("Все темы:")[1].strip().splitlines()
+    return [line.split(" ", 2)[2] for line in tail]
+
+
+async def _audit_actions(app: LocalBot) -> list[str]:
+    rows = await app.services.store.call(audit_sql.recent, 50)
+    return [r["action"] for r in reversed(rows) if r["ok"]]
+
+
+async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: LoopbackServer) -> None:  # noqa: F811
+    shipped_before = await app.services.store.call(catalog_sql.themes)
+    editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)  # "reading…", then the editor
+    assert f"Опорный анализ: «{TITLE}»" in editor.text and "Тема 1 из" in editor.text
+    titles = _listed(editor)
+    assert 3 <= len(titles) <= 8
+    # the card quotes the analysis's own sentences
+    assert any(sentence in editor.text for sentence in TEXT.replace("\n\n", " ").split(". "))
+
+    # rename the first theme: the admin is asked, sends a title, sees the card renamed
+    ask = await _press(app, editor, "Переименовать")
+    assert f"«{titles[0]}»" in ask.text
+    renamed = await _say(app, "Большое партнёрство <ЕС>")
+    assert "Большое партнёрство &lt;ЕС&gt;" not in renamed.text  # shown as text, not double-escaped
+    assert _listed(renamed)[0] == "Большое партнёрство <ЕС>" and _listed(renamed)[1:] == titles[1:]
+
+    # drop the last theme
+    last = await _press(app, renamed, "◀")
+    assert f"Тема {len(titles)} из {len(titles)}" in last.text
+    dropped = await _press(app, last, "Удалить")
+    assert _listed(dropped) == ["Большое партнёрство <ЕС>", *titles[1:-1]]
+
+    # merge the third theme into the second
+    second = await _press(app, await _press(app, dropped, "▶"), "▶")
+    assert "Тема 2 из" in second.text
+    pick = await _press(app, second, "Объединить")
+    assert f"«{titles[1]}»" in pick.text
+    merged = await _press(app, pick, titles[2])
+    assert _listed(merged) == ["Большое партнёрство <ЕС>", titles[1], *titles[3:-1]]
+    assert "Тема 2 из" in merged.text
+
+    done = await _press(app, merged, "Подтвердить")
+    assert f"«{TITLE}» теперь опорный анализ" in done.text and "Большое партнёрство &lt;ЕС&gt;" not in done.text
+    anchors = await app.services.store.call(catalog_sql.anchors)
+    assert len(anchors) == 2
+    new_themes = await app.services.store.call(catalog_sql.themes, anchors[1]["id"])
+    assert [t["title"] for t in new_themes] == _listed(merged)
+    slugs = [t["slug"] for t in new_themes]
+    assert len(set(slugs)) == len(slugs) and not SHIPPED & set(slugs)
+    assert all(slug in done.text for slug in slugs)
+    assert await app.services.store.call(catalog_sql.themes, anchors[0]["id"]) == shipped_before
+    # the merged theme quotes both themes' sentences
+    assert "Железная дорога Китай — Киргизия — Узбекистан" in " ".join(new_themes[1]["claims"])
+    assert "Зелёный водород" in " ".join(new_themes[1]["claims"])
+
+    actions = await _audit_actions(app)
+    assert [a for a in actions if a.startswith("anchor.")] == [
+        "anchor.propose", "anchor.rename_asked", "anchor.rename", "anchor.drop", "anchor.merge", "anchor.confirm"]
+
+    # a second press of "confirm" (a double tap) adds nothing
+    again = await app.sandbox.click(done.chat_id, done.message_id, merged.button("Подтвердить"), user_id=ADMIN_ID)
+    assert again is None and len(await app.services.store.call(catalog_sql.anchors)) == 2
+
+
+async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: LocalBot,
+                                                                         server: LoopbackServer) -> None:  # noqa: F811
+    # with one anchor, /themes is the December card as before
+    first = await _say(app, "/themes", user_id=READER_ID)
+    assert "1/8" in str(first.buttons)
+    editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
+    titles = _listed(editor)
+    await _press(app, editor, "Подтвердить")
+
+    chooser = await _say(app, "/themes", user_id=READER_ID)
+    assert "Чьи темы показать" in chooser.text
+    card = await _press(app, chooser, TITLE[:20], user_id=READER_ID)
+    assert titles[0] in card.text and f"1/{len(titles)}" in str(card.buttons)
+    following = await _press(app, card, "▶", user_id=READER_ID)
+    assert titles[1] in following.text and f"2/{len(titles)}" in str(following.buttons)
+    december = await _press(app, chooser, "Казахстан", user_id=READER_ID)
+    assert "1/8" in str(december.buttons)
+
+    energy = "Под Самаркандом построят солнечную электростанцию"
+    article, _ = await app.services.library.add(
+        energy, "Европейские компании построят в Узбекистане солнечные и ветровые электростанции. Зелёный "
+                "водород с этих станций будут экспортировать в Европу по трубопроводу через Каспий. Европейский "
+                "инвестиционный банк выделил кредит на солнечный парк.", kind="file")
+    new_slugs = {t["slug"] for t in await app.services.store.call(catalog_sql.themes, 2)}
+    assert new_slugs & set(article.theme_slugs)
+
+    # its follow-up goes out apart from the December one, listing the new article
+    run = await app.services.digests.followup()
+    assert run is not None
+    await app.services.outbox.wait_idle()
+    posted = [m.text for m in app.sandbox.messages(SANDBOX_CHANNEL_ID)]
+    assert any(TITLE in text and energy in text for text in posted), posted
+
+
+async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    async with LocalBot(settings, sandbox=sandbox) as local:
+        forwarded = sandbox.send_text(f"{TITLE}\n\n{TEXT}", user_id=ADMIN_ID, forward_from_chat_id=SANDBOX_CHANNEL_ID)
+        await sandbox.wait_for(ADMIN_ID, 2)  # forwarding makes a post draft (the post and its buttons), as before
+        editor = await _say(local, "/anchor", count=2, reply_to_message_id=forwarded["message_id"])
+        assert f"Опорный анализ: «{TITLE}»" in editor.text
+        ask = await _press(local, editor, "Переименовать")
+        assert "Пришлите новое название" in ask.text
+    async with LocalBot(settings, sandbox=sandbox) as local:
+        renamed = await _say(local, "Новая тема")
+        assert _listed(renamed)[0] == "Новая тема"
+        done = await _press(local, renamed, "Подтвердить")
+        assert "теперь опорный анализ" in done.text
+        anchors = await local.services.store.call(catalog_sql.anchors)
+        article = await local.services.library.get(anchors[1]["article_id"])
+        assert article is not None and article.url == "https://t.me/zen_test_channel/1"
+
+
+async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: LocalBot,
+                                                                        server: LoopbackServer) -> None:  # noqa: F811
+    refused = await _say(app, f"/anchor {server.base}/uz-eu-2026", user_id=READER_ID)
+    assert "только для администраторов" in refused.text
+    rows = await app.services.store.call(audit_sql.recent, 5)
+    assert rows[0]["action"] == "refused" and rows[0]["user_id"] == READER_ID and not rows[0]["ok"]
+    usage = await _say(app, "/anchor")
+    assert "/anchor URL" in usage.text
+    short = app.sandbox.send_text("Коротко о главном.", user_id=ADMIN_ID)
+    await app.sandbox.wait_for(ADMIN_ID, 1)
+    too_short = await _say(app, "/anchor", count=2, reply_to_message_id=short["message_id"])
+    assert "слишком короткий" in too_short.text
+    missing = await _say(app, f"/anchor {server.base}/nowhere", count=2)
+    assert "404" in missing.text or "не удалось" in missing.text.lower() or "Не удалось" in missing.text
+    # the reader cannot press the admin's editor buttons either
+    editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
+    answer = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=READER_ID)
+    assert answer is None and len(await app.services.store.call(catalog_sql.anchors)) == 1
+    assert (await app.services.store.call(audit_sql.recent, 1))[0]["action"] == "refused"
