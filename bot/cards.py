@@ -21,6 +21,8 @@ class ThemeCard:
     keywords: list[str]
     entities: list[dict[str, str]]
     related: list[Article] = field(default_factory=list)
+    anchor_id: int = 0
+    anchor_position: int = 0  # 0: the first anchor (the shipped one), whose cards' buttons stay as they were
 
     @property
     def slug(self) -> str:
@@ -36,6 +38,15 @@ def _mentions(sentences: list[str], entity: str) -> bool:
     text = " ".join(sentences).lower()
     words = entity.lower().split()
     return all(w[: max(4, len(w) - 2)] in text for w in words)
+
+
+@dataclass(frozen=True)
+class AnchorRef:
+    """An anchor as a reader chooses it in /themes."""
+
+    id: int
+    slug: str
+    title: str
 
 
 class ThemeCards:
@@ -62,6 +73,9 @@ class ThemeCards:
         partial = [t["slug"] for t in catalog if len(wanted) >= 4 and any(wanted in n for n in names(t))]
         return partial[0] if len(partial) == 1 else None
 
+    async def anchors(self) -> list[AnchorRef]:
+        return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"]) for r in await self.library.store.call(catalog_sql.anchors)]
+
     async def anchor_of(self, slug: str) -> Article | None:
         anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
         if anchor_id is None:
@@ -85,13 +99,18 @@ class ThemeCards:
         position = next(i for i, t in enumerate(themes) if t["slug"] == slug)
         theme = themes[position]
         sentences = list((hit or {}).get("sentences", []))
+        if not sentences and subject is anchor:
+            # An anchor made by an admin was analysed before its themes existed: its card quotes
+            # the claims the admin confirmed.
+            sentences = list(themes[position].get("claims", []))
         entities = [e for e in subject.analysis.get("entities", []) if _mentions(sentences, e["text"])]
         related = [a for a in await self.library.related(slug, since=anchor.published, limit=6) if a.id != subject.id]
         return ThemeCard(
             theme=theme, anchor=anchor, subject=subject, position=position, total=len(themes),
             claim=sentences[:2], quotes=sentences[2:4],
             keywords=list((hit or {}).get("keywords", []))[:8] or list(theme.get("keywords", []))[:6],
-            entities=entities[:8], related=related[:5],
+            entities=entities[:8], related=related[:5], anchor_id=anchor_id or 0,
+            anchor_position=next((k for k, a in enumerate(await self.anchors()) if a.id == anchor_id), 0),
         )
 
     async def card_at(self, position: int, anchor_id: int | None = None) -> ThemeCard | None:

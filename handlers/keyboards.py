@@ -6,11 +6,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.cards import ThemeCard
+from bot.cards import AnchorRef, ThemeCard
 from bot.i18n import Translator
 from bot.library import Article
 from bot.numbers import ButtonId
-from bot.render import theme_label
+from bot.render import clip, theme_label
 
 
 class ThemeNav(CallbackData, prefix="tn"):
@@ -21,6 +21,26 @@ class ThemeNav(CallbackData, prefix="tn"):
 
 class ThemeList(CallbackData, prefix="tl"):
     """The "n/total" counter on a card: the list of themes, in the same message."""
+
+
+class AnchorNav(CallbackData, prefix="an"):
+    """◀ ▶ on a card of an anchor other than the first: its own themes only (the first anchor's
+    cards keep ThemeNav, so buttons already sent keep working)."""
+
+    a: ButtonId
+    pos: ButtonId
+
+
+class AnchorPick(CallbackData, prefix="ap"):
+    """/themes with several anchors: show the first card of anchor `a`."""
+
+    a: ButtonId
+
+
+class AnchorThemes(CallbackData, prefix="al"):
+    """The "n/total" counter on a card of an anchor other than the first: its themes' list."""
+
+    a: ButtonId
 
 
 class ThemeOpen(CallbackData, prefix="to"):
@@ -77,10 +97,15 @@ def _follow_button(kb: InlineKeyboardBuilder, card: ThemeCard, tr: Translator, f
 def theme_card(card: ThemeCard, tr: Translator, following: bool = False) -> InlineKeyboardMarkup:
     if not card.of_anchor:
         return _article_card(card, tr, following)
+
+    def nav(pos: int) -> CallbackData:
+        return ThemeNav(pos=pos) if card.anchor_position == 0 else AnchorNav(a=card.anchor_id, pos=pos)
+
     kb = InlineKeyboardBuilder()
-    kb.button(text="◀", callback_data=ThemeNav(pos=(card.position - 1) % card.total))
-    kb.button(text=f"{card.position + 1}/{card.total}", callback_data=ThemeList())
-    kb.button(text="▶", callback_data=ThemeNav(pos=(card.position + 1) % card.total))
+    kb.button(text="◀", callback_data=nav((card.position - 1) % card.total))
+    counter = ThemeList() if card.anchor_position == 0 else AnchorThemes(a=card.anchor_id)
+    kb.button(text=f"{card.position + 1}/{card.total}", callback_data=counter)
+    kb.button(text="▶", callback_data=nav((card.position + 1) % card.total))
     _follow_button(kb, card, tr, following)
     if card.anchor.url:
         kb.button(text=tr("btn_source"), url=card.anchor.url)
@@ -90,11 +115,21 @@ def theme_card(card: ThemeCard, tr: Translator, following: bool = False) -> Inli
     return kb.as_markup()
 
 
-def theme_list(themes: list[dict], tr: Translator) -> InlineKeyboardMarkup:
-    """One button per theme; each shows that theme's card in the same message."""
+def theme_list(themes: list[dict], tr: Translator, anchor_id: int | None = None) -> InlineKeyboardMarkup:
+    """One button per theme; each shows that theme's card in the same message (`anchor_id`: the
+    themes of an anchor other than the first)."""
     kb = InlineKeyboardBuilder()
     for position, theme in enumerate(themes):
-        kb.button(text=theme_label(theme, tr), callback_data=ThemeNav(pos=position))
+        nav = ThemeNav(pos=position) if anchor_id is None else AnchorNav(a=anchor_id, pos=position)
+        kb.button(text=theme_label(theme, tr), callback_data=nav)
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def anchor_list(anchors: list[AnchorRef]) -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    for anchor in anchors:
+        kb.button(text=clip(anchor.title, 60), callback_data=AnchorPick(a=anchor.id))
     kb.adjust(1)
     return kb.as_markup()
 

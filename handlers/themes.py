@@ -16,7 +16,8 @@ from bot.library import Library
 from bot.permissions import ChatAdmins
 from bot.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
-from handlers.keyboards import AnchorText, ArticleTheme, InEnglish, ThemeFollow, ThemeList, ThemeNav, ThemeOpen
+from handlers.keyboards import (AnchorNav, AnchorPick, AnchorText, AnchorThemes, ArticleTheme, InEnglish, ThemeFollow,
+                               ThemeList, ThemeNav, ThemeOpen)
 from handlers.word_filters import topic_of
 
 router = Router(name="themes")
@@ -34,8 +35,8 @@ async def _markup(card: ThemeCard, where: Message, tr: Translator, subscriptions
 
 
 async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscriptions: Subscriptions,
-                    slug: str | None = None) -> bool:
-    card = await cards.card(slug) if slug else await cards.card_at(0)
+                    slug: str | None = None, *, anchor_id: int | None = None) -> bool:
+    card = await cards.card(slug) if slug else await cards.card_at(0, anchor_id)
     if card is None:
         return False
     markup = await _markup(card, message, tr, subscriptions, cards)
@@ -53,8 +54,22 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> No
 
 @router.message(Command("themes"))
 async def themes(message: Message, tr: Translator, cards: ThemeCards, subscriptions: Subscriptions) -> None:
-    if not await send_card(message, cards, tr, subscriptions):
+    """One anchor: its first card. Several: the reader chooses whose cards to see."""
+    anchors = await cards.anchors()
+    if len(anchors) > 1:
+        await message.answer(tr("themes_pick_anchor"), reply_markup=keyboards.anchor_list(anchors))
+    elif not await send_card(message, cards, tr, subscriptions):
         await message.answer(tr("themes_empty"))
+
+
+@router.callback_query(AnchorPick.filter())
+async def pick_anchor(query: CallbackQuery, callback_data: AnchorPick, tr: Translator, cards: ThemeCards,
+                      subscriptions: Subscriptions) -> None:
+    if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, subscriptions,
+                                                                     anchor_id=callback_data.a):
+        await query.answer(tr("stale_button"), show_alert=True)
+        return
+    await query.answer()
 
 
 @router.message(Command("theme"))
@@ -71,18 +86,23 @@ async def theme(message: Message, command: CommandObject, tr: Translator, cards:
 
 
 @router.callback_query(ThemeList.filter())
-async def theme_list(query: CallbackQuery, tr: Translator, cards: ThemeCards) -> None:
+@router.callback_query(AnchorThemes.filter())
+async def theme_list(query: CallbackQuery, callback_data: ThemeList | AnchorThemes, tr: Translator,
+                     cards: ThemeCards) -> None:
     if not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    await _edit(query.message, tr("theme_pick"), keyboards.theme_list(await cards.themes(), tr))
+    anchor_id = callback_data.a if isinstance(callback_data, AnchorThemes) else None
+    await _edit(query.message, tr("theme_pick"), keyboards.theme_list(await cards.themes(anchor_id), tr, anchor_id))
     await query.answer()
 
 
 @router.callback_query(ThemeNav.filter())
-async def navigate(query: CallbackQuery, callback_data: ThemeNav, tr: Translator, cards: ThemeCards,
+@router.callback_query(AnchorNav.filter())
+async def navigate(query: CallbackQuery, callback_data: ThemeNav | AnchorNav, tr: Translator, cards: ThemeCards,
                    subscriptions: Subscriptions) -> None:
-    card = await cards.card_at(callback_data.pos)
+    anchor_id = callback_data.a if isinstance(callback_data, AnchorNav) else None
+    card = await cards.card_at(callback_data.pos, anchor_id)
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return

@@ -115,3 +115,8 @@ def counts_by_theme(db: Database) -> list[Row]:
     return list(db.query(
         "select t.slug, count(*) as n from article_themes t join articles a on a.id = t.article_id "
         "where a.kind != 'anchor' group by t.slug order by n desc"))
+
+
+def mark_anchor(db: Database, article_id: int) -> None:
+    """An article an admin made an anchor: shown as the analysis it is, never as news in digests."""
+    db.execute("update articles set kind = 'anchor' where id = ?", [article_id])

@@ -5,11 +5,13 @@ the anchor in /themes, new articles are tagged with its themes, and its follow-u
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
 import pytest
 
+from bot.clock import FrozenClock
 from bot.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from bot.sandbox.models import SentMessage
@@ -24,10 +26,20 @@ SHIPPED = {"transport-corridors", "critical-raw-materials", "supply-chains", "vi
 PAGE = ("<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>")
 
 
+START = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)  # a Tuesday
+FOLLOWUP_SLOT = datetime(2026, 3, 16, 7, 0, tzinfo=timezone.utc)  # the next Monday, 10:00 Moscow (FOLLOWUP_CRON)
+
+
 @pytest.fixture
-async def app(sandbox: Sandbox, tmp_path: Path, server: LoopbackServer) -> AsyncIterator[LocalBot]:  # noqa: F811
+def clock() -> FrozenClock:
+    return FrozenClock(START)
+
+
+@pytest.fixture
+async def app(sandbox: Sandbox, tmp_path: Path, server: LoopbackServer,  # noqa: F811
+              clock: FrozenClock) -> AsyncIterator[LocalBot]:
     server.add("/uz-eu-2026", PAGE.format(title=escape(TITLE), body="".join(f"<p>{escape(p)}</p>" for p in PARAGRAPHS)))
-    async with LocalBot(make_settings(tmp_path), sandbox=sandbox) as local:
+    async with LocalBot(make_settings(tmp_path), sandbox=sandbox, clock=clock) as local:
         yield local
 
 
@@ -108,8 +120,8 @@ async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: L
     assert again is None and len(await app.services.store.call(catalog_sql.anchors)) == 2
 
 
-async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: LocalBot,
-                                                                         server: LoopbackServer) -> None:  # noqa: F811
+async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: LocalBot, server: LoopbackServer,  # noqa: F811
+                                                                         clock: FrozenClock) -> None:
     # with one anchor, /themes is the December card as before
     first = await _say(app, "/themes", user_id=READER_ID)
     assert "1/8" in str(first.buttons)
@@ -134,12 +146,19 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     new_slugs = {t["slug"] for t in await app.services.store.call(catalog_sql.themes, 2)}
     assert new_slugs & set(article.theme_slugs)
 
-    # its follow-up goes out apart from the December one, listing the new article
-    run = await app.services.digests.followup()
-    assert run is not None
+    # the scheduled pass sends each anchor's follow-up on its own: the new one names its
+    # analysis and lists the new article under its theme; a second pass sends nothing again
+    clock.set(FOLLOWUP_SLOT)
+    await app.services.digests.tick()
     await app.services.outbox.wait_idle()
     posted = [m.text for m in app.sandbox.messages(SANDBOX_CHANNEL_ID)]
-    assert any(TITLE in text and energy in text for text in posted), posted
+    assert len(posted) == 2, posted
+    december = next(text for text in posted if "после декабрьского анализа" in text)
+    ours = next(text for text in posted if f"«{TITLE}»: что изменилось после анализа" in text)
+    assert energy in ours and titles[0] not in december and TITLE not in december  # the analysis is no news
+    await app.services.digests.tick()
+    await app.services.outbox.wait_idle()
+    assert len(app.sandbox.messages(SANDBOX_CHANNEL_ID)) == 2
 
 
 async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:

@@ -81,9 +81,11 @@ def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator, bo
 
 
 def followup(digest: FollowupDigest, themes: dict[str, dict], claims: dict[str, str], tr: Translator,
-             bot_username: str | None) -> str:
+             bot_username: str | None, *, title: str | None = None) -> str:
+    """`title`: an admin-made anchor's follow-up names its analysis (the first anchor's is fixed)."""
     cards_link = f"https://t.me/{bot_username}?start=themes" if bot_username else None
-    parts: list = [Bold(tr("followup_title"))]
+    heading = tr("followup_title_of", title=clip(title, 120)) if title else tr("followup_title")
+    parts: list = [Bold(heading)]
     period = tr("followup_period", since=format_date(digest.since, tr), until=format_date(digest.until, tr))
     parts.append(Italic(period))
     if not digest.active:

@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from zoneinfo import ZoneInfoNotFoundError
 
 from bot.library import Library
-from bot.cards import ThemeCards
+from bot.cards import AnchorRef, ThemeCards
 from bot.clock import Clock
 from bot.config import Settings
 from bot.delivery import OutboxItem
@@ -68,6 +68,9 @@ class FollowupDraft:
     start: str | None  # the previous follow-up's end (None: none yet)
     themes: dict[str, dict]
     claims: dict[str, str]  # per theme, the anchor's claim recapped above the new articles
+    window: str = "all"  # the anchor's windows in digest_windows (the first anchor's kept their name)
+    key: str = "followup"  # the outbox key prefix of its messages
+    title: str | None = None  # an admin-made anchor's follow-up names its analysis
 
 
 @dataclass
@@ -140,23 +143,40 @@ class Digests:
 
     # -- follow-up --------------------------------------------------------------------------
 
-    async def compose_followup(self, until: datetime | None = None) -> FollowupDraft | None:
-        """The follow-up for the window since the previous one (the first: since the anchor's
-        publication), composed but not sent; None without an anchor analysis."""
-        anchor = await self.library.anchor()
-        if anchor is None:
+    async def _anchor_key(self, slug: str | None) -> tuple[AnchorRef, str, str] | None:
+        """The anchor (the first when `slug` is None) with its window name and outbox key prefix:
+        the first anchor keeps the names it always had, so its windows carry on."""
+        anchors = await self.cards.anchors()
+        index = next((k for k, a in enumerate(anchors) if slug is None or a.slug == slug), None)
+        if index is None:
             return None
+        ref = anchors[index]
+        return (ref, "all", "followup") if index == 0 else (ref, f"all:{ref.slug}", f"followup:{ref.slug}")
+
+    async def compose_followup(self, until: datetime | None = None, anchor: str | None = None) -> FollowupDraft | None:
+        """The follow-up of one anchor (the first unless `anchor` names another) for the window
+        since its previous one (the first: since the analysis), composed but not sent; None
+        without that anchor. Each anchor has its own windows and its own themes."""
+        keyed = await self._anchor_key(anchor)
+        article = await self.library.anchor(keyed[0].slug) if keyed else None
+        if keyed is None or article is None:
+            return None
+        ref, window, key = keyed
         until = until or self.clock.now()
-        start = await self.store.call(digests_sql.last_window_end, "followup", "all")
-        rows = await self.store.call(digests_sql.new_since_analysis, to_db(anchor.published) or "", start=start,
+        start = await self.store.call(digests_sql.last_window_end, "followup", window)
+        rows = await self.store.call(digests_sql.new_since_analysis, to_db(article.date) or "", start=start,
                                      until=to_db(until))
-        order, by_slug = await self._themes()
-        digest = compose.followup(rows, order, from_db(start) or anchor.published, until)
-        claims = {slug: (anchor.theme(slug) or {}).get("sentences", [""])[0] for slug in order}
-        return FollowupDraft(digest, start, by_slug, claims)
+        themes = await self.cards.themes(ref.id)
+        order, by_slug = [t["slug"] for t in themes], {t["slug"]: t for t in themes}
+        digest = compose.followup(rows, order, from_db(start) or article.date, until)
+        # an admin-made anchor was analysed before its themes existed: its confirmed claims stand in
+        claims = {t["slug"]: ((article.theme(t["slug"]) or {}).get("sentences") or t.get("claims") or [""])[0]
+                  for t in themes}
+        return FollowupDraft(digest, start, by_slug, claims, window, key, None if window == "all" else ref.title)
 
     def render_followup(self, draft: FollowupDraft, language: str) -> str:
-        return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), self.bot_username)
+        return render.followup(draft.digest, draft.themes, draft.claims, Translator(language), self.bot_username,
+                               title=draft.title)
 
     async def followup_recipients(self) -> list[tuple[int | str, int, str]]:
         """The channel (in Russian, like its articles) and every subscriber who opted in, as
@@ -168,12 +188,13 @@ class Digests:
         return recipients + [(r["chat_id"], r["thread_id"], r.get("language") or "ru") for r in subs]
 
     async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
-                       chat_id: int | None = None, scheduled: bool = False) -> FollowupRun | None:
+                       chat_id: int | None = None, scheduled: bool = False,
+                       anchor: str | None = None) -> FollowupRun | None:
         """Compose the follow-up and, unless dry_run, deliver it to the channel and opted-in chats
         (or only `chat_id`). A follow-up with nothing new is never sent: the run comes back with
         no envelopes. A scheduled run records even an empty window, so the slot is done and the
         next follow-up starts after it; an on-demand run with nothing new changes nothing."""
-        draft = await self.compose_followup(until)
+        draft = await self.compose_followup(until, anchor)
         if draft is None:
             return None
         digest = draft.digest
@@ -189,7 +210,7 @@ class Digests:
             if language not in rendered:
                 rendered[language] = self.render_followup(draft, language)
             to = subs_sql.recipient(recipient, thread) if isinstance(recipient, int) else recipient
-            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"followup:{to}:{end}",
+            run.envelopes.append(OutboxItem(recipient, rendered[language], key=f"{draft.key}:{to}:{end}",
                                             thread_id=thread or None))
         if dry_run:
             return run
@@ -199,7 +220,7 @@ class Digests:
         return run
 
     async def _record_followup(self, draft: FollowupDraft, end: str) -> bool:
-        return await self.store.call(digests_sql.record_window, kind="followup", recipient="all", start=draft.start,
+        return await self.store.call(digests_sql.record_window, kind="followup", recipient=draft.window, start=draft.start,
                                      end=end, articles=draft.digest.count, now=self.clock.iso())
 
     async def start_schedule(self) -> None:
@@ -207,12 +228,15 @@ class Digests:
         very first start (a no-op on later starts)."""
         await self.store.call(digests_sql.schedule_start, "followup", self.clock.iso())
 
-    async def _followup_due(self, now: datetime, *, record: bool = True) -> datetime | None:
+    async def _followup_due(self, now: datetime, *, record: bool = True, anchor: str | None = None) -> datetime | None:
         """The newest FOLLOWUP_CRON slot not yet handled and later than the moment the schedule
         was first switched on: a fresh bot waits for its first slot instead of sending at once."""
         started = await self.store.call(digests_sql.schedule_start, "followup", self.clock.iso(), record=record)
+        keyed = await self._anchor_key(anchor)
+        if keyed is None:
+            return None
         slot = cron_slot(parse_cron(self.settings.followup_cron, self.settings.timezone), now)
-        last = await self.store.call(digests_sql.last_window_end, "followup", "all")
+        last = await self.store.call(digests_sql.last_window_end, "followup", keyed[1])
         if slot is None or slot <= from_db(started) or (last and from_db(last) >= slot):
             return None
         return slot
@@ -251,13 +275,12 @@ class Digests:
                 await self.deliver("digest", batch.envelopes)
             if batch.marks:
                 await self.store.call(subs_sql.mark_slots, batch.marks, self.clock.iso())
-        if dry_run:
-            slot = await self._followup_due(now, record=False)
-            report.followup = await self.followup(until=slot, dry_run=True, scheduled=True) if slot else None
-            return report
-        slot = await self._followup_due(now)
-        if slot is not None:
-            report.followup = await self.followup(until=slot, scheduled=True)
+        # Every anchor's follow-up on its own windows; the report keeps the first anchor's run.
+        for k, ref in enumerate(await self.cards.anchors()):
+            slot = await self._followup_due(now, record=not dry_run, anchor=ref.slug)
+            run = await self.followup(until=slot, dry_run=dry_run, scheduled=True, anchor=ref.slug) if slot else None
+            if k == 0:
+                report.followup = run
         return report
 
 
