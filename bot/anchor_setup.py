@@ -153,7 +153,8 @@ class AnchorSetup:
         return await self._get(proposal_id)
 
     async def _save(self, admin_id: int, draft: AnchorDraft, themes: list[ProposedTheme], action: str,
-                    detail: dict[str, Any], *, awaiting: int | None = None, awaiting_by: int | None = None) -> AnchorDraft:
+                    detail: dict[str, Any], *, awaiting: int | None = None,
+                    awaiting_by: int | None = None) -> AnchorDraft:
         saved = await self.store.call(catalog_sql.update_proposal, draft.id, themes=_dicts(themes),
                                       awaiting=awaiting, awaiting_by=awaiting_by, now=self.clock.iso())
         if not saved:

@@ -74,7 +74,8 @@ class ThemeCards:
         return partial[0] if len(partial) == 1 else None
 
     async def anchors(self) -> list[AnchorRef]:
-        return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"]) for r in await self.library.store.call(catalog_sql.anchors)]
+        rows = await self.library.store.call(catalog_sql.anchors)
+        return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"]) for r in rows]
 
     async def anchor_of(self, slug: str) -> Article | None:
         anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)

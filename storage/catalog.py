@@ -95,7 +95,8 @@ def update_proposal(db: Database, proposal_id: int, *, themes: list[dict[str, An
 
 
 def close_proposal(db: Database, proposal_id: int, now: str) -> bool:
-    cur = db.execute("update anchor_proposals set state = 'cancelled', awaiting = null, awaiting_by = null, updated_at = ? "
+    cur = db.execute("update anchor_proposals set state = 'cancelled', awaiting = null, awaiting_by = null, "
+                     "updated_at = ? "
                      "where id = ? and state = 'open'", [now, proposal_id])
     db.conn.commit()
     return cur.rowcount == 1
@@ -111,6 +112,7 @@ def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, t
             return None
         anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
         articles_sql.mark_anchor(db, row["article_id"])
-        db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, anchor_id = ?, updated_at = ? "
+        db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
+                   "anchor_id = ?, updated_at = ? "
                    "where id = ?", [anchor_id, now, proposal_id])
     return anchor_id

@@ -199,3 +199,15 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     answer = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=READER_ID)
     assert answer is None and len(await app.services.store.call(catalog_sql.anchors)) == 1
     assert (await app.services.store.call(audit_sql.recent, 1))[0]["action"] == "refused"
+    # a title that is not one is refused and the theme keeps its own; cancelling closes the proposal
+    titles = _listed(editor)
+    await _press(app, editor, "Переименовать")
+    refused_title = await _say(app, "Очень " * 20)
+    assert "до 60 символов" in refused_title.text
+    cancelled = await _press(app, editor, "Отмена")
+    assert "Предложение отменено" in cancelled.text
+    late = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=ADMIN_ID)
+    assert late is None and len(await app.services.store.call(catalog_sql.anchors)) == 1
+    assert "уже подтверждено или отменено" in app.sandbox.core.callback_answers[-1].get("text", "")
+    after = await _say(app, "Просто текст")  # no longer awaited as a title: an ordinary message again
+    assert titles[0] not in after.text
