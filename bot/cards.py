@@ -100,12 +100,8 @@ class ThemeCards:
         position = next(i for i, t in enumerate(themes) if t["slug"] == slug)
         theme = themes[position]
         sentences = list((hit or {}).get("sentences", []))
-        if not sentences and subject is anchor:
-            # An anchor made by an admin was analysed before its themes existed: its card quotes
-            # the claims the admin confirmed.
-            sentences = list(themes[position].get("claims", []))
         entities = [e for e in subject.analysis.get("entities", []) if _mentions(sentences, e["text"])]
-        related = [a for a in await self.library.related(slug, since=anchor.published, limit=6) if a.id != subject.id]
+        related = [a for a in await self.library.related(slug, since=anchor.date, limit=6) if a.id != subject.id]
         return ThemeCard(
             theme=theme, anchor=anchor, subject=subject, position=position, total=len(themes),
             claim=sentences[:2], quotes=sentences[2:4],

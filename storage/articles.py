@@ -117,6 +117,17 @@ def counts_by_theme(db: Database) -> list[Row]:
         "where a.kind != 'anchor' group by t.slug order by n desc"))
 
 
-def mark_anchor(db: Database, article_id: int) -> None:
-    """An article an admin made an anchor: shown as the analysis it is, never as news in digests."""
-    db.execute("update articles set kind = 'anchor' where id = ?", [article_id])
+def make_anchor(db: Database, article_id: int, themes: list[dict[str, Any]]) -> None:
+    """An article an admin made an anchor: shown as the analysis it is (never as news in digests),
+    its themes the confirmed ones, each with the claims the admin kept as its sentences — it was
+    analysed before those themes existed, and its cards and follow-ups quote them."""
+    row = get(db, article_id)
+    if row is None:
+        return
+    analysis = analysis_of(row)
+    analysis["themes"] = [{"slug": t["slug"], "title": t.get("title", ""), "score": 1.0,
+                           "sentences": list(t.get("claims", [])), "keywords": list(t.get("keywords", []))[:8]}
+                          for t in themes]
+    db["articles"].update(article_id, {"kind": "anchor", "analysis": json.dumps(analysis, ensure_ascii=False)})
+    db["article_themes"].delete_where("article_id = ?", [article_id])
+    db["article_themes"].insert_all([{"article_id": article_id, "slug": t["slug"], "score": 1.0} for t in themes])

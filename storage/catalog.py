@@ -111,7 +111,7 @@ def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, t
         if row is None or row["state"] != "open":
             return None
         anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
-        articles_sql.mark_anchor(db, row["article_id"])
+        articles_sql.make_anchor(db, row["article_id"], themes)
         db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
                    "anchor_id = ?, updated_at = ? "
                    "where id = ?", [anchor_id, now, proposal_id])

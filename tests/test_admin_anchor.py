@@ -133,6 +133,11 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     assert "Чьи темы показать" in chooser.text
     card = await _press(app, chooser, TITLE[:20], user_id=READER_ID)
     assert titles[0] in card.text and f"1/{len(titles)}" in str(card.buttons)
+    first_theme = (await app.services.store.call(catalog_sql.themes, 2))[0]
+    assert first_theme["claims"][0][:60] in card.text  # what the analysis says: its own sentences
+    counter = await _press(app, card, f"1/{len(titles)}", user_id=READER_ID)  # the list: this anchor's themes only
+    assert sum(len(row) for row in counter.buttons) == len(titles)
+    card = await _press(app, counter, titles[0], user_id=READER_ID)
     following = await _press(app, card, "▶", user_id=READER_ID)
     assert titles[1] in following.text and f"2/{len(titles)}" in str(following.buttons)
     december = await _press(app, chooser, "Казахстан", user_id=READER_ID)
@@ -156,6 +161,7 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     december = next(text for text in posted if "после декабрьского анализа" in text)
     ours = next(text for text in posted if f"«{TITLE}»: что изменилось после анализа" in text)
     assert energy in ours and titles[0] not in december and TITLE not in december  # the analysis is no news
+    assert "В анализе: " in ours  # the recap of the analysis's claim above the new article
     await app.services.digests.tick()
     await app.services.outbox.wait_idle()
     assert len(app.sandbox.messages(SANDBOX_CHANNEL_ID)) == 2

@@ -169,9 +169,7 @@ class Digests:
         themes = await self.cards.themes(ref.id)
         order, by_slug = [t["slug"] for t in themes], {t["slug"]: t for t in themes}
         digest = compose.followup(rows, order, from_db(start) or article.date, until)
-        # an admin-made anchor was analysed before its themes existed: its confirmed claims stand in
-        claims = {t["slug"]: ((article.theme(t["slug"]) or {}).get("sentences") or t.get("claims") or [""])[0]
-                  for t in themes}
+        claims = {slug: ((article.theme(slug) or {}).get("sentences") or [""])[0] for slug in order}
         return FollowupDraft(digest, start, by_slug, claims, window, key, None if window == "all" else ref.title)
 
     def render_followup(self, draft: FollowupDraft, language: str) -> str:
