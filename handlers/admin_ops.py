@@ -19,7 +19,7 @@ from bot.i18n import Translator
 from bot.middlewares import AdminOnly
 from bot.subscriptions import Subscriptions
 from handlers import keyboards
-from handlers.keyboards import FollowupAction
+from handlers.keyboards import AnchorFollowupAction, FollowupAction
 
 router = Router(name="admin_ops")
 router.message.middleware(AdminOnly())
@@ -27,25 +27,32 @@ router.callback_query.middleware(AdminOnly())
 
 
 @router.message(Command("followup"))
-async def followup(message: Message, tr: Translator, digests: Digests, sender: Sender) -> None:
-    """Shows the follow-up exactly as the channel will get it; nothing is sent before Publish."""
-    draft = await digests.compose_followup()
-    if draft is None:
+async def followup(message: Message, tr: Translator, digests: Digests, sender: Sender, cards: ThemeCards) -> None:
+    """Shows each anchor's follow-up exactly as the channel will get it (the first anchor's as
+    always, then those admins added, each naming its analysis); nothing is sent before Publish."""
+    anchors = await cards.anchors()
+    if not anchors:
         await message.answer(tr("followup_no_anchor"))
         return
-    if draft.digest.count == 0:
-        await message.answer(tr("followup_nothing_new", date=render.format_date(draft.digest.since, tr)))
-        return
-    recipients = len(await digests.followup_recipients())
-    head = tr("followup_preview", articles=draft.digest.count, recipients=recipients)
-    until = int(draft.digest.until.timestamp())
-    await sender.send(message.chat.id, f"{head}\n\n{digests.render_followup(draft, 'ru')}", link_preview=False,
-                      reply_markup=keyboards.followup_preview(until, tr))
+    for k, ref in enumerate(anchors):
+        draft = await digests.compose_followup(anchor=ref.slug)
+        if draft is None:
+            continue
+        if draft.digest.count == 0:
+            nothing = tr("followup_nothing_new", date=render.format_date(draft.digest.since, tr))
+            await message.answer(nothing if k == 0 else f"{render.plain(ref.title)}: {nothing}")
+            continue
+        recipients = len(await digests.followup_recipients())
+        head = tr("followup_preview", articles=draft.digest.count, recipients=recipients)
+        until = int(draft.digest.until.timestamp())
+        await sender.send(message.chat.id, f"{head}\n\n{digests.render_followup(draft, 'ru')}", link_preview=False,
+                          reply_markup=keyboards.followup_preview(until, tr, ref.id if k else None))
 
 
 @router.callback_query(FollowupAction.filter())
-async def followup_action(query: CallbackQuery, callback_data: FollowupAction, tr: Translator, digests: Digests,
-                          audit: AuditLog) -> None:
+@router.callback_query(AnchorFollowupAction.filter())
+async def followup_action(query: CallbackQuery, callback_data: FollowupAction | AnchorFollowupAction, tr: Translator,
+                          digests: Digests, audit: AuditLog, cards: ThemeCards) -> None:
     if isinstance(query.message, Message):
         with suppress(TelegramBadRequest):  # a second press: the buttons are already gone
             await query.message.edit_reply_markup(reply_markup=None)
@@ -53,13 +60,16 @@ async def followup_action(query: CallbackQuery, callback_data: FollowupAction, t
         note = tr("followup_cancelled")
     else:
         until = datetime.fromtimestamp(callback_data.until, timezone.utc)
-        run = await digests.followup(until=until)
+        anchor_id = callback_data.a if isinstance(callback_data, AnchorFollowupAction) else None
+        slug = next((a.slug for a in await cards.anchors() if a.id == anchor_id), None)
+        run = await digests.followup(until=until, anchor=slug) if anchor_id is None or slug else None
         if run is None or not run.envelopes:
             since = render.format_date(run.digest.since, tr) if run else ""
             note = tr("followup_already_sent", date=since)
         else:
-            await audit.record(query.from_user.id, "followup",
-                               {"articles": run.digest.count, "recipients": len(run.envelopes)})
+            await audit.record(query.from_user.id, "followup", {"articles": run.digest.count,
+                                                                "recipients": len(run.envelopes),
+                                                                **({"anchor": slug} if slug else {})})
             note = tr("followup_done", articles=run.digest.count, recipients=len(run.envelopes))
     await query.answer(note)
     if isinstance(query.message, Message):

@@ -84,6 +84,14 @@ class FollowupAction(CallbackData, prefix="fa"):
     until: int  # the previewed window's end, Unix seconds: confirming sends exactly that window
 
 
+class AnchorFollowupAction(CallbackData, prefix="af"):
+    """FollowupAction for the follow-up of an anchor other than the first (anchor id `a`)."""
+
+    action: str
+    until: int
+    a: ButtonId
+
+
 class BroadcastAction(CallbackData, prefix="bc"):
     action: str  # send | cancel
     job: ButtonId
@@ -181,10 +189,15 @@ def with_english(markup: InlineKeyboardMarkup | None, data: InEnglish, tr: Trans
     return InlineKeyboardMarkup(inline_keyboard=rows + extra.export())
 
 
-def followup_preview(until: int, tr: Translator) -> InlineKeyboardMarkup:
+def followup_preview(until: int, tr: Translator, anchor_id: int | None = None) -> InlineKeyboardMarkup:
+    def action(name: str) -> CallbackData:
+        if anchor_id is None:
+            return FollowupAction(action=name, until=until)
+        return AnchorFollowupAction(action=name, until=until, a=anchor_id)
+
     kb = InlineKeyboardBuilder()
-    kb.button(text=tr("btn_publish"), callback_data=FollowupAction(action="send", until=until))
-    kb.button(text=tr("btn_cancel"), callback_data=FollowupAction(action="cancel", until=until))
+    kb.button(text=tr("btn_publish"), callback_data=action("send"))
+    kb.button(text=tr("btn_cancel"), callback_data=action("cancel"))
     return kb.as_markup()
 
 

@@ -167,6 +167,30 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     assert len(app.sandbox.messages(SANDBOX_CHANNEL_ID)) == 2
 
 
+async def test_followup_now_previews_each_anchor_and_posts_the_one_confirmed(app: LocalBot,
+                                                                            server: LoopbackServer) -> None:  # noqa: F811
+    editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
+    await _press(app, editor, "Подтвердить")
+    energy = "Под Самаркандом построят солнечную электростанцию"
+    await app.services.library.add(energy, "Европейские компании построят в Узбекистане солнечные электростанции. "
+                                           "Зелёный водород будут экспортировать в Европу через Каспий.", kind="file")
+    mark = app.sandbox.mark()
+    app.sandbox.send_text("/followup", user_id=ADMIN_ID)
+    december, ours = await app.sandbox.wait_for(ADMIN_ID, 2, after=mark, timeout=20)  # one answer per anchor
+    assert december.text.startswith("Нового с 01.12.2025 нет")  # the December anchor: nothing on its themes
+    assert f"«{TITLE}»: что изменилось после анализа" in ours.text and energy in ours.text
+    assert app.sandbox.messages(SANDBOX_CHANNEL_ID) == []  # nothing before Publish
+    mark = app.sandbox.mark()
+    app.sandbox.press_button(ours.chat_id, ours.message_id, ours.button("Опубликовать"), user_id=ADMIN_ID)
+    [note] = await app.sandbox.wait_for(ADMIN_ID, 1, after=mark, methods=("sendMessage",))
+    assert "Обзор изменений опубликован: материалов 1" in note.text
+    await app.services.outbox.wait_idle()
+    posted = [m.text for m in app.sandbox.messages(SANDBOX_CHANNEL_ID)]
+    assert len(posted) == 1 and f"«{TITLE}»" in posted[0] and energy in posted[0]
+    rows = await app.services.store.call(audit_sql.recent, 1)
+    assert rows[0]["action"] == "followup" and "anchor" in (rows[0]["detail"] or "")
+
+
 async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     async with LocalBot(settings, sandbox=sandbox) as local:
