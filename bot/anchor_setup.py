@@ -18,11 +18,11 @@ from bot.anchors import stored_catalog
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import Refusal
-from bot.ingestion import Ingestion, fetch_articles
+from bot.ingestion import SOURCE_KINDS, Ingestion, fetch_articles
 from bot.inputs import InputError, parse_text
 from bot.library import Article, Library
 from bot.net import FetchError
-from bot.sources import SourceError
+from bot.sources import SourceError, detect_source
 from bot.text.proposer import ProposedTheme, theme_slug
 from storage import catalog as catalog_sql
 
@@ -82,7 +82,12 @@ class AnchorSetup:
     # -- proposing --------------------------------------------------------------------------
 
     async def propose_url(self, admin_id: int, chat_id: int, url: str) -> AnchorDraft:
-        """Fetch the analysis (SourceError/FetchError pass through to the admin), store it, propose."""
+        """Fetch the analysis (SourceError/FetchError pass through to the admin), store it, propose.
+        A channel or feed is refused by its URL: its newest item is not necessarily the analysis."""
+        if detect_source(url).kind in SOURCE_KINDS:
+            await self.audit.record(admin_id, "anchor.propose", {"url": url, "error": "a source, not an article"},
+                                    ok=False)
+            raise Refusal("anchor_no_text")
         try:
             found = [a for a in await fetch_articles(url, self.ingestion.fetcher, max_items=1) if a.text.strip()]
         except (SourceError, FetchError) as exc:

@@ -222,8 +222,10 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     await app.sandbox.wait_for(ADMIN_ID, 1)
     too_short = await _say(app, "/anchor", count=2, reply_to_message_id=short["message_id"])
     assert "слишком короткий" in too_short.text
+    channel = await _say(app, "/anchor https://t.me/zen_test_channel", count=2)
+    assert "нужен сам анализ, не лента" in channel.text
     missing = await _say(app, f"/anchor {server.base}/nowhere", count=2)
-    assert "404" in missing.text or "не удалось" in missing.text.lower() or "Не удалось" in missing.text
+    assert missing.text == "Не получилось: такой страницы нет (404)"
     # the reader cannot press the admin's editor buttons either
     editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
     answer = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=READER_ID)
