@@ -243,3 +243,13 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     assert "уже подтверждено или отменено" in app.sandbox.core.callback_answers[-1].get("text", "")
     after = await _say(app, "Просто текст")  # no longer awaited as a title: an ordinary message again
     assert titles[0] not in after.text
+
+
+async def test_an_english_admin_edits_in_english(app: LocalBot, server: LoopbackServer) -> None:  # noqa: F811
+    mark = app.sandbox.mark()
+    app.sandbox.send_text(f"/anchor {server.base}/uz-eu-2026", user_id=ADMIN_ID, language_code="en")
+    reading, editor = await app.sandbox.wait_for(ADMIN_ID, 2, after=mark, timeout=20)
+    assert reading.text == "Reading the analysis and proposing themes…"
+    assert f"Anchor analysis: “{TITLE}”" in editor.text and "Theme 1 of" in editor.text
+    assert [label for row in editor.buttons for label, _ in row][3:] == [
+        "✏️ Rename", "🗑 Drop", "🔗 Merge", "✅ Confirm", "✖ Cancel"]
