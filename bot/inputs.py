@@ -43,10 +43,9 @@ def _title_from_text(text: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1251")
+    from bot.net.charset import decode_file
+
+    return decode_file(data)
 
 
 def parse_text(raw: str, source: str) -> Document:

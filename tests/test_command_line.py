@@ -159,3 +159,16 @@ def test_ctrl_c_leaves_the_terminal_chat_at_once(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_text_files_in_utf8_with_a_few_bad_bytes_and_in_cp1251_read_right(tmp_path: Path) -> None:
+    title, body = "Паромы на Каспии", "Новый график паромов из Актау в Баку. Рейсы каждый день, кроме воскресенья."
+    damaged = tmp_path / "damaged.txt"
+    damaged.write_bytes(f"{title}\n\n{body}".encode() + b" \xff\xfe " + "Конец.".encode())
+    legacy = tmp_path / "legacy.txt"
+    legacy.write_bytes(f"{title}\n\n{body}".encode("cp1251"))
+    done = zendigest(tmp_path, "summarize", "--json", str(damaged), str(legacy))
+    assert done.returncode == 0, done.stderr.decode()
+    records = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [r["title"] for r in records] == [title, title]  # not mojibake
+    assert all("Актау" in r["tldr"] for r in records)

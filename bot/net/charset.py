@@ -110,3 +110,16 @@ def decode_body(content: bytes, content_type: str | None = None) -> tuple[str, s
         guess = best.encoding if best is not None else None
     guess = guess or "cp1251"
     return content.decode(guess, "replace"), guess
+
+
+def decode_file(content: bytes) -> str:
+    """A local file has no Content-Type: UTF-8 (BOM or not, with a few bad bytes replaced, as a
+    page declared UTF-8 is read), else the code page its bytes look like (windows-1251, KOI8-R…)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = _mostly_utf8(content)
+    return text if text is not None else decode_body(content)[0]
