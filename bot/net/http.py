@@ -40,6 +40,7 @@ from bot.net.errors import BlockedAddressError, FetchError, human_seconds, human
 from bot.net.guard import GuardedTransport, check_url, resolve_checked
 from bot.net.polite import PAUSE_S, HostPacer
 from bot.net.urlmap import Mirror, UrlMapper
+from bot.numbers import parse_int
 
 # httpcore's DEBUG trace prints every request and response header, Cookie and Set-Cookie included:
 # with `-v` a Dzen session would end up in the log. Its INFO and above carry no headers.
@@ -321,7 +322,8 @@ class HttpFetcher:
         too_large = FetchError(f"response larger than {human_size(limit)}", status=response.status_code,
                                url=str(public))
         announced = response.headers.get("content-length", "")
-        if announced.strip().isdigit() and int(announced) > limit:
+        size = parse_int(announced)  # a page may announce anything ("²", 40 digits): only ASCII counts
+        if size is not None and size > limit:
             raise too_large
         try:
             layers = decoders_for(response.headers.get("content-encoding"))

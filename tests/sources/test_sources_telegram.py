@@ -178,3 +178,14 @@ async def test_next_poll_continues_where_a_failed_page_stopped(server: LoopbackS
     ids = [a.meta["post_id"] for a in second.articles]
     assert ids[:5] == [128, 125, 122, 121, 120] and {115, 114, 112, 111, 110, 105, 102} <= set(ids)
     assert second.errors == [] and second.state == {"last_id": 128}
+
+
+def test_hostile_numbers_in_a_page_skip_that_post_not_the_page(fx):
+    """A page whose ids are not ASCII digits ("²" passes str.isdigit, then int() refuses it) loses
+    only the post that carries one; the page and its other posts are read."""
+    html = fx.text("telegram/channel-page1.html")
+    html = html.replace('data-post="' + NAME + '/121"', 'data-post="' + NAME + '/12²"', 1)
+    html = html.replace('data-before="120"', 'data-before="1²0"').replace("before=120", "before=1²0")
+    page = parse_telegram_page(html)
+    assert sorted(_by_id(page)) == [120, 122, 123, 125, 128]
+    assert page.before is None  # no older page to ask for, rather than a crash

@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from bot.numbers import parse_id
 from bot.sources.model import ParsedArticle, SourceError, TelegramPage
 from bot.sources.text import make_snippet, make_title, node_to_text, parse_datetime
 from bot.sources.urls import canonical_url
@@ -132,7 +133,7 @@ def _reply(message: LexborNode, base: str) -> dict[str, object] | None:
         return None
     href = reply.attributes.get("href")
     url = canonical_url(urljoin(base + "/", href)) if href else None
-    post_id = int(url.rsplit("/", 1)[1]) if url and url.rsplit("/", 1)[1].isdigit() else None
+    post_id = parse_id(url.rsplit("/", 1)[1]) if url else None
     quote = reply.css_first(".js-message_reply_text, .tgme_widget_message_metatext")
     return {"url": url, "id": post_id, "author": _text_of(reply.css_first(".tgme_widget_message_author_name")),
             "text": _text_of(quote)}
@@ -166,7 +167,7 @@ def _media(message: LexborNode) -> tuple[list[str], str | None]:
 def _parse_message(message: LexborNode, base: str, channel_title: str | None) -> ParsedArticle | None:
     data_post = message.attributes.get("data-post") or ""
     name, _, post_id = data_post.partition("/")
-    if not name or not post_id.isdigit():
+    if not name or parse_id(post_id) is None:
         return None
     date_link = message.css_first("a.tgme_widget_message_date")
     time_node = (date_link.css_first("time[datetime]") if date_link is not None else None) \
@@ -210,15 +211,14 @@ def _parse_message(message: LexborNode, base: str, channel_title: str | None) ->
 def _before(tree: LexborHTMLParser) -> int | None:
     """Id for the next older page: 'more' link's data-before/href, else ``<link rel=prev>``."""
     for node in tree.css("a.js-messages_more, a.tme_messages_more"):
-        value = node.attributes.get("data-before")
-        if value and value.isdigit():
-            return int(value)
+        if (value := parse_id(node.attributes.get("data-before"))) is not None:
+            return value
         found = parse_qs(urlsplit(node.attributes.get("href") or "").query).get("before")
-        if found and found[0].isdigit():
-            return int(found[0])
+        if found and (value := parse_id(found[0])) is not None:
+            return value
     prev = tree.css_first("link[rel=prev]")
     found = parse_qs(urlsplit(prev.attributes.get("href") or "").query).get("before") if prev is not None else None
-    return int(found[0]) if found and found[0].isdigit() else None
+    return parse_id(found[0]) if found else None
 
 
 def parse_channel_page(html: str, base_public: str = "https://t.me", name: str | None = None) -> TelegramPage:
