@@ -9,7 +9,10 @@ from sqlite_utils.db import NotFoundError
 
 
 def remember(db: Database, chat: dict[str, Any], now: str) -> None:
-    """Upsert what Telegram told us about a chat; a chat that writes to us is active again."""
+    """Upsert what Telegram told us about a chat; a chat that writes to us is active again.
+
+    Called for every update: a known chat whose details did not change is only read, so rapid taps
+    do not queue a write each on the one database thread, and a read-only disk does not refuse it."""
     record = {
         "id": chat["id"],
         "type": chat.get("type"),
@@ -20,10 +23,13 @@ def remember(db: Database, chat: dict[str, Any], now: str) -> None:
         "updated_at": now,
     }
     try:
-        db["chats"].get(chat["id"])
-        db["chats"].update(chat["id"], {k: v for k, v in record.items() if v is not None})
+        known = db["chats"].get(chat["id"])
     except NotFoundError:
         db["chats"].insert({**record, "created_at": now})
+        return
+    changes = {k: v for k, v in record.items() if v is not None and k != "updated_at" and known.get(k) != v}
+    if changes:  # most updates come from chats we know as they are: a read, no write transaction
+        db["chats"].update(chat["id"], {**changes, "updated_at": now})
 
 
 def get(db: Database, chat_id: int) -> dict[str, Any] | None:
