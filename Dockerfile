@@ -1,5 +1,5 @@
 # Zen Digest bot. Set BOT_TOKEN (and ADMIN_IDS, CHANNEL_ID) at run time; the SQLite file lives on /data.
-# Installs exactly requirements/run.lock (hash-checked), then the project itself without resolving again.
+# Installs exactly requirements.lock (hash-checked), then the project itself without resolving again.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,8 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATABASE_PATH=/data/zendigest.sqlite3
 
 WORKDIR /app
-COPY requirements/run.lock requirements/run.lock
-RUN pip install --require-hashes -r requirements/run.lock
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers

@@ -19,7 +19,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCKS = ROOT / "requirements"
+LOCKS = {"run": ROOT / "requirements.lock", "test": ROOT / "requirements-test.lock",
+         "bench": ROOT / "requirements-bench.lock"}
 PINNED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
 
 
@@ -34,7 +35,7 @@ def all_modules() -> list[str]:
 
 
 def locked(name: str) -> dict[str, str]:
-    return {canonicalize_name(n): v for n, v in PINNED.findall((LOCKS / name).read_text())}
+    return {canonicalize_name(n): v for n, v in PINNED.findall(LOCKS[name].read_text())}
 
 
 def project() -> dict:
@@ -58,9 +59,9 @@ def test_module_list_is_complete() -> None:
 def test_each_lock_pins_every_declared_dependency_within_its_range() -> None:
     """A refresh is checked before it is committed: the locks cover pyproject's ranges exactly."""
     declared = project()
-    sets = {"run.lock": declared["dependencies"],
-            "test.lock": declared["dependencies"] + declared["optional-dependencies"]["test"],
-            "bench.lock": declared["dependencies"] + declared["optional-dependencies"]["test"]
+    sets = {"run": declared["dependencies"],
+            "test": declared["dependencies"] + declared["optional-dependencies"]["test"],
+            "bench": declared["dependencies"] + declared["optional-dependencies"]["test"]
             + declared["optional-dependencies"]["bench"]}
     for lock, requirements in sets.items():
         pins = locked(lock)
@@ -73,24 +74,24 @@ def test_each_lock_pins_every_declared_dependency_within_its_range() -> None:
 
 def test_locks_agree_with_each_other() -> None:
     """test and bench add packages on top of the run set; they never move one of its versions."""
-    run, test, bench = locked("run.lock"), locked("test.lock"), locked("bench.lock")
+    run, test, bench = locked("run"), locked("test"), locked("bench")
     assert {n: test[n] for n in run} == run
     assert {n: bench[n] for n in test} == test
 
 
 def test_locks_carry_hashes_and_no_local_paths() -> None:
-    for lock in ("run.lock", "test.lock", "bench.lock"):
-        text = (LOCKS / lock).read_text()
+    for lock, path in LOCKS.items():
+        text = path.read_text()
         pins = PINNED.findall(text)
         hashed = re.findall(r"^[A-Za-z0-9][A-Za-z0-9._-]*==\S+ \\\n\s+--hash=sha256:", text, re.MULTILINE)
         assert len(hashed) == len(pins), f"{lock}: every pin has its hashes"
-        for forbidden in ("file://", "--find-links", "--extra-index-url", "/opt/", "/root/"):
+        for forbidden in ("file://", "--find-links", "--extra-index-url", "/opt/", "/root/", "-c /"):
             assert forbidden not in text, f"{lock} names {forbidden}"
 
 
 def test_this_environment_is_the_lock() -> None:
     """The suite runs on exactly what the lock says (the README's test command installs test.lock)."""
-    pins = locked("test.lock")
+    pins = locked("test")
     wrong = {}
     for name, pinned in pins.items():
         try:
@@ -99,7 +100,7 @@ def test_this_environment_is_the_lock() -> None:
             installed = None
         if installed != pinned and name not in ("pip", "setuptools"):
             wrong[name] = (pinned, installed)
-    assert not wrong, f"installed differs from requirements/test.lock: {wrong}"
+    assert not wrong, f"installed differs from requirements-test.lock: {wrong}"
 
 
 def test_jústext_cleaner_is_importable() -> None:
