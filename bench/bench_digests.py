@@ -22,9 +22,9 @@ import resource
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from bot.app import build_services
+from bot.app.wiring import build_services
 from bot.clock import FrozenClock
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.digests import compose, render
 from bot.i18n import Translator
 from storage import digests as digests_sql

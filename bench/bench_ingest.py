@@ -41,10 +41,10 @@ from xml.sax.saxutils import escape
 from aiohttp import web
 from sqlite_utils import Database
 
-from bot.anchors import ensure_anchors, stored_catalog
+from bot.services.anchors import ensure_anchors, stored_catalog
 from bot.clock import Clock
-from bot.ingestion import Ingestion
-from bot.library import Library
+from bot.services.ingestion import Ingestion
+from bot.services.articles import Library
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
 from storage import sources as sources_sql

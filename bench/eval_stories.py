@@ -1,4 +1,4 @@
-"""Precision and recall of "one story once" (bot/stories.py) on real news pairs.
+"""Precision and recall of "one story once" (bot/services/stories.py) on real news pairs.
 
 Input: a JSONL file of real news openings, one article per line
 `{"id", "story", "date", "url", "title", "text"}` — articles with the same `story` report the same
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from bot import stories
+from bot.services import stories
 from bot.text.lang import lemmas
 from bot.text.stopwords import is_stop
 from bot.text.models import warm_up

@@ -2,7 +2,7 @@
 
 Serves ``../shared/real/`` (see its README) from a loopback HTTP server and runs, per capture, the
 real command line (``zendigest ingest URL``, in this process so the text engine loads once) and the
-real ingestion function behind it (``bot.ingestion.fetch_articles``), then checks both against the
+real ingestion function behind it (``bot.services.ingestion.fetch_articles``), then checks both against the
 capture's ``expected.json``:
 
 * ``tme/``: ``t.me/s/NAME`` at ``TELEGRAM_WEB_URL``; every older page (``?before=``) answers 404, as
@@ -176,7 +176,7 @@ class Run:
 
 def run_cli(site: RealSite, workdir: Path, *args: str) -> Run:
     """``zendigest ARGS`` in this process, with a fresh database and a deployment's environment."""
-    from bot.cli import main
+    from bot.app.cli import main
 
     env = {"DATABASE_PATH": str(workdir / f"db-{time.monotonic_ns()}.sqlite3"), "FETCH_ALLOW_PRIVATE": "true",
            "DZEN_BASE_URL": f"{site.base}/dzen", "TELEGRAM_WEB_URL": f"{site.base}/tme"}
@@ -196,7 +196,7 @@ def run_cli(site: RealSite, workdir: Path, *args: str) -> Run:
 
 def fetch(site: RealSite, url: str) -> tuple[list, str]:
     """``fetch_articles`` as the bot calls it: (articles, error line)."""
-    from bot.ingestion import fetch_articles
+    from bot.services.ingestion import fetch_articles
     from bot.net import HttpFetcher
     from bot.sources import SourceError
 

@@ -1,5 +1,5 @@
 """/anchor URL (or as a reply to a forwarded channel post or to a message with the text) and the
-anchor editor's buttons — admins only; the logic and the audit are in bot/anchor_setup.py."""
+anchor editor's buttons — admins only; the logic and the audit are in bot/services/anchor_setup.py."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel
 
-from bot import anchor_view, render
-from bot.anchor_setup import AnchorDraft, AnchorSetup
-from bot.errors import Refusal
+from bot.telegram import anchor_view
+
+from bot.telegram import render
+from bot.services.anchor_setup import AnchorDraft, AnchorSetup
+from bot.refusal import Refusal
 from bot.i18n import Translator
-from bot.ingestion import Ingestion
-from bot.lookup import parse_article_ref
-from bot.middlewares import AdminOnly
+from bot.services.ingestion import Ingestion
+from bot.services.lookup import parse_article_ref
+from bot.telegram.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
-from bot.anchor_view import AnchorEdit
+from bot.telegram.anchor_view import AnchorEdit
 
 router = Router(name="admin_anchor")
 router.message.middleware(AdminOnly())

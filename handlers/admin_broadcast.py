@@ -6,10 +6,10 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.broadcast import BroadcastError, Broadcasts, command_html
+from bot.services.broadcasts import BroadcastError, Broadcasts, command_html
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
-from bot.middlewares import AdminOnly
+from bot.telegram.middlewares import AdminOnly
 from handlers import keyboards
 from handlers.keyboards import BroadcastAction
 

@@ -1,5 +1,5 @@
 """.opml documents sent by an admin (preview → Import / Cancel) and the "Export OPML" button of
-/sources. Admins only; the logic is in bot.opml.SourceLists."""
+/sources. Admins only; the logic is in bot.services.source_lists.SourceLists."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.middlewares import AdminOnly
-from bot.opml import MAX_BYTES, ImportPlan, ImportResult, OpmlError, SourceLists
-from bot.render import clip, plain
+from bot.telegram.middlewares import AdminOnly
+from bot.services.source_lists import MAX_BYTES, ImportPlan, ImportResult, OpmlError, SourceLists
+from bot.telegram.render import clip, plain
 
 router = Router(name="admin_opml")
 router.message.middleware(AdminOnly())

@@ -10,14 +10,18 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot import admin_render, render, stats
-from bot.cards import ThemeCards
-from bot.audit import AuditLog
+from bot.telegram import admin_render
+
+from bot.telegram import render
+
+from bot.services import stats
+from bot.services.themes import ThemeCards
+from bot.services.audit import AuditLog
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
-from bot.middlewares import AdminOnly
-from bot.subscriptions import Subscriptions
+from bot.telegram.middlewares import AdminOnly
+from bot.services.subscriptions import Subscriptions
 from handlers import keyboards
 from handlers.keyboards import AnchorFollowupAction, FollowupAction
 

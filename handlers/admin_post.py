@@ -11,15 +11,15 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.i18n import Translator
-from bot.middlewares import AdminOnly
+from bot.telegram.middlewares import AdminOnly
 from bot.numbers import parse_id
 from bot.posting import PostContent, PostError, Posting, after_command, content_of, parse_schedule
 from bot.posting.markup import PostAction
 from bot.posting.options import TOGGLES
 from bot.posting.preview import queue_text, refresh_control, show_preview
-from bot.subscriptions import Subscriptions
+from bot.services.subscriptions import Subscriptions
 
 router = Router(name="admin_post")
 router.message.middleware(AdminOnly(channel_admins=True))

@@ -11,12 +11,12 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import Message
 
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.i18n import Translator
 from bot.posting import PostError, Posting, content_of, media_of, parse_buttons
 from bot.posting.content import trimmed
 from bot.posting.preview import show_preview
-from bot.subscriptions import Subscriptions
+from bot.services.subscriptions import Subscriptions
 from handlers.admin_post import admin_zone, draft_and_preview
 from handlers.filters import MayPost
 

@@ -9,17 +9,19 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot import admin_render, render
-from bot.audit import AuditLog
+from bot.telegram import admin_render
+
+from bot.telegram import render
+from bot.services.audit import AuditLog
 from bot.delivery import Sender
 from bot.i18n import Translator
-from bot.ingestion import Ingestion, IngestStopped
-from bot.lookup import parse_article_ref
+from bot.services.ingestion import Ingestion, IngestStopped
+from bot.services.lookup import parse_article_ref
 from bot.numbers import parse_id
-from bot.middlewares import AdminOnly
+from bot.telegram.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
-from bot.subscriptions import Subscriptions
+from bot.services.subscriptions import Subscriptions
 from handlers.admin_opml import export_button
 
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """Last resort: a handler that crashed still gets the user an answer (and the log a traceback).
 
-Registered on the Dispatcher itself (bot/app.py): error events propagate up from the router
+Registered on the Dispatcher itself (bot/app/wiring.py): error events propagate up from the router
 where they happened, so only the root sees them all."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import logging
 from aiogram.types import ErrorEvent
 
 from bot.i18n import Translator
-from bot.storage_alarm import StorageAlarm
+from bot.services.storage_alarm import StorageAlarm
 from storage.db import StorageUnwritable
 
 log = logging.getLogger(__name__)

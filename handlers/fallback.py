@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot import render
+from bot.telegram import render
 from bot.i18n import Translator
 
 router = Router(name="fallback")

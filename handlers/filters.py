@@ -6,8 +6,8 @@ from aiogram import Bot
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.config import Settings
-from bot.permissions import ChatAdmins, is_admin
+from bot.app.config import Settings
+from bot.telegram.permissions import ChatAdmins, is_admin
 
 
 class MayPost(Filter):

@@ -6,11 +6,11 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.cards import AnchorRef, ThemeCard
+from bot.services.themes import AnchorRef, ThemeCard
 from bot.i18n import Translator
-from bot.library import Article
+from bot.services.articles import Article
 from bot.numbers import ButtonId
-from bot.render import clip, theme_label
+from bot.telegram.render import clip, theme_label
 
 
 class ThemeNav(CallbackData, prefix="tn"):

@@ -6,15 +6,15 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.cards import ThemeCards
-from bot.commands import admin_commands, reader_commands
-from bot.config import Settings
+from bot.services.themes import ThemeCards
+from bot.telegram.commands import admin_commands, reader_commands
+from bot.app.config import Settings
 from bot.i18n import Translator
-from bot.library import Library
-from bot.lookup import ArticleRef
-from bot.render import plain
-from bot.subscriptions import Subscriptions
-from handlers.reading import send_summary
+from bot.services.articles import Library
+from bot.services.lookup import ArticleRef
+from bot.telegram.render import plain
+from bot.services.subscriptions import Subscriptions
+from handlers.articles import send_summary
 from handlers.themes import send_card
 
 router = Router(name="start")

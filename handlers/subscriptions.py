@@ -8,14 +8,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot import render
-from bot.cards import ThemeCards
+from bot.telegram import render
+from bot.services.themes import ThemeCards
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
 from bot.numbers import parse_int
-from bot.permissions import ChatAdmins
-from bot.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
+from bot.telegram.permissions import ChatAdmins
+from bot.services.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
 from handlers import settings_kb
 from handlers.settings_kb import Setting
 from handlers.word_filters import TYPED as FILTER_WORDS

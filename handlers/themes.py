@@ -9,12 +9,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot import render
-from bot.cards import ThemeCard, ThemeCards
+from bot.telegram import render
+from bot.services.themes import ThemeCard, ThemeCards
 from bot.i18n import Translator
-from bot.library import Library
-from bot.permissions import ChatAdmins
-from bot.subscriptions import SettingError, Subscriptions
+from bot.services.articles import Library
+from bot.telegram.permissions import ChatAdmins
+from bot.services.subscriptions import SettingError, Subscriptions
 from handlers import keyboards
 from handlers.keyboards import (AnchorNav, AnchorPick, AnchorText, AnchorThemes, ArticleTheme, InEnglish, ThemeFollow,
                                ThemeList, ThemeNav, ThemeOpen)

@@ -13,10 +13,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.permissions import ChatAdmins
-from bot.render import plain
-from bot.subscriptions import Subscription, Subscriptions
-from bot.word_filters import FilterError, WordFilter
+from bot.telegram.permissions import ChatAdmins
+from bot.telegram.render import plain
+from bot.services.subscriptions import Subscription, Subscriptions
+from bot.services.word_filters import FilterError, WordFilter
 from handlers.settings_kb import Setting, WordFilterAction
 
 router = Router(name="word_filters")

@@ -284,7 +284,7 @@ def m0007_schedule_starts(db: Database) -> None:
 
 @migrations()
 def m0008_search_version(db: Database) -> None:
-    """Which indexing an article's search terms come from (bot.search.INDEX_VERSION): articles
+    """Which indexing an article's search terms come from (bot.services.search.INDEX_VERSION): articles
     stored before names were indexed under all their case forms are re-indexed on start."""
     db["articles"].add_column("search_version", int, not_null_default=0)
 

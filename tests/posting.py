@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.local import SANDBOX_CHANNEL_ID
+from bot.app.local import SANDBOX_CHANNEL_ID
 from bot.sandbox import Sandbox, SentMessage
 from tests.conftest import ADMIN_ID
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FrozenClock
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from bot.sandbox.models import SentMessage
 from storage import audit as audit_sql
-from storage import catalog as catalog_sql
+from storage import themes as catalog_sql
 from tests.anchor_article import PARAGRAPHS, TEXT, TITLE
 from tests.conftest import ADMIN_ID, READER_ID, make_settings
 from tests.sources.conftest import LoopbackServer, server  # noqa: F401 - the loopback site fixture

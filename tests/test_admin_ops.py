@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from storage import audit as audit_sql
 from tests.articles import CORRIDOR
 from tests.conftest import ADMIN_ID, READER_ID
@@ -79,7 +79,7 @@ def test_digest_command_dry_run_prints_the_followup(tmp_path: Path) -> None:
 
 
 async def test_every_admin_command_and_button_is_refused_for_a_reader(app: LocalBot) -> None:
-    from bot.commands import admin_commands
+    from bot.telegram.commands import admin_commands
     from storage import posts as posts_sql
     from storage import sources as sources_sql
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from storage import audit as audit_sql
 from storage import posts as posts_sql
 from tests.conftest import ADMIN_ID, READER_ID

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FrozenClock
-from bot.config import Settings
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.config import Settings
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from bot.zones import zone_label
 from storage import subscriptions as subs_sql

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.clock import FrozenClock
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import READER_ID
 from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures

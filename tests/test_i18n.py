@@ -40,7 +40,7 @@ def test_every_key_the_code_uses_exists_in_every_language() -> None:
 
 
 def test_every_command_is_described_in_both_languages() -> None:
-    from bot.commands import COMMANDS
+    from bot.telegram.commands import COMMANDS
 
     for language in LANGUAGES:
         assert all(f"cmd_{c.name}" in catalog(language) for c in COMMANDS), language

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-import bot.ingestion as ingestion_module
+import bot.services.ingestion as ingestion_module
 from bot.clock import FrozenClock
-from bot.ingestion import MAX_BACKOFF, MAX_FAILURES
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.services.ingestion import MAX_BACKOFF, MAX_FAILURES
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from storage import sources as sources_sql
 from storage.timeutil import from_db

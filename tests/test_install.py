@@ -30,7 +30,7 @@ def all_modules() -> list[str]:
         names.append(package)
         module = importlib.import_module(package)
         names += [m.name for m in pkgutil.walk_packages(module.__path__, prefix=f"{package}.")
-                  if not m.name.endswith(".__main__")]  # `python -m bot` runs the CLI (bot.cli is imported)
+                  if not m.name.endswith(".__main__")]  # `python -m bot` runs the CLI (bot.app.cli is imported)
     return sorted(names)
 
 

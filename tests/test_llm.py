@@ -15,10 +15,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot import batch
-from bot.config import Settings
-from bot.llm import MAX_INPUT_CHARS, LlmSummarizer, parse_answer
-from bot.local import LocalBot
+from bot.app import batch
+from bot.app.config import Settings
+from bot.text.llm import MAX_INPUT_CHARS, LlmSummarizer, parse_answer
+from bot.app.local import LocalBot
 from bot.net import BlockedAddressError, FetchError, HttpFetcher
 from bot.sandbox import Sandbox
 from tests.articles import CORRIDOR
@@ -173,12 +173,12 @@ async def test_slow_model_falls_back_within_the_timeout(tmp_path: Path, llm: Fak
     extractive = await summarize_json(make_settings(tmp_path), corridor_file, capsys)  # also loads the models
     llm.mode = "slow"
     started = time.monotonic()
-    with caplog.at_level(logging.WARNING, logger="bot.llm"):
+    with caplog.at_level(logging.WARNING, logger="bot.text.llm"):
         record = await summarize_json(llm_settings(tmp_path, llm), corridor_file, capsys)
     elapsed = time.monotonic() - started
     assert record == extractive
     assert 3.5 < elapsed < 5.5, elapsed
-    warnings = [r for r in caplog.records if r.name == "bot.llm"]
+    warnings = [r for r in caplog.records if r.name == "bot.text.llm"]
     assert len(warnings) == 1 and "timed out" in warnings[0].reason
 
 
@@ -188,11 +188,11 @@ async def test_bad_answers_fall_back_to_extractive(tmp_path: Path, llm: FakeLlm,
                                                    caplog: pytest.LogCaptureFixture) -> None:
     extractive = await summarize_json(make_settings(tmp_path), corridor_file, capsys)
     llm.mode = mode
-    with caplog.at_level(logging.WARNING, logger="bot.llm"):
+    with caplog.at_level(logging.WARNING, logger="bot.text.llm"):
         record = await summarize_json(llm_settings(tmp_path, llm), corridor_file, capsys)
     assert record == extractive
     assert len(llm.requests) == 1
-    assert len([r for r in caplog.records if r.name == "bot.llm"]) == 1
+    assert len([r for r in caplog.records if r.name == "bot.text.llm"]) == 1
 
 
 @pytest.mark.parametrize("overrides", [{"llm_base_url": None}, {"llm_model": None}, {"llm_base_url": ""}])

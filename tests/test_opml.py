@@ -10,7 +10,7 @@ from pathlib import Path
 import listparser
 import pytest
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from bot.sandbox import Sandbox
 from bot.sandbox.api_files import user_document
 from tests.conftest import ADMIN_ID, READER_ID, make_settings

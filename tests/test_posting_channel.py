@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sources import parse_telegram_page
 from storage import articles as articles_sql
 from tests.conftest import READER_ID

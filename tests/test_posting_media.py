@@ -3,7 +3,7 @@ their entities, file ids reused, Telegram's limits said at preview."""
 
 from __future__ import annotations
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from storage import posts as posts_sql
 from tests.conftest import ADMIN_ID
 from tests.posting import channel, control, labels, publish, rendered, toggle

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.clock import FrozenClock
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from bot.sandbox import Sandbox
 from storage import posts as posts_sql
 from storage.db import open_database

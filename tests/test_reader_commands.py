@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from tests.conftest import READER_ID
 
 ANCHOR_TITLE = "Казахстан – ЕС в декабре 2025 года"

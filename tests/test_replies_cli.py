@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from tests.conftest import READER_ID
 
 ROOT = Path(__file__).resolve().parents[1]

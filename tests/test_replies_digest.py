@@ -3,7 +3,7 @@ named, a one-line snippet and an "Open" link to its summary in the bot."""
 
 from __future__ import annotations
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from tests.conftest import READER_ID
 
 BOTH = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 
 EN_READER = 4343
 

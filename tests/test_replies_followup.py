@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.batch import digest as digest_command
+from bot.app.batch import digest as digest_command
 from bot.clock import FrozenClock
-from bot.config import Settings
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.config import Settings
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import ADMIN_ID, CHANNEL, READER_ID, make_settings
@@ -134,7 +134,7 @@ async def test_cli_followup_twice_posts_once_and_says_why(sandbox: Sandbox, tmp_
     assert sandbox.messages(SANDBOX_CHANNEL_ID) == []  # nothing new: nothing posted
     assert "nothing new since" in capsys.readouterr().err
 
-    from bot.batch import ingest
+    from bot.app.batch import ingest
 
     article = tmp_path / "corridor.txt"
     article.write_text(f"{CORRIDOR[0]}\n\n{CORRIDOR[1]}\n", encoding="utf-8")

@@ -26,9 +26,9 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.i18n import Translator
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from bot.sandbox import Sandbox
-from bot.web import health_app, serve
+from bot.app.web import health_app, serve
 from tests.conftest import ADMIN_ID, READER_ID, make_settings
 
 RU = Translator("ru")

@@ -17,7 +17,7 @@ import pytest
 
 from bot.clock import FrozenClock
 from bot.digests.schedule import cron_slot, parse_cron, personal_slot
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from storage import subscriptions as subs_sql
 from tests.articles import CORRIDOR

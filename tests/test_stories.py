@@ -5,7 +5,7 @@ stays its own entry. The reports are invented (three retellings of one made-up e
 from __future__ import annotations
 
 from bot.clock import FrozenClock
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from tests.conftest import READER_ID
 from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures
 FERRY = [

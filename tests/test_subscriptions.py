@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from storage import subscriptions as subs_sql
 from tests.conftest import READER_ID
 

@@ -9,8 +9,8 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
-from bot.terminal import TerminalChat
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.terminal import TerminalChat
 from tests.conftest import READER_ID
 
 ROOT = Path(__file__).resolve().parents[1]

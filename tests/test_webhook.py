@@ -8,9 +8,9 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import build_bot, build_dispatcher, build_services
+from bot.app.wiring import build_bot, build_dispatcher, build_services
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
-from bot.web import serve, webhook_app
+from bot.app.web import serve, webhook_app
 from tests.conftest import READER_ID, make_settings
 
 
@@ -60,7 +60,7 @@ async def test_webhook_serves_the_bot_and_refuses_wrong_secrets(sandbox: Sandbox
 
 
 async def test_healthz_in_polling_mode_reports_the_database(tmp_path: Path) -> None:
-    from bot.web import health_app
+    from bot.app.web import health_app
 
     services = build_services(make_settings(tmp_path))
     await services.store.open()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Iterable
 
-from bot import stories
+from bot.services import stories
 from storage.timeutil import from_db
 
 OTHER = "_other"
@@ -139,7 +139,7 @@ class Window:
 
 
 def story_map(rows: list[dict[str, Any]]) -> dict[int, int]:
-    """Which articles retell one story (bot.stories), as article id → the story's first id."""
+    """Which articles retell one story (bot.services.stories), as article id → the story's first id."""
     items = [DigestItem.from_row(r) for r in rows]
     prints = [_fingerprint(r.get("search_lemmas") or "", i.published.date() if i.published else None)
               for i, r in zip(items, rows)]

@@ -8,7 +8,7 @@ from aiogram.utils.formatting import Bold, Italic, Text, TextLink, as_line, as_l
 
 from bot.digests.compose import OTHER, DigestItem, FollowupDigest, PersonalDigest, Section
 from bot.i18n import Translator
-from bot.render import clip, format_date, theme_label
+from bot.telegram.render import clip, format_date, theme_label
 
 
 def _item(item: DigestItem, tr: Translator, *, with_date: bool, others: tuple[str, ...] = (),

@@ -14,15 +14,15 @@ from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable
 from zoneinfo import ZoneInfoNotFoundError
 
-from bot.library import Library
-from bot.cards import AnchorRef, ThemeCards
+from bot.services.articles import Library
+from bot.services.themes import AnchorRef, ThemeCards
 from bot.clock import Clock
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.delivery import OutboxItem
 from bot.digests import compose, render
 from bot.digests.schedule import cron_slot, parse_cron, personal_slot
 from bot.i18n import LANGUAGES, Translator
-from bot.word_filters import Matcher, WordFilters, compile_filters
+from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.timeutil import from_db, to_db

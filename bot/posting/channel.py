@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from aiogram.types import Chat, Message
 
-from bot.config import Settings
-from bot.ingestion import Ingestion, Stored
+from bot.app.config import Settings
+from bot.services.ingestion import Ingestion, Stored
 from bot.posting.service import post_link
 from bot.sources import ParsedArticle, canonical_url
 from bot.sources.text import make_title

@@ -15,7 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from bot.i18n import Translator
 from bot.posting.markup import preview_keyboard
 from bot.posting.service import Post, Posting
-from bot.render import clip, format_datetime
+from bot.telegram.render import clip, format_datetime
 from bot.zones import zone_label
 
 

@@ -18,12 +18,12 @@ from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramBadRequest
 
-from bot.audit import AuditLog
+from bot.services.audit import AuditLog
 from bot.clock import Clock
-from bot.config import Settings, chat_ref
+from bot.app.config import Settings, chat_ref
 from bot.delivery import Outbox, OutboxItem, SendResult, Sender
 from bot.delivery.sender import PartHook, describe
-from bot.errors import Refusal
+from bot.refusal import Refusal
 from bot.i18n import Translator
 from bot.posting.content import Media, PostContent
 from bot.posting.markup import published_keyboard

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from aiogram import Bot
 
-from bot.chats import ChatRegistry
+from bot.services.chats import ChatRegistry
 from bot.clock import Clock
 from bot.delivery import RateLimits, RetryPolicy, Throttle
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from bot.sandbox import SANDBOX_TOKEN, Sandbox, SandboxLimits, SandboxSession
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql

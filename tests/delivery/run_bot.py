@@ -12,8 +12,8 @@ import asyncio
 import logging
 import os
 
-from bot.app import build_bot, build_dispatcher, build_services
-from bot.config import Settings
+from bot.app.wiring import build_bot, build_dispatcher, build_services
+from bot.app.config import Settings
 from bot.delivery import RateLimits
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from storage import audit as audit_sql
 from storage import chats as chats_sql
 from storage import outbox as outbox_sql

@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import OutboxItem
 from bot.delivery.split import plain_text, split_html
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from bot.sandbox.text import utf16_len
 from storage import outbox as outbox_sql
 from tests.delivery.conftest import add_subscribers

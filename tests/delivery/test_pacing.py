@@ -13,7 +13,7 @@ import pytest
 from aiogram import Bot
 
 from bot.delivery import Throttle, bulk
-from bot.local import LocalBot
+from bot.app.local import LocalBot
 from bot.sandbox import Sandbox
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql

@@ -7,8 +7,8 @@ import logging
 import sys
 from typing import Awaitable, Callable
 
-from bot.config import Settings
-from bot.inputs import Document, InputError, is_url, read_file
+from bot.app.config import Settings
+from bot.app.inputs import Document, InputError, is_url, read_file
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
 
@@ -26,7 +26,7 @@ def _quiet_extractor() -> None:
 
 async def _documents(fetcher: HttpFetcher, name: str) -> list[Document]:
     """A file is one document; a URL may be an article, a feed or a channel (several)."""
-    from bot.ingestion import external_key, fetch_articles
+    from bot.services.ingestion import external_key, fetch_articles
     from bot.net import FetchError
     from bot.sources import SourceError
 
@@ -65,9 +65,9 @@ async def _each_document(inputs: list[str], fetcher: HttpFetcher,
 async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sentences: int | None) -> int:
     """With LLM_* configured, `summary`/`tldr` are the model's retelling when it answers in time,
     else (and always without LLM_*) the extractive ones; the record's keys never change."""
-    from bot.ingestion import make_fetcher
-    from bot.library import without_tldr
-    from bot.llm import LlmSummarizer
+    from bot.services.ingestion import make_fetcher
+    from bot.services.articles import without_tldr
+    from bot.text.llm import LlmSummarizer
 
     engine = TextEngine()
     fetcher = make_fetcher(settings)
@@ -95,7 +95,7 @@ async def summarize(settings: Settings, inputs: list[str], *, as_json: bool, sen
 
 
 async def ingest(settings: Settings, inputs: list[str]) -> int:
-    from bot.app import build_services
+    from bot.app.wiring import build_services
 
     _quiet_extractor()
     services = build_services(settings)
@@ -132,7 +132,7 @@ def _print_envelopes(envelopes: list) -> None:
 
 async def digest(settings: Settings, *, followup: bool, chat_id: int | None, dry_run: bool) -> int:
     """Compose digests now; without --dry-run send them through the outbox (needs BOT_TOKEN)."""
-    from bot.app import build_bot, build_services
+    from bot.app.wiring import build_bot, build_services
 
     if not dry_run and settings.sandbox_mode:
         print("zendigest: sending needs BOT_TOKEN (or use --dry-run to print)", file=sys.stderr)

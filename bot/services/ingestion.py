@@ -26,10 +26,10 @@ from typing import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.cooldown import Cooldown
-from bot.errors import Refusal
-from bot.library import Article, Library
+from bot.refusal import Refusal
+from bot.services.articles import Article, Library
 from bot.net import HttpFetcher
 from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_source,
                          resolve_source)

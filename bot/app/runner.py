@@ -17,10 +17,10 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.token import TokenValidationError
 
-from bot.app import build_bot, build_dispatcher, build_services
-from bot.config import Settings
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
-from bot.web import health_app, serve, stop_on_signals, webhook_app
+from bot.app.wiring import build_bot, build_dispatcher, build_services
+from bot.app.config import Settings
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.web import health_app, serve, stop_on_signals, webhook_app
 
 log = logging.getLogger(__name__)
 TERMINAL_USER_ID = 100001
@@ -97,7 +97,7 @@ async def run(settings: Settings, *, language: str = "ru") -> int:
 async def run_sandbox(settings: Settings, *, language: str = "ru") -> int:
     """Without a token: the sandbox plays Telegram; the terminal user is an admin (so /post can be
     tried) and CHANNEL_ID defaults to a sandbox channel."""
-    from bot.terminal import TerminalChat
+    from bot.app.terminal import TerminalChat
 
     overrides: dict[str, object] = {}
     if not settings.admin_ids:

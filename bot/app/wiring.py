@@ -18,32 +18,32 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.anchor_setup import AnchorSetup
-from bot.anchors import ensure_anchors, stored_catalog
-from bot.audit import AuditLog
-from bot.broadcast import Broadcasts
-from bot.cards import ThemeCards
-from bot.chats import ChatRegistry
+from bot.services.anchor_setup import AnchorSetup
+from bot.services.anchors import ensure_anchors, stored_catalog
+from bot.services.audit import AuditLog
+from bot.services.broadcasts import Broadcasts
+from bot.services.themes import ThemeCards
+from bot.services.chats import ChatRegistry
 from bot.clock import Clock
-from bot.commands import admin_commands, reader_commands
-from bot.config import Settings
+from bot.telegram.commands import admin_commands, reader_commands
+from bot.app.config import Settings
 from bot.delivery import Outbox, RateLimits, Sender, Throttle
 from bot.digests.service import Digests
 from bot.i18n import LANGUAGES, Translator
-from bot.ingestion import Ingestion, make_fetcher
-from bot.library import Library
-from bot.llm import LlmSummarizer
-from bot.middlewares import ContextMiddleware
+from bot.services.ingestion import Ingestion, make_fetcher
+from bot.services.articles import Library
+from bot.text.llm import LlmSummarizer
+from bot.telegram.middlewares import ContextMiddleware
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
-from bot.opml import SourceLists
-from bot.permissions import ChatAdmins
+from bot.services.source_lists import SourceLists
+from bot.telegram.permissions import ChatAdmins
 from bot.posting import Posting
 from bot.posting.channel import ChannelPosts
-from bot.render import plain
-from bot.scheduler import add_interval_job, build_scheduler
-from bot.storage_alarm import StorageAlarm
-from bot.subscriptions import Subscriptions
+from bot.telegram.render import plain
+from bot.app.scheduler import add_interval_job, build_scheduler
+from bot.services.storage_alarm import StorageAlarm
+from bot.services.subscriptions import Subscriptions
 from handlers import routers
 from handlers.errors import on_error
 from storage import chats as chats_sql

@@ -9,11 +9,11 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from bot.config import Settings
-from bot.inputs import read_text_file
-from bot.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.app.config import Settings
+from bot.app.inputs import read_text_file
+from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import SentMessage
-from bot.terminal import format_message
+from bot.app.terminal import format_message
 
 READER = 2001
 ADMIN = 2002

@@ -8,10 +8,10 @@ from typing import Any, Awaitable, Callable
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
-from bot.audit import AuditLog
+from bot.services.audit import AuditLog
 from bot.clock import Clock
 from bot.i18n import Translator
-from bot.permissions import is_admin
+from bot.telegram.permissions import is_admin
 from storage import chats as chats_sql
 from storage.db import Store, StorageUnwritable
 

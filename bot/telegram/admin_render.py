@@ -15,8 +15,8 @@ from aiogram.utils.formatting import Bold, Italic, Text, as_line, as_list
 
 from bot.i18n import Translator
 from bot.sources.reasons import describe
-from bot.render import clip, theme_label
-from bot.stats import Stats
+from bot.telegram.render import clip, theme_label
+from bot.services.stats import Stats
 from bot.zones import zone_label
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock
-from bot.config import Settings
-from bot.errors import Refusal
+from bot.app.config import Settings
+from bot.refusal import Refusal
 from bot.zones import parse_zone
-from bot.word_filters import WordFilters
+from bot.services.word_filters import WordFilters
 from storage import subscriptions as subs_sql
 from storage.db import Store
 

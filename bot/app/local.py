@@ -12,9 +12,9 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 
-from bot.app import Services, build_bot, build_dispatcher, build_services
+from bot.app.wiring import Services, build_bot, build_dispatcher, build_services
 from bot.clock import Clock
-from bot.config import Settings
+from bot.app.config import Settings
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 
 SANDBOX_CHANNEL_ID = -1001000000001

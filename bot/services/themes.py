@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.library import Article, Library
-from storage import catalog as catalog_sql
+from bot.services.articles import Article, Library
+from storage import themes as catalog_sql
 
 
 @dataclass(frozen=True)

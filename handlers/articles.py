@@ -6,13 +6,13 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot import render
-from bot.cards import ThemeCards
-from bot.errors import Refusal
+from bot.telegram import render
+from bot.services.themes import ThemeCards
+from bot.refusal import Refusal
 from bot.i18n import Translator
-from bot.ingestion import Ingestion
-from bot.library import Article, Library
-from bot.lookup import parse_article_ref
+from bot.services.ingestion import Ingestion
+from bot.services.articles import Article, Library
+from bot.services.lookup import parse_article_ref
 from bot.net import FetchError
 from bot.sources import SourceError
 from handlers import keyboards

@@ -14,17 +14,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from bot.anchors import stored_catalog
-from bot.audit import AuditLog
+from bot.services.anchors import stored_catalog
+from bot.services.audit import AuditLog
 from bot.clock import Clock
-from bot.errors import Refusal
-from bot.ingestion import SOURCE_KINDS, Ingestion, fetch_articles
-from bot.inputs import InputError, parse_text
-from bot.library import Article, Library
+from bot.refusal import Refusal
+from bot.services.ingestion import SOURCE_KINDS, Ingestion, fetch_articles
+from bot.app.inputs import InputError, parse_text
+from bot.services.articles import Article, Library
 from bot.net import FetchError
 from bot.sources import SourceError, detect_source
 from bot.text.proposer import ProposedTheme, theme_slug
-from storage import catalog as catalog_sql
+from storage import themes as catalog_sql
 
 MAX_TITLE = 60
 MIN_TEXT = 400  # characters: shorter than a few paragraphs is not an analysis to build themes on

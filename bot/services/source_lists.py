@@ -23,15 +23,15 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 import listparser
 
-from bot.ingestion import IngestStopped
+from bot.services.ingestion import IngestStopped
 from bot.net import FetchError
 from bot.sources import SourceError
 from bot.sources.urls import canonical_url, detect_source
 
 if TYPE_CHECKING:
-    from bot.audit import AuditLog
+    from bot.services.audit import AuditLog
     from bot.clock import Clock
-    from bot.ingestion import Ingestion
+    from bot.services.ingestion import Ingestion
 
 MAX_BYTES = 1_000_000  # a 1 MB list is ~5,000 feeds: far beyond any real reader's export
 MAX_FEEDS = 500

@@ -17,7 +17,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import Services
+from bot.app.wiring import Services
 
 SERVICES_KEY = web.AppKey("services", Services)
 STARTED_KEY = web.AppKey("started", float)

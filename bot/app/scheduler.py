@@ -14,8 +14,8 @@ from typing import Any, Awaitable, Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.config import Settings
-from bot.storage_alarm import StorageAlarm
+from bot.app.config import Settings
+from bot.services.storage_alarm import StorageAlarm
 from storage.db import StorageUnwritable
 
 log = logging.getLogger(__name__)

@@ -9,13 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from bot.clock import Clock
-from bot.llm import LlmSummarizer
-from bot.lookup import ArticleRef
+from bot.text.llm import LlmSummarizer
+from bot.services.lookup import ArticleRef
 from bot.nlp import TextEngine
-from bot.search import INDEX_VERSION, match_query, name_terms
+from bot.services.search import INDEX_VERSION, match_query, name_terms
 from bot.sources import canonical_url, content_hash
 from storage import articles as articles_sql
-from storage import catalog as catalog_sql
+from storage import themes as catalog_sql
 from storage import digests as digests_sql
 from storage.db import Store
 from storage.timeutil import from_db, to_db
@@ -148,7 +148,7 @@ class Library:
 
     async def search(self, query: str, limit: int = 8) -> list[Article]:
         """Word-form search: each query word matches any of its keys (lemma, and for names every
-        case form: bot.search), as a prefix."""
+        case form: bot.services.search), as a prefix."""
         match = await asyncio.to_thread(match_query, query)
         if not match:
             return []
@@ -156,7 +156,7 @@ class Library:
         return [Article.from_row(r) for r in rows]
 
     async def reindex_search(self) -> int:
-        """Give articles stored before the current indexing their name keys (bot.search); on start,
+        """Give articles stored before the current indexing their name keys (bot.services.search); on start,
         in batches off the event loop. Returns how many were re-indexed."""
         done = 0
         while rows := await self.store.call(articles_sql.stale_search_terms, INDEX_VERSION):

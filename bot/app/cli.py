@@ -9,8 +9,8 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.config import Settings
-from bot.logs import setup_logging
+from bot.app.config import Settings
+from bot.app.logs import setup_logging
 
 
 INPUT_HELP = (
@@ -78,29 +78,29 @@ def main(argv: list[str] | None = None) -> int:
         # Batch commands print results and the sandbox chat shares the terminal: warnings only.
         logging.getLogger().setLevel(logging.WARNING)
     if args.command == "summarize":
-        from bot.batch import summarize
+        from bot.app.batch import summarize
 
         if args.sentences is not None and not 1 <= args.sentences <= 20:
             print("zendigest: --sentences must be between 1 and 20", file=sys.stderr)
             return 2
         return asyncio.run(summarize(settings, args.inputs, as_json=args.json, sentences=args.sentences))
     if args.command == "ingest":
-        from bot.batch import ingest
+        from bot.app.batch import ingest
 
         return asyncio.run(ingest(settings, args.inputs))
     if args.command == "digest":
-        from bot.batch import digest
+        from bot.app.batch import digest
 
         return asyncio.run(digest(settings, followup=args.followup, chat_id=args.chat, dry_run=args.dry_run))
     if args.command == "backup":
-        from bot.batch import backup
+        from bot.app.batch import backup
 
         return asyncio.run(backup(settings, args.destination))
     if args.command == "demo":
-        from bot.demo import demo
+        from bot.app.demo import demo
 
         return asyncio.run(demo(settings))
-    from bot.runner import StartError, run
+    from bot.app.runner import StartError, run
 
     if settings.sandbox_mode and not (args.sandbox or sys.stdin.isatty()):
         print("zendigest: configuration error: BOT_TOKEN is not set. Put BOT_TOKEN=... in the environment "

@@ -13,9 +13,9 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from bot.library import Library
+from bot.services.articles import Library
 from bot.text import ThemeCatalog, clean_page_text, load_catalog
-from storage import catalog as catalog_sql
+from storage import themes as catalog_sql
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
 
-from bot.cards import ThemeCard
+from bot.services.themes import ThemeCard
 from bot.i18n import Translator
-from bot.library import Article, without_tldr
+from bot.services.articles import Article, without_tldr
 from bot.sources.reasons import describe as describe_failure
-from bot.subscriptions import Subscription
+from bot.services.subscriptions import Subscription
 from bot.zones import zone_label
 
 MAX_TITLE = 120

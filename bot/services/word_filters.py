@@ -1,6 +1,6 @@
 """Keyword filters per subscription: words to mute and words an article must have ("only").
 
-Matched on the same keys search uses (bot.search.word_keys against an article's stored
+Matched on the same keys search uses (bot.services.search.word_keys against an article's stored
 `search_lemmas`, which hold every word's lemma and, for names, every case form's keys), so
 "санкции" mutes "санкциями" and "Токаев" matches "Токаева". A filter of several words matches
 an article having all of them. Users type plain words: no patterns, no regular expressions —
@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.errors import Refusal
-from bot.search import word_keys
+from bot.refusal import Refusal
+from bot.services.search import word_keys
 from storage import filters as filters_sql
 from storage.db import Store
 

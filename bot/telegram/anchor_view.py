@@ -8,10 +8,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.formatting import BlockQuote, Bold, Code, Italic, Text, as_line, as_list
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.anchor_setup import AnchorDraft, NewAnchor
+from bot.services.anchor_setup import AnchorDraft, NewAnchor
 from bot.i18n import Translator
 from bot.numbers import ButtonId
-from bot.render import clip, theme_label
+from bot.telegram.render import clip, theme_label
 
 
 class AnchorEdit(CallbackData, prefix="ae"):

@@ -1,0 +1,1 @@
+"""aiogram glue: middlewares, rendering, keyboards' texts, the command registry, permissions."""
