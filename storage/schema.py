@@ -331,3 +331,17 @@ def m0101_anchor_proposals(db: Database) -> None:
         foreign_keys=[("article_id", "articles", "id")],
     )
     db["anchor_proposals"].create_index(["admin_id", "state"])
+
+
+@migrations()
+def m0102_anchor_followup_schedule(db: Database) -> None:
+    """Each anchor's own follow-up schedule (issue 18).
+
+    `followup_cron` is a FOLLOWUP_CRON-style spec in TIMEZONE; NULL means FOLLOWUP_CRON itself,
+    so anchors made before this (the December one above all) keep behaving as they did.
+    `followup_since` is when that schedule was set (the anchor confirmed, the schedule changed):
+    its first follow-up is the first slot after it, never a slot that passed before; NULL: the
+    bot's first start. A proposal carries the schedule the admin chose while editing it."""
+    db["anchors"].add_column("followup_cron", str)
+    db["anchors"].add_column("followup_since", str)
+    db["anchor_proposals"].add_column("followup_cron", str)

@@ -111,8 +111,27 @@ def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, t
         if row is None or row["state"] != "open":
             return None
         anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
+        db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
+                   [row.get("followup_cron"), now, anchor_id])
         articles_sql.make_anchor(db, row["article_id"], themes)
         db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
                    "anchor_id = ?, updated_at = ? "
                    "where id = ?", [anchor_id, now, proposal_id])
     return anchor_id
+
+
+def set_proposal_schedule(db: Database, proposal_id: int, followup_cron: str | None, now: str) -> bool:
+    """The follow-up schedule an open proposal's anchor will get (None: FOLLOWUP_CRON); the
+    awaited answer is given. False once the proposal is closed."""
+    cur = db.execute("update anchor_proposals set followup_cron = ?, awaiting = null, awaiting_by = null, "
+                     "updated_at = ? where id = ? and state = 'open'", [followup_cron, now, proposal_id])
+    db.conn.commit()
+    return cur.rowcount == 1
+
+
+def set_anchor_schedule(db: Database, anchor_id: int, followup_cron: str | None, since: str) -> bool:
+    """An anchor's follow-up schedule (None: FOLLOWUP_CRON), in effect from `since`."""
+    cur = db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
+                     [followup_cron, since, anchor_id])
+    db.conn.commit()
+    return cur.rowcount == 1

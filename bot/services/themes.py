@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from bot.services.articles import Article, Library
 from storage import themes as catalog_sql
+from storage.timeutil import from_db
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,13 @@ def _mentions(sentences: list[str], entity: str) -> bool:
 
 @dataclass(frozen=True)
 class AnchorRef:
-    """An anchor as a reader chooses it in /themes."""
+    """An anchor as a reader chooses it in /themes, with its follow-up schedule (issue 18)."""
 
     id: int
     slug: str
     title: str
+    followup_cron: str | None = None  # None: FOLLOWUP_CRON
+    followup_since: datetime | None = None  # when that schedule was set (None: the bot's first start)
 
 
 class ThemeCards:
@@ -75,7 +79,8 @@ class ThemeCards:
 
     async def anchors(self) -> list[AnchorRef]:
         rows = await self.library.store.call(catalog_sql.anchors)
-        return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"]) for r in rows]
+        return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"], r.get("followup_cron"),
+                          from_db(r.get("followup_since"))) for r in rows]
 
     async def anchor_of(self, slug: str) -> Article | None:
         anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
