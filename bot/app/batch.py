@@ -205,8 +205,11 @@ async def _explain_nothing_due(services) -> None:
     else:
         soonest = ", ".join(f"chat {chat} at {local(slot)}" for chat, slot in outlook.next_personal[:3])
         lines.append(f"  personal digests: {outlook.subscriptions} subscription(s); next: {soonest}")
-    last = f"the last one ended {local(outlook.followup_last)}" if outlook.followup_last else "none sent yet"
-    nxt = local(outlook.followup_next) if outlook.followup_next else "never (FOLLOWUP_CRON)"
-    lines.append(f"  follow-up: next at {nxt} ({last}); {outlook.followup_waiting} new article(s) on the "
-                 f"analysis's themes so far")
+    for k, followup in enumerate(outlook.followups):  # each anchor on its own schedule
+        last = f"the last one ended {local(followup.last)}" if followup.last else "none sent yet"
+        schedule = followup.schedule if followup.custom else f"FOLLOWUP_CRON {followup.schedule}"
+        nxt = local(followup.next) if followup.next else "never"
+        label = "follow-up" if k == 0 else f"follow-up of “{followup.anchor.title}”"
+        lines.append(f"  {label}: next at {nxt} ({schedule}; {last}); {followup.waiting} new article(s) on the "
+                     f"analysis's themes so far")
     print("\n".join(lines), file=sys.stderr)

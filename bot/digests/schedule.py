@@ -43,6 +43,15 @@ def parse_cron(spec: str, zone: str) -> CronTrigger:
     return CronTrigger.from_crontab(spec, timezone=zone)
 
 
+def checked_cron(spec: str, zone: str, now: datetime) -> str:
+    """An admin's follow-up schedule, whitespace tidied, once it parses as FOLLOWUP_CRON does and
+    fires at all (ValueError otherwise: "0 0 31 2 *" parses but would never send anything)."""
+    spec = " ".join(spec.split())
+    if parse_cron(spec, zone).get_next_fire_time(None, now) is None:
+        raise ValueError(f"{spec!r} never fires")
+    return spec
+
+
 # Growing look-back windows: the newest slot is found in the smallest window holding one, so a
 # minutely crontab walks at most 60 fire times, a weekly one a handful.
 _WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=35))

@@ -52,14 +52,24 @@ class TickReport:
 
 
 @dataclass(frozen=True)
+class FollowupOutlook:
+    """One anchor's follow-up schedule as admins see it: when it fires next, and what it would say."""
+
+    anchor: AnchorRef
+    schedule: str  # the spec in effect (the anchor's own, or FOLLOWUP_CRON)
+    custom: bool  # False: the anchor follows FOLLOWUP_CRON
+    next: datetime | None
+    last: datetime | None  # the previous follow-up's end
+    waiting: int  # articles the next follow-up would list now
+
+
+@dataclass(frozen=True)
 class Outlook:
     """Why nothing is due right now: when each schedule fires next (for `digest --dry-run`)."""
 
     subscriptions: int
     next_personal: tuple[tuple[int, datetime], ...]  # (chat, next slot), soonest first
-    followup_next: datetime | None
-    followup_last: datetime | None  # the previous follow-up's end
-    followup_waiting: int  # articles the next follow-up would list now
+    followups: tuple[FollowupOutlook, ...]  # every anchor's, the first anchor first
 
 
 @dataclass(frozen=True)
@@ -226,16 +236,24 @@ class Digests:
         very first start (a no-op on later starts)."""
         await self.store.call(digests_sql.schedule_start, "followup", self.clock.iso())
 
+    def schedule_of(self, ref: AnchorRef) -> str:
+        """The anchor's own follow-up schedule, or FOLLOWUP_CRON when it has none."""
+        return ref.followup_cron or self.settings.followup_cron
+
     async def _followup_due(self, now: datetime, *, record: bool = True, anchor: str | None = None) -> datetime | None:
-        """The newest FOLLOWUP_CRON slot not yet handled and later than the moment the schedule
-        was first switched on: a fresh bot waits for its first slot instead of sending at once."""
+        """The newest slot of the anchor's schedule not yet handled and later than the moment
+        that schedule was switched on (the bot's first start, or for an anchor made or
+        rescheduled later, that moment): a new schedule waits for its first slot instead of
+        sending at once for a slot that passed before it existed."""
         started = await self.store.call(digests_sql.schedule_start, "followup", self.clock.iso(), record=record)
         keyed = await self._anchor_key(anchor)
         if keyed is None:
             return None
-        slot = cron_slot(parse_cron(self.settings.followup_cron, self.settings.timezone), now)
-        last = await self.store.call(digests_sql.last_window_end, "followup", keyed[1])
-        if slot is None or slot <= from_db(started) or (last and from_db(last) >= slot):
+        ref, window, _ = keyed
+        since = max(filter(None, (from_db(started), ref.followup_since)))
+        slot = cron_slot(parse_cron(self.schedule_of(ref), self.settings.timezone), now)
+        last = await self.store.call(digests_sql.last_window_end, "followup", window)
+        if slot is None or slot <= since or (last and from_db(last) >= slot):
             return None
         return slot
 
@@ -249,11 +267,17 @@ class Digests:
                                  zone=sub["timezone"])
             if slot is not None:
                 upcoming.append((sub["chat_id"], slot))
-        trigger = parse_cron(self.settings.followup_cron, self.settings.timezone)
-        draft = await self.compose_followup()
-        last = await self.store.call(digests_sql.last_window_end, "followup", "all")
-        return Outlook(len(subs), tuple(sorted(upcoming, key=lambda x: x[1])), trigger.get_next_fire_time(None, now),
-                       from_db(last), draft.digest.count if draft else 0)
+        followups = []
+        for ref in await self.cards.anchors():
+            keyed = await self._anchor_key(ref.slug)
+            draft = await self.compose_followup(anchor=ref.slug)
+            last = await self.store.call(digests_sql.last_window_end, "followup", keyed[1]) if keyed else None
+            spec = self.schedule_of(ref)
+            trigger = parse_cron(spec, self.settings.timezone)
+            followups.append(FollowupOutlook(ref, spec, ref.followup_cron is not None,
+                                             trigger.get_next_fire_time(None, now), from_db(last),
+                                             draft.digest.count if draft else 0))
+        return Outlook(len(subs), tuple(sorted(upcoming, key=lambda x: x[1])), tuple(followups))
 
     # -- the minutely job -------------------------------------------------------------------
 
