@@ -10,6 +10,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel
 
+from bot.app.config import Settings
+from bot.digests.service import Digests
 from bot.telegram import anchor_view
 
 from bot.telegram import render
@@ -29,7 +31,8 @@ router.callback_query.middleware(AdminOnly())
 
 
 class AwaitingTitle(Filter):
-    """A plain message from an admin who pressed "rename": the new title (others fall through)."""
+    """A plain message from an admin who pressed "rename" (the new title) or "schedule" (the
+    follow-up schedule); others fall through."""
 
     async def __call__(self, message: Message, anchor_setup: AnchorSetup) -> bool | dict[str, Any]:
         if message.from_user is None or not message.text or message.text.startswith("/"):
@@ -93,9 +96,9 @@ async def anchor(message: Message, command: CommandObject, tr: Translator, ancho
 @router.message(F.chat.type == "private", AwaitingTitle())
 async def new_title(message: Message, tr: Translator, anchor_setup: AnchorSetup, draft: AnchorDraft) -> None:
     assert message.from_user is not None and message.text is not None
-    index = draft.awaiting or 0
+    index = max(draft.awaiting or 0, 0)  # the schedule (SCHEDULE, below 0) was asked from the first card
     try:
-        draft = await anchor_setup.rename(message.from_user.id, draft.id, message.text)
+        draft = await anchor_setup.answer(message.from_user.id, draft.id, message.text)
     except Refusal as exc:
         await message.answer(exc.text(tr))
         return
@@ -103,7 +106,8 @@ async def new_title(message: Message, tr: Translator, anchor_setup: AnchorSetup,
 
 
 @router.callback_query(AnchorEdit.filter())
-async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, anchor_setup: AnchorSetup) -> None:
+async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, anchor_setup: AnchorSetup,
+               settings: Settings) -> None:
     message, admin_id, data = query.message, query.from_user.id, callback_data
     if not isinstance(message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
@@ -126,6 +130,9 @@ async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, 
         elif data.act == "into":
             draft = await anchor_setup.merge(admin_id, data.p, data.i, data.j)
             await _show(message, draft, data.i - (data.j < data.i), tr, edit=True)
+        elif data.act == "sched":
+            draft = await anchor_setup.ask_schedule(admin_id, data.p)
+            await message.answer(anchor_view.ask_schedule(draft, settings.followup_cron, tr))
         elif data.act == "ok":
             await message.edit_text(anchor_view.confirmed(await anchor_setup.confirm(admin_id, data.p), tr))
         elif data.act == "cancel":
@@ -136,3 +143,22 @@ async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, 
         await query.answer(exc.text(tr), show_alert=True)
         return
     await query.answer()
+
+
+@router.message(Command("followup_schedule"))
+async def followup_schedule(message: Message, command: CommandObject, tr: Translator, anchor_setup: AnchorSetup,
+                            digests: Digests, settings: Settings) -> None:
+    """`/followup_schedule`: each anchor's schedule and next follow-up; `/followup_schedule SLUG
+    SPEC` changes one (the logic, validation and audit in AnchorSetup.reschedule)."""
+    assert message.from_user is not None
+    slug, spec = ((command.args or "").split(maxsplit=1) + ["", ""])[:2]
+    if slug and spec:
+        try:
+            done = await anchor_setup.reschedule(message.from_user.id, slug, spec)
+        except Refusal as exc:
+            await message.answer(exc.text(tr))
+            return
+        await message.answer(anchor_view.rescheduled(done, tr))
+        return
+    outlook = await digests.outlook()
+    await message.answer(anchor_view.schedules(outlook.followups, settings.timezone, tr))

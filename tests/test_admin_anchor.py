@@ -252,4 +252,5 @@ async def test_an_english_admin_edits_in_english(app: LocalBot, server: Loopback
     assert reading.text == "Reading the analysis and proposing themes…"
     assert f"Anchor analysis: “{TITLE}”" in editor.text and "Theme 1 of" in editor.text
     assert [label for row in editor.buttons for label, _ in row][3:] == [
-        "✏️ Rename", "🗑 Drop", "🔗 Merge", "✅ Confirm", "✖ Cancel"]
+        "✏️ Rename", "🗑 Drop", "🔗 Merge", "🗓 Follow-up schedule", "✅ Confirm", "✖ Cancel"]
+    assert "🗓 Follow-ups: mon 10:00 (Europe/Moscow, FOLLOWUP_CRON)" in editor.text  # the proposed default

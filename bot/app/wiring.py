@@ -141,7 +141,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
-        anchor_setup=AnchorSetup(library, ingestion, audit, clock),
+        anchor_setup=AnchorSetup(library, ingestion, audit, clock, settings),
     )
 
 

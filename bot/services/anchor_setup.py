@@ -12,8 +12,11 @@ themed detection of new articles includes the new themes at once.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from datetime import datetime
 from typing import Any
 
+from bot.app.config import Settings
+from bot.digests.schedule import checked_cron, parse_cron
 from bot.services.anchors import stored_catalog
 from bot.services.audit import AuditLog
 from bot.clock import Clock
@@ -28,6 +31,29 @@ from storage import themes as catalog_sql
 
 MAX_TITLE = 60
 MIN_TEXT = 400  # characters: shorter than a few paragraphs is not an analysis to build themes on
+SCHEDULE = -1  # `awaiting` when the admin's next message is the follow-up schedule, not a theme title
+DEFAULT_WORDS = frozenset({"default", "-", "по умолчанию", "умолчание"})  # back to FOLLOWUP_CRON
+
+
+@dataclass(frozen=True)
+class FollowupSchedule:
+    """When an anchor's follow-ups go out: its own spec, or FOLLOWUP_CRON (custom False), in `zone`."""
+
+    spec: str
+    custom: bool
+    zone: str
+
+    def next_after(self, moment: datetime) -> datetime | None:
+        return parse_cron(self.spec, self.zone).get_next_fire_time(None, moment)
+
+
+@dataclass(frozen=True)
+class Rescheduled:
+    """An anchor whose follow-up schedule an admin changed, with its next follow-up."""
+
+    title: str
+    schedule: FollowupSchedule
+    next: datetime | None
 
 
 @dataclass(frozen=True)
@@ -40,14 +66,15 @@ class AnchorDraft:
     title: str
     themes: tuple[ProposedTheme, ...]
     state: str  # open | confirmed | cancelled
-    awaiting: int | None = None  # the theme whose new title is awaited
+    schedule: FollowupSchedule  # the follow-up schedule the anchor will get
+    awaiting: int | None = None  # the theme whose new title is awaited (SCHEDULE: the schedule is)
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "AnchorDraft":
+    def from_row(cls, row: dict[str, Any], schedule: FollowupSchedule) -> "AnchorDraft":
         themes = tuple(ProposedTheme(**{k: tuple(v) if isinstance(v, list) else v for k, v in t.items()})
                        for t in row["themes"])
         return cls(id=row["id"], admin_id=row["admin_id"], article_id=row["article_id"], title=row["title"] or "",
-                   themes=themes, state=row["state"], awaiting=row.get("awaiting"))
+                   themes=themes, state=row["state"], schedule=schedule, awaiting=row.get("awaiting"))
 
 
 @dataclass(frozen=True)
@@ -55,6 +82,7 @@ class NewAnchor:
     slug: str
     title: str
     themes: tuple[dict[str, Any], ...]  # catalog themes as stored
+    schedule: FollowupSchedule
 
 
 def _dicts(themes: tuple[ProposedTheme, ...] | list[ProposedTheme]) -> list[dict[str, Any]]:
@@ -72,12 +100,18 @@ def _merged(a: ProposedTheme, b: ProposedTheme) -> ProposedTheme:
 
 
 class AnchorSetup:
-    def __init__(self, library: Library, ingestion: Ingestion, audit: AuditLog, clock: Clock) -> None:
+    def __init__(self, library: Library, ingestion: Ingestion, audit: AuditLog, clock: Clock,
+                 settings: Settings) -> None:
         self.library = library
         self.store = library.store
         self.ingestion = ingestion
         self.audit = audit
         self.clock = clock
+        self.settings = settings
+
+    def schedule(self, spec: str | None) -> FollowupSchedule:
+        """A stored schedule as admins see it (None: FOLLOWUP_CRON)."""
+        return FollowupSchedule(spec or self.settings.followup_cron, spec is not None, self.settings.timezone)
 
     # -- proposing --------------------------------------------------------------------------
 
@@ -144,7 +178,7 @@ class AnchorSetup:
         row = await self.store.call(catalog_sql.proposal, proposal_id)
         if row is None:
             raise Refusal("anchor_gone")
-        return AnchorDraft.from_row(row)
+        return AnchorDraft.from_row(row, self.schedule(row.get("followup_cron")))
 
     async def _open(self, proposal_id: int, index: int | None = None) -> AnchorDraft:
         draft = await self._get(proposal_id)
@@ -175,7 +209,7 @@ class AnchorSetup:
 
     async def awaiting(self, admin_id: int) -> AnchorDraft | None:
         row = await self.store.call(catalog_sql.awaiting_title, admin_id)
-        return AnchorDraft.from_row(row) if row else None
+        return AnchorDraft.from_row(row, self.schedule(row.get("followup_cron"))) if row else None
 
     async def rename(self, admin_id: int, proposal_id: int, title: str) -> AnchorDraft:
         draft = await self._open(proposal_id)
@@ -230,4 +264,51 @@ class AnchorSetup:
         self.library.engine.catalog = await stored_catalog(self.library)
         await self.audit.record(admin_id, "anchor.confirm", {"proposal": proposal_id, "anchor": slug,
                                                              "themes": [t["slug"] for t in themes]})
-        return NewAnchor(slug, draft.title, themes)
+        return NewAnchor(slug, draft.title, themes, draft.schedule)
+
+    # -- follow-up schedules (issue 18) -----------------------------------------------------
+
+    async def ask_schedule(self, admin_id: int, proposal_id: int) -> AnchorDraft:
+        """"Schedule" pressed in the editor: the admin's next plain message is the schedule."""
+        draft = await self._open(proposal_id)
+        return await self._save(admin_id, draft, list(draft.themes), "anchor.schedule_asked", {},
+                                awaiting=SCHEDULE, awaiting_by=admin_id)
+
+    async def answer(self, admin_id: int, proposal_id: int, text: str) -> AnchorDraft:
+        """The message the editor awaited: the follow-up schedule, or a theme's new title."""
+        draft = await self._open(proposal_id)
+        if draft.awaiting != SCHEDULE:
+            return await self.rename(admin_id, proposal_id, text)
+        spec = await self._checked(admin_id, "anchor.schedule", text, {"proposal": draft.id})
+        if not await self.store.call(catalog_sql.set_proposal_schedule, draft.id, spec, self.clock.iso()):
+            raise Refusal("anchor_closed")
+        await self.audit.record(admin_id, "anchor.schedule", {"proposal": draft.id, "schedule": spec or "default"})
+        return await self._get(draft.id)
+
+    async def reschedule(self, admin_id: int, slug: str, text: str) -> Rescheduled:
+        """/followup_schedule SLUG SPEC: an anchor's follow-ups move to SPEC ("default": back to
+        FOLLOWUP_CRON) from now on; the first one is its first slot after this moment."""
+        row = next((a for a in await self.store.call(catalog_sql.anchors) if a["slug"] == slug), None)
+        if row is None:
+            await self.audit.record(admin_id, "followup.schedule", {"anchor": slug[:100], "error": "no such anchor"},
+                                    ok=False)
+            raise Refusal("followup_schedule_no_anchor", slug=slug[:100])
+        spec = await self._checked(admin_id, "followup.schedule", text, {"anchor": slug})
+        await self.store.call(catalog_sql.set_anchor_schedule, row["id"], spec, self.clock.iso())
+        await self.audit.record(admin_id, "followup.schedule", {"anchor": slug, "from": row["followup_cron"] or "default",
+                                                                "to": spec or "default"})
+        schedule = self.schedule(spec)
+        return Rescheduled(row["title"] or slug, schedule, schedule.next_after(self.clock.now()))
+
+    async def _checked(self, admin_id: int, action: str, text: str, detail: dict[str, Any]) -> str | None:
+        """The schedule an admin typed, validated as FOLLOWUP_CRON is (None: back to FOLLOWUP_CRON);
+        a refusal, audited, for one that does not parse or never fires."""
+        spec = " ".join(text.split())
+        if spec.lower() in DEFAULT_WORDS:
+            return None
+        try:
+            return checked_cron(spec, self.settings.timezone, self.clock.now())
+        except ValueError as exc:
+            await self.audit.record(admin_id, action, {**detail, "schedule": spec[:100], "error": str(exc)[:200]},
+                                    ok=False)
+            raise Refusal("followup_bad_schedule", spec=spec[:100]) from None

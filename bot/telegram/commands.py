@@ -36,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("delsource", "ID", admin=True),
     Command("followup", admin=True),
     Command("anchor", "URL", admin=True),
+    Command("followup_schedule", "[SLUG SPEC]", admin=True),
     Command("stats", admin=True),
     Command("audit", admin=True),
     Command("broadcast", "TEXT", admin=True),
