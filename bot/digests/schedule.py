@@ -52,6 +52,12 @@ def checked_cron(spec: str, zone: str, now: datetime) -> str:
     return spec
 
 
+def next_cron_slot(spec: str, zone: str, after: datetime) -> datetime | None:
+    """The first slot of a follow-up schedule strictly after `after` (what admins are told is
+    next: a schedule set at 10:00 sharp has already let that 10:00 go)."""
+    return parse_cron(spec, zone).get_next_fire_time(None, after + timedelta(seconds=1))
+
+
 # Growing look-back windows: the newest slot is found in the smallest window holding one, so a
 # minutely crontab walks at most 60 fire times, a weekly one a handful.
 _WINDOWS = (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=35))

@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.app.config import Settings
 from bot.delivery import OutboxItem
 from bot.digests import compose, render
-from bot.digests.schedule import cron_slot, parse_cron, personal_slot
+from bot.digests.schedule import cron_slot, next_cron_slot, parse_cron, personal_slot
 from bot.i18n import LANGUAGES, Translator
 from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
@@ -273,9 +273,8 @@ class Digests:
             draft = await self.compose_followup(anchor=ref.slug)
             last = await self.store.call(digests_sql.last_window_end, "followup", keyed[1]) if keyed else None
             spec = self.schedule_of(ref)
-            trigger = parse_cron(spec, self.settings.timezone)
             followups.append(FollowupOutlook(ref, spec, ref.followup_cron is not None,
-                                             trigger.get_next_fire_time(None, now), from_db(last),
+                                             next_cron_slot(spec, self.settings.timezone, now), from_db(last),
                                              draft.digest.count if draft else 0))
         return Outlook(len(subs), tuple(sorted(upcoming, key=lambda x: x[1])), tuple(followups))
 
@@ -299,7 +298,12 @@ class Digests:
                 await self.store.call(subs_sql.mark_slots, batch.marks, self.clock.iso())
         # Every anchor's follow-up on its own windows; the report keeps the first anchor's run.
         for k, ref in enumerate(await self.cards.anchors()):
-            slot = await self._followup_due(now, record=not dry_run, anchor=ref.slug)
+            try:
+                slot = await self._followup_due(now, record=not dry_run, anchor=ref.slug)
+            except ValueError as exc:  # a schedule written by hand that does not parse: the others still run
+                log.warning("follow-up skipped: its schedule does not parse",
+                            extra={"anchor": ref.slug, "reason": str(exc)[:200]})
+                continue
             run = await self.followup(until=slot, dry_run=dry_run, scheduled=True, anchor=ref.slug) if slot else None
             if k == 0:
                 report.followup = run

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.app.config import Settings
-from bot.digests.schedule import checked_cron, parse_cron
+from bot.digests.schedule import checked_cron, next_cron_slot
 from bot.services.anchors import stored_catalog
 from bot.services.audit import AuditLog
 from bot.clock import Clock
@@ -44,7 +44,7 @@ class FollowupSchedule:
     zone: str
 
     def next_after(self, moment: datetime) -> datetime | None:
-        return parse_cron(self.spec, self.zone).get_next_fire_time(None, moment)
+        return next_cron_slot(self.spec, self.zone, moment)
 
 
 @dataclass(frozen=True)
