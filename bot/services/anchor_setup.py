@@ -288,7 +288,7 @@ class AnchorSetup:
     async def reschedule(self, admin_id: int, slug: str, text: str) -> Rescheduled:
         """/followup_schedule SLUG SPEC: an anchor's follow-ups move to SPEC ("default": back to
         FOLLOWUP_CRON) from now on; the first one is its first slot after this moment."""
-        row = next((a for a in await self.store.call(catalog_sql.anchors) if a["slug"] == slug), None)
+        row = await self.store.call(catalog_sql.anchor_by_slug, slug)
         if row is None:
             await self.audit.record(admin_id, "followup.schedule", {"anchor": slug[:100], "error": "no such anchor"},
                                     ok=False)
