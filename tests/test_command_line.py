@@ -172,3 +172,13 @@ def test_text_files_in_utf8_with_a_few_bad_bytes_and_in_cp1251_read_right(tmp_pa
     records = [json.loads(line) for line in done.stdout.decode().splitlines()]
     assert [r["title"] for r in records] == [title, title]  # not mojibake
     assert all("Актау" in r["tldr"] for r in records)
+
+
+def test_a_follow_up_schedule_that_cannot_fire_is_one_configuration_error(tmp_path: Path) -> None:
+    """A typo in FOLLOWUP_CRON stops the start with the variable named, not a traceback at the first
+    digest tick (nor a bot that silently never sends a follow-up)."""
+    for spec in ("0 10 * * 9", "every monday", "0 9 31 2 *"):
+        done = zendigest(tmp_path, "run", "--sandbox", FOLLOWUP_CRON=spec)
+        err = done.stderr.decode().strip().splitlines()
+        assert done.returncode == 2, (spec, err)
+        assert len(err) == 1 and "FOLLOWUP_CRON" in err[0] and "Traceback" not in done.stderr.decode(), (spec, err)

@@ -151,3 +151,21 @@ async def test_zones_that_are_not_places_are_refused(app: LocalBot, typed: str) 
     assert reply.text.startswith("Часового пояса «") and typed in reply.text
     row = await app.services.store.call(subs_sql.get, READER_ID)
     assert row["timezone"] == "Europe/Moscow"
+
+
+@pytest.mark.parametrize("spec,weekdays", [
+    ("0 10 * * 1", {"Monday"}), ("0 10 * * 0", {"Sunday"}), ("0 10 * * 7", {"Sunday"}),
+    ("0 10 * * 1-5", {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"}),
+    ("0 10 * * */3", {"Sunday", "Wednesday", "Saturday"}), ("0 10 * * mon,fri", {"Monday", "Friday"}),
+    ("mon 10:00", {"Monday"}),
+])
+def test_crontab_weekday_numbers_mean_what_crontab_means(spec: str, weekdays: set[str]) -> None:
+    """An admin who writes FOLLOWUP_CRON="0 10 * * 1" as crontab teaches it gets Mondays (APScheduler
+    alone counts from Monday = 0 and would fire on Tuesdays)."""
+    trigger = parse_cron(spec, "Europe/Moscow")
+    fire, seen = datetime(2026, 12, 5, tzinfo=timezone.utc), set()
+    for _ in range(14):
+        fire = trigger.get_next_fire_time(None, fire + timedelta(seconds=1))
+        seen.add(fire.strftime("%A"))
+        assert (fire.hour, fire.minute) == (10, 0)
+    assert seen == weekdays

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -9,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
+from bot.digests.schedule import checked_cron
 from bot.numbers import parse_int
 
 
@@ -66,6 +68,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"TIMEZONE {value!r} is not an IANA time zone") from exc
         return value
+
+    @field_validator("followup_cron")
+    @classmethod
+    def _check_cron(cls, value: str) -> str:
+        """A schedule that does not parse (or never fires) is a configuration error at start, not a
+        traceback in the first digest tick."""
+        try:
+            return checked_cron(value, "UTC", datetime.now(timezone.utc))
+        except ValueError as exc:
+            raise ValueError(f"FOLLOWUP_CRON {value!r} is not 'mon 10:00' or a crontab line ({exc})") from exc
 
     @field_validator("bot_token", "channel_id", "llm_base_url", "webhook_url", "webhook_secret", mode="before")
     @classmethod

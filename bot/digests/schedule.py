@@ -40,7 +40,34 @@ def parse_cron(spec: str, zone: str) -> CronTrigger:
     if len(parts) == 2 and ":" in parts[1]:
         hour, minute = parts[1].split(":", 1)
         return CronTrigger(day_of_week=parts[0], hour=int(hour), minute=int(minute), timezone=zone)
+    if len(parts) == 5:
+        # APScheduler counts weekdays from Monday = 0; crontab counts from Sunday = 0 (and 7), so
+        # "0 10 * * 1" would fire on Tuesdays. Numbers are turned into names before it sees them.
+        parts[4] = _crontab_weekdays(parts[4])
+        spec = " ".join(parts)
     return CronTrigger.from_crontab(spec, timezone=zone)
+
+
+_CRONTAB_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field with its numbers as names ("1-5" → "mon,tue,wed,thu,fri",
+    "*/2" → "sun,tue,thu,sat"); names ("mon-fri") and a bare "*" pass through as they are."""
+    days: list[str] = []
+    for part in field.split(","):
+        base, _, step_text = part.partition("/")
+        if not any(ch.isdigit() for ch in base) and not (base == "*" and step_text):
+            days.append(part)
+            continue
+        low, _, high = ("0-6" if base == "*" else base).partition("-")
+        if not (low.isdigit() and (high.isdigit() or not high) and (step_text.isdigit() or not step_text)):
+            raise ValueError(f"day of week {part!r} is not a crontab field")
+        first, last = int(low), int(high) if high else (6 if step_text else int(low))
+        if not (first <= last <= 7 and int(step_text or 1) > 0):
+            raise ValueError(f"day of week {part!r} is out of range")
+        days += [_CRONTAB_DAYS[n] for n in range(first, last + 1, int(step_text or 1))]
+    return ",".join(dict.fromkeys(days))
 
 
 def checked_cron(spec: str, zone: str, now: datetime) -> str:
