@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import CleanedPage, analyze, load_catalog
+from bot.text import CleanedPage, ThemeCatalog, analyze, load_catalog
 
 from .samples import THEMED, UNRELATED
 
@@ -64,3 +64,19 @@ def test_passing_mention_is_not_a_theme() -> None:
         "упомянул визы для стажировок. Форум завершился вручением премий лучшим проектам."
     )
     assert "visa-facilitation" not in [t.slug for t in analyze("Форум молодых учёных", text).themes]
+
+
+def test_meaning_decides_between_themes_with_the_same_keyword_evidence() -> None:
+    """Two themes share their only keyword; the article's words match one theme's prose."""
+    shared = {"keywords": ["соглашение"], "context": [], "threshold": 0.4}
+    catalog = ThemeCatalog.from_dicts([
+        {"slug": "travel", "title": "Поездки и визы", **shared,
+         "description": "Визы, туризм и поездки граждан за границу.",
+         "claims": ["Студенты и туристы получат визы быстрее и дешевле."]},
+        {"slug": "mining", "title": "Добыча металлов", **shared,
+         "description": "Месторождения, добыча руды и металлургические комбинаты.",
+         "claims": ["Горнодобывающие компании разведают новые месторождения меди."]},
+    ])
+    a = analyze("Подписано соглашение", "Подписано соглашение о поездках. Туристы и студенты смогут "
+                "оформлять многократные визы за пять дней, консульства снизят визовый сбор.", catalog=catalog)
+    assert [t.slug for t in a.themes] == ["travel"]
