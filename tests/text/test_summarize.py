@@ -154,3 +154,19 @@ def test_tldr_comes_from_the_lexical_graph(anchor_page: CleanedPage) -> None:
     with_vectors, lexical = summarize(doc), summarize(doc, None, RankParams(semantic_weight=0.0))
     assert with_vectors.tldr_index == lexical.tldr_index == 1  # the thesis sentence
     assert with_vectors.indices[0] == lexical.indices[0] == 1
+
+
+def test_coverage_brings_in_the_title_words_the_summary_lacks() -> None:
+    """The lead says "ferries"; the title also promises low tariffs: with coverage weighed in, the
+    second line is the tariff sentence rather than a second sentence about the same ferries."""
+    title = "Паромы через Каспий: новые суда и низкие тарифы"
+    text = ("Казахстан и Азербайджан договорились о новых паромах через Каспий для перевозки вагонов и контейнеров. "
+            "Паромы будут ходить между портами Актау и Баку каждый день, перевозя вагоны и контейнеры. "
+            "На суда установят низкие тарифы для перевозки вагонов и контейнеров. "
+            "Соглашение подписали министры транспорта двух стран в Баку.")
+    doc = Document.build(title, text)
+    plain = summarize(doc, 2, RankParams(coverage=0.0))
+    covering = summarize(doc, 2, RankParams(coverage=0.3))
+    assert plain.indices == [0, 1]
+    assert covering.indices == [0, 2]
+    assert DEFAULT_PARAMS.coverage > 0  # shipped on
