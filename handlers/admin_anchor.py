@@ -20,14 +20,9 @@ from bot.refusal import Refusal
 from bot.i18n import Translator
 from bot.services.ingestion import Ingestion
 from bot.services.lookup import parse_article_ref
-from bot.telegram.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
 from bot.telegram.anchor_view import AnchorEdit
-
-router = Router(name="admin_anchor")
-router.message.middleware(AdminOnly())
-router.callback_query.middleware(AdminOnly())
 
 
 class AwaitingTitle(Filter):
@@ -65,7 +60,6 @@ async def _show(message: Message, draft: AnchorDraft, index: int, tr: Translator
             raise
 
 
-@router.message(Command("anchor"))
 async def anchor(message: Message, command: CommandObject, tr: Translator, anchor_setup: AnchorSetup,
                  ingestion: Ingestion) -> None:
     assert message.from_user is not None
@@ -93,7 +87,6 @@ async def anchor(message: Message, command: CommandObject, tr: Translator, ancho
     await _show(progress, draft, 0, tr, edit=True)
 
 
-@router.message(F.chat.type == "private", AwaitingTitle())
 async def new_title(message: Message, tr: Translator, anchor_setup: AnchorSetup, draft: AnchorDraft) -> None:
     assert message.from_user is not None and message.text is not None
     index = max(draft.awaiting or 0, 0)  # the schedule (SCHEDULE, below 0) was asked from the first card
@@ -105,7 +98,6 @@ async def new_title(message: Message, tr: Translator, anchor_setup: AnchorSetup,
     await _show(message, draft, index, tr)
 
 
-@router.callback_query(AnchorEdit.filter())
 async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, anchor_setup: AnchorSetup,
                settings: Settings) -> None:
     message, admin_id, data = query.message, query.from_user.id, callback_data
@@ -145,7 +137,6 @@ async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, 
     await query.answer()
 
 
-@router.message(Command("followup_schedule"))
 async def followup_schedule(message: Message, command: CommandObject, tr: Translator, anchor_setup: AnchorSetup,
                             digests: Digests, settings: Settings) -> None:
     """`/followup_schedule`: each anchor's schedule and next follow-up; `/followup_schedule SLUG
@@ -162,3 +153,12 @@ async def followup_schedule(message: Message, command: CommandObject, tr: Transl
         return
     outlook = await digests.outlook()
     await message.answer(anchor_view.schedules(outlook.followups, settings.timezone, tr))
+
+
+def make_router() -> Router:
+    router = Router(name="admin_anchor")
+    router.message.register(anchor, Command("anchor"))
+    router.message.register(new_title, F.chat.type == "private", AwaitingTitle())
+    router.callback_query.register(edit, AnchorEdit.filter())
+    router.message.register(followup_schedule, Command("followup_schedule"))
+    return router

@@ -9,16 +9,10 @@ from aiogram.types import CallbackQuery, Message
 from bot.services.broadcasts import BroadcastError, Broadcasts, command_html
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
-from bot.telegram.middlewares import AdminOnly
 from handlers import keyboards
 from handlers.keyboards import BroadcastAction
 
-router = Router(name="admin_broadcast")
-router.message.middleware(AdminOnly())
-router.callback_query.middleware(AdminOnly())
 
-
-@router.message(Command("broadcast"))
 async def broadcast(message: Message, command: CommandObject, tr: Translator, broadcasts: Broadcasts, sender: Sender) -> None:
     html = command_html(message)
     if not html:
@@ -34,7 +28,6 @@ async def broadcast(message: Message, command: CommandObject, tr: Translator, br
     await sender.send(message.chat.id, preview, reply_markup=keyboards.broadcast_preview(draft.job_id, tr))
 
 
-@router.callback_query(BroadcastAction.filter())
 async def broadcast_action(query: CallbackQuery, callback_data: BroadcastAction, tr: Translator, broadcasts: Broadcasts) -> None:
     try:
         if callback_data.action == "send":
@@ -55,3 +48,10 @@ async def broadcast_action(query: CallbackQuery, callback_data: BroadcastAction,
             await broadcasts.attach_progress(callback_data.job, shown.chat.id, shown.message_id)
         else:
             await query.message.answer(outcome)
+
+
+def make_router() -> Router:
+    router = Router(name="admin_broadcast")
+    router.message.register(broadcast, Command("broadcast"))
+    router.callback_query.register(broadcast_action, BroadcastAction.filter())
+    return router

@@ -9,13 +9,9 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.telegram.middlewares import AdminOnly
 from bot.services.source_lists import MAX_BYTES, ImportPlan, ImportResult, OpmlError, SourceLists
 from bot.telegram.render import clip, plain
 
-router = Router(name="admin_opml")
-router.message.middleware(AdminOnly())
-router.callback_query.middleware(AdminOnly())
 SHOWN = 15  # feeds listed per group in a preview; the counts cover all of them
 
 
@@ -62,7 +58,6 @@ def _result(result: ImportResult, tr: Translator) -> str:
     return "\n".join(lines)
 
 
-@router.message(_is_opml)
 async def opml_file(message: Message, bot: Bot, tr: Translator, source_lists: SourceLists) -> None:
     document = message.document
     assert document is not None
@@ -84,7 +79,6 @@ async def opml_file(message: Message, bot: Bot, tr: Translator, source_lists: So
     source_lists.hold(shown.chat.id, shown.message_id, plan)
 
 
-@router.callback_query(OpmlAction.filter())
 async def opml_action(query: CallbackQuery, callback_data: OpmlAction, tr: Translator, source_lists: SourceLists) -> None:
     message = query.message
     if not isinstance(message, Message):
@@ -109,3 +103,10 @@ async def opml_action(query: CallbackQuery, callback_data: OpmlAction, tr: Trans
     await message.edit_text(tr("opml_importing"))
     result = await source_lists.apply(plan, query.from_user.id)
     await message.edit_text(_result(result, tr), disable_web_page_preview=True)
+
+
+def make_router() -> Router:
+    router = Router(name="admin_opml")
+    router.message.register(opml_file, _is_opml)
+    router.callback_query.register(opml_action, OpmlAction.filter())
+    return router

@@ -20,17 +20,11 @@ from bot.services.audit import AuditLog
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
-from bot.telegram.middlewares import AdminOnly
 from bot.services.subscriptions import Subscriptions
 from handlers import keyboards
 from handlers.keyboards import AnchorFollowupAction, FollowupAction
 
-router = Router(name="admin_ops")
-router.message.middleware(AdminOnly())
-router.callback_query.middleware(AdminOnly())
 
-
-@router.message(Command("followup"))
 async def followup(message: Message, tr: Translator, digests: Digests, sender: Sender, cards: ThemeCards) -> None:
     """Shows each anchor's follow-up exactly as the channel will get it (the first anchor's as
     always, then those admins added, each naming its analysis); nothing is sent before Publish."""
@@ -53,8 +47,6 @@ async def followup(message: Message, tr: Translator, digests: Digests, sender: S
                           reply_markup=keyboards.followup_preview(until, tr, ref.id if k else None))
 
 
-@router.callback_query(FollowupAction.filter())
-@router.callback_query(AnchorFollowupAction.filter())
 async def followup_action(query: CallbackQuery, callback_data: FollowupAction | AnchorFollowupAction, tr: Translator,
                           digests: Digests, audit: AuditLog, cards: ThemeCards) -> None:
     if isinstance(query.message, Message):
@@ -80,16 +72,24 @@ async def followup_action(query: CallbackQuery, callback_data: FollowupAction | 
         await query.message.answer(note)
 
 
-@router.message(Command("stats"))
 async def show_stats(message: Message, tr: Translator, digests: Digests, cards: ThemeCards, subscriptions: Subscriptions) -> None:
     figures = await stats.collect(digests.store, digests.clock)
     zone = await subscriptions.zone_of(message.chat.id)
     await message.answer(admin_render.stats(figures, await cards.themes(), zone, tr))
 
 
-@router.message(Command("audit"))
 async def show_audit(message: Message, tr: Translator, audit: AuditLog, subscriptions: Subscriptions) -> None:
     rows = await audit.recent(15)
     names = await audit.names({r["user_id"] for r in rows if r.get("user_id")})
     zone = await subscriptions.zone_of(message.chat.id)
     await message.answer(admin_render.audit(rows, names, zone, tr))
+
+
+def make_router() -> Router:
+    router = Router(name="admin_ops")
+    router.message.register(followup, Command("followup"))
+    router.callback_query.register(followup_action, AnchorFollowupAction.filter())
+    router.callback_query.register(followup_action, FollowupAction.filter())
+    router.message.register(show_stats, Command("stats"))
+    router.message.register(show_audit, Command("audit"))
+    return router

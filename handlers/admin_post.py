@@ -13,17 +13,12 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.app.config import Settings
 from bot.i18n import Translator
-from bot.telegram.middlewares import AdminOnly
 from bot.numbers import parse_id
 from bot.posting import PostContent, PostError, Posting, after_command, content_of, parse_schedule
 from bot.posting.markup import PostAction
 from bot.posting.options import TOGGLES
 from bot.posting.preview import queue_text, refresh_control, show_preview
 from bot.services.subscriptions import Subscriptions
-
-router = Router(name="admin_post")
-router.message.middleware(AdminOnly(channel_admins=True))
-router.callback_query.middleware(AdminOnly(channel_admins=True))
 
 
 async def admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Settings) -> str:
@@ -54,7 +49,6 @@ def _replied(message: Message) -> PostContent | None:
     return content_of(message.reply_to_message) if message.reply_to_message else None
 
 
-@router.message(Command("post"))
 async def post(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
                settings: Settings) -> None:
     content: PostContent | None = after_command(message)
@@ -66,7 +60,6 @@ async def post(message: Message, tr: Translator, posting: Posting, subscriptions
     await draft_and_preview(message, content, tr, posting, subscriptions, settings)
 
 
-@router.message(Command("schedule"))
 async def schedule(message: Message, command: CommandObject, tr: Translator, posting: Posting,
                    subscriptions: Subscriptions, settings: Settings) -> None:
     """/schedule DATE TIME TEXT; as a reply, the replied message; with neither, the open draft."""
@@ -88,14 +81,12 @@ async def schedule(message: Message, command: CommandObject, tr: Translator, pos
     await show_preview(posting, draft, message.chat.id, tr, zone)
 
 
-@router.message(Command("queue"))
 async def queue(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
                 settings: Settings) -> None:
     zone = await admin_zone(message.chat.id, subscriptions, settings)
     await message.answer(queue_text(await posting.queue(), zone, tr))
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
     number = post_id(command.args)
     if number is None:
@@ -110,7 +101,6 @@ async def cancel(message: Message, command: CommandObject, tr: Translator, posti
     await message.answer(tr("post_cancelled_id", id=number))
 
 
-@router.message(Command("edit"))
 async def edit(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
     """/edit ID New text (formatting kept); as a reply, the replied text; bare, asks for it."""
     number = post_id(command.args)
@@ -134,7 +124,6 @@ async def edit(message: Message, command: CommandObject, tr: Translator, posting
     await message.answer(tr("post_edited", id=number))
 
 
-@router.message(Command("delete"))
 async def delete(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
     number = post_id(command.args)
     if number is None:
@@ -149,7 +138,6 @@ async def delete(message: Message, command: CommandObject, tr: Translator, posti
     await message.answer(tr("post_deleted", id=number))
 
 
-@router.callback_query(PostAction.filter())
 async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Translator, posting: Posting,
                       subscriptions: Subscriptions, settings: Settings) -> None:
     action, number, user = callback_data.action, callback_data.post, query.from_user.id
@@ -186,3 +174,15 @@ async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Trans
             await message.edit_reply_markup(reply_markup=None)
         if action != "publish" or post.scheduled_at:
             await message.answer(note)
+
+
+def make_router() -> Router:
+    router = Router(name="admin_post")
+    router.message.register(post, Command("post"))
+    router.message.register(schedule, Command("schedule"))
+    router.message.register(queue, Command("queue"))
+    router.message.register(cancel, Command("cancel"))
+    router.message.register(edit, Command("edit"))
+    router.message.register(delete, Command("delete"))
+    router.callback_query.register(post_action, PostAction.filter())
+    return router

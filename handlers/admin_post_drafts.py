@@ -20,13 +20,10 @@ from bot.services.subscriptions import Subscriptions
 from handlers.admin_post import admin_zone, draft_and_preview
 from handlers.filters import MayPost
 
-router = Router(name="admin_drafts")
-router.message.filter(F.chat.type == "private", MayPost())
 
 HAS_MEDIA = F.photo | F.video | F.animation | F.document | F.audio | F.voice
 
 
-@router.message(F.media_group_id, HAS_MEDIA)
 async def album_item(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
                      settings: Settings) -> None:
     """The update that opens the album's draft shows the preview once the rest has arrived."""
@@ -44,7 +41,6 @@ async def album_item(message: Message, tr: Translator, posting: Posting, subscri
         await show_preview(posting, draft, message.chat.id, tr, zone)
 
 
-@router.message(F.forward_origin | HAS_MEDIA)
 async def whole_message(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
                         settings: Settings) -> None:
     content = content_of(message)
@@ -54,7 +50,6 @@ async def whole_message(message: Message, tr: Translator, posting: Posting, subs
     await draft_and_preview(message, content, tr, posting, subscriptions, settings)
 
 
-@router.message(F.text, ~F.text.startswith("/"))
 async def text(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
                settings: Settings) -> None:
     assert message.from_user is not None
@@ -80,3 +75,12 @@ async def text(message: Message, tr: Translator, posting: Posting, subscriptions
         await message.answer(exc.text(tr))
         return
     await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
+
+
+def make_router() -> Router:
+    router = Router(name="admin_drafts")
+    router.message.filter(F.chat.type == "private", MayPost())
+    router.message.register(album_item, F.media_group_id, HAS_MEDIA)
+    router.message.register(whole_message, F.forward_origin | HAS_MEDIA)
+    router.message.register(text, F.text, ~F.text.startswith("/"))
+    return router

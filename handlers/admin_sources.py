@@ -18,7 +18,6 @@ from bot.i18n import Translator
 from bot.services.ingestion import Ingestion, IngestStopped
 from bot.services.lookup import parse_article_ref
 from bot.numbers import parse_id
-from bot.telegram.middlewares import AdminOnly
 from bot.net import FetchError
 from bot.sources import SourceError
 from bot.services.subscriptions import Subscriptions
@@ -26,8 +25,6 @@ from handlers.admin_opml import export_button
 
 T = TypeVar("T")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
-router = Router(name="admin_sources")
-router.message.middleware(AdminOnly())
 
 
 def _url(command: CommandObject) -> str | None:
@@ -73,7 +70,6 @@ async def _fetching(message: Message, command: CommandObject, tr: Translator, au
         return None
 
 
-@router.message(Command("ingest"))
 async def ingest(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion, audit: AuditLog) -> None:
     async with ingestion.job():
         done = await _fetching(message, command, tr, audit, "ingest", "ingest_usage", ingestion.ingest_url)
@@ -84,7 +80,6 @@ async def ingest(message: Message, command: CommandObject, tr: Translator, inges
         await progress.edit_text(render.ingested(stored, tr), disable_web_page_preview=True)
 
 
-@router.message(Command("addsource"))
 async def add_source(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion,
                      audit: AuditLog) -> None:
     admin_id = message.from_user.id if message.from_user else None
@@ -100,14 +95,12 @@ async def add_source(message: Message, command: CommandObject, tr: Translator, i
         await progress.edit_text(tr(key, id=source["id"], kind=kind, url=render.plain(source["url"]), count=count))
 
 
-@router.message(Command("sources"))
 async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender: Sender, subscriptions: Subscriptions) -> None:
     zone = await subscriptions.zone_of(message.chat.id)
     await sender.send(message.chat.id, admin_render.source_list(await ingestion.sources(), zone, tr), link_preview=False,
                       reply_markup=export_button(tr))
 
 
-@router.message(Command("delsource"))
 async def del_source(message: Message, command: CommandObject, tr: Translator, ingestion: Ingestion,
                      audit: AuditLog) -> None:
     source_id = parse_id(command.args)
@@ -118,3 +111,12 @@ async def del_source(message: Message, command: CommandObject, tr: Translator, i
     deleted = await ingestion.delete_source(source_id)
     await audit.record(message.from_user.id, "source.delete", {"id": source_id}, ok=deleted)
     await message.answer(tr("source_deleted" if deleted else "source_unknown", id=source_id))
+
+
+def make_router() -> Router:
+    router = Router(name="admin_sources")
+    router.message.register(ingest, Command("ingest"))
+    router.message.register(add_source, Command("addsource"))
+    router.message.register(sources, Command("sources"))
+    router.message.register(del_source, Command("delsource"))
+    return router

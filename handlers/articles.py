@@ -18,8 +18,6 @@ from bot.sources import SourceError
 from handlers import keyboards
 from handlers.keyboards import ArticleOpen, InEnglish
 
-router = Router(name="reading")
-
 
 async def send_summary(message: Message, article: Article, tr: Translator, cards: ThemeCards) -> None:
     themes = await cards.themes()
@@ -29,7 +27,6 @@ async def send_summary(message: Message, article: Article, tr: Translator, cards
     await message.answer(render.summary(article, themes, tr), reply_markup=markup, disable_web_page_preview=True)
 
 
-@router.message(Command("latest"))
 async def latest(message: Message, tr: Translator, library: Library) -> None:
     items = await library.latest(5)
     if not items:
@@ -39,7 +36,6 @@ async def latest(message: Message, tr: Translator, library: Library) -> None:
                          reply_markup=keyboards.article_list(items, tr))
 
 
-@router.message(Command("summary"))
 async def summary(message: Message, command: CommandObject, tr: Translator, library: Library, cards: ThemeCards,
                   ingestion: Ingestion) -> None:
     ref = parse_article_ref(command.args)
@@ -62,7 +58,6 @@ async def summary(message: Message, command: CommandObject, tr: Translator, libr
     await send_summary(message, article, tr, cards)
 
 
-@router.callback_query(ArticleOpen.filter())
 async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Translator, library: Library,
                        cards: ThemeCards) -> None:
     article = await library.get(callback_data.article)
@@ -73,7 +68,6 @@ async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Tra
     await query.answer()
 
 
-@router.callback_query(InEnglish.filter())
 async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, library: Library,
                      cards: ThemeCards) -> None:
     """An English retelling of an article (its text) or of a theme card (what the analysis says)."""
@@ -93,7 +87,6 @@ async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Transla
                                disable_web_page_preview=True)
 
 
-@router.message(Command("search"))
 async def search(message: Message, command: CommandObject, tr: Translator, library: Library) -> None:
     query = (command.args or "").strip()
     if len(query) < 2:
@@ -106,3 +99,13 @@ async def search(message: Message, command: CommandObject, tr: Translator, libra
     header = tr("search_header", query=render.clip(query, 100))
     await message.answer(render.article_list(header, found, tr), disable_web_page_preview=True,
                          reply_markup=keyboards.article_list(found, tr))
+
+
+def make_router() -> Router:
+    router = Router(name="reading")
+    router.message.register(latest, Command("latest"))
+    router.message.register(summary, Command("summary"))
+    router.callback_query.register(open_article, ArticleOpen.filter())
+    router.callback_query.register(in_english, InEnglish.filter())
+    router.message.register(search, Command("search"))
+    return router

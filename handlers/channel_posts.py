@@ -7,10 +7,13 @@ from aiogram.types import Message
 
 from bot.posting.channel import ChannelPosts
 
-router = Router(name="channel_posts")
 
-
-@router.channel_post()
-@router.edited_channel_post()
 async def channel_post(message: Message, channel_posts: ChannelPosts) -> None:
     await channel_posts.ingest(message)
+
+
+def make_router() -> Router:
+    router = Router(name="channel_posts")
+    router.edited_channel_post.register(channel_post)
+    router.channel_post.register(channel_post)
+    return router

@@ -13,10 +13,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.telegram import render
 from bot.i18n import Translator
 
-router = Router(name="fallback")
 
-
-@router.message(F.text.startswith("/"))
 async def unknown_command(message: Message, bot: Bot, tr: Translator) -> None:
     head = (message.text or "/").split()[0][1:]
     name, _, mention = head.partition("@")
@@ -27,11 +24,17 @@ async def unknown_command(message: Message, bot: Bot, tr: Translator) -> None:
     await message.answer(tr("unknown_command", command=render.plain(render.clip(name, 40))))
 
 
-@router.message(F.chat.type == "private")
 async def other_text(message: Message, tr: Translator) -> None:
     await message.answer(tr("not_a_command"))
 
 
-@router.callback_query()
 async def stale_button(query: CallbackQuery, tr: Translator) -> None:
     await query.answer(tr("stale_button"), show_alert=True)
+
+
+def make_router() -> Router:
+    router = Router(name="fallback")
+    router.message.register(unknown_command, F.text.startswith("/"))
+    router.message.register(other_text, F.chat.type == "private")
+    router.callback_query.register(stale_button)
+    return router

@@ -10,21 +10,24 @@ from aiogram.types import ChatMemberUpdated, Message
 
 from bot.services.chats import ChatRegistry
 
-router = Router(name="membership")
 
-
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
 async def left(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
     await chats.deactivate(event.chat.id, f"my_chat_member: {event.new_chat_member.status}")
 
 
-@router.message(F.forum_topic_closed, F.message_thread_id)
 async def topic_closed(message: Message, chats: ChatRegistry) -> None:
     assert message.message_thread_id is not None
     await chats.topic_gone(message.chat.id, message.message_thread_id, "forum_topic_closed")
 
 
-@router.my_chat_member(ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION))
 async def joined(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
     """The chat was re-activated by the context middleware, which remembers every chat that
     sends an update; nothing else to do (a returning subscriber keeps their settings)."""
+
+
+def make_router() -> Router:
+    router = Router(name="membership")
+    router.my_chat_member.register(left, ChatMemberUpdatedFilter(member_status_changed=LEAVE_TRANSITION))
+    router.message.register(topic_closed, F.forum_topic_closed, F.message_thread_id)
+    router.my_chat_member.register(joined, ChatMemberUpdatedFilter(member_status_changed=JOIN_TRANSITION))
+    return router

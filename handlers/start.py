@@ -17,10 +17,7 @@ from bot.services.subscriptions import Subscriptions
 from handlers.articles import send_summary
 from handlers.themes import send_card
 
-router = Router(name="start")
 
-
-@router.message(CommandStart())
 async def start(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards, library: Library,
                 subscriptions: Subscriptions) -> None:
     """Deep links: `?start=themes` (the follow-up's link) opens the theme cards,
@@ -39,7 +36,6 @@ async def start(message: Message, command: CommandObject, tr: Translator, cards:
     await message.answer(tr("start"))
 
 
-@router.message(Command("help"))
 async def help_(message: Message, tr: Translator, settings: Settings) -> None:
     lines = [tr("help_header"), ""]
     lines += [_line(c, tr) for c in reader_commands()]
@@ -53,3 +49,10 @@ def _line(command, tr: Translator) -> str:
     """"/summary [номер|ссылка] — …": argument names in the reader's language."""
     args = tr(f"args_{command.name}") if tr.has(f"args_{command.name}") else command.args
     return f"/{command.name} {args}".rstrip() + f" — {tr('cmd_' + command.name)}"
+
+
+def make_router() -> Router:
+    router = Router(name="start")
+    router.message.register(start, CommandStart())
+    router.message.register(help_, Command("help"))
+    return router

@@ -22,8 +22,6 @@ from handlers.word_filters import TYPED as FILTER_WORDS
 from handlers.word_filters import add_typed, pressed, topic_of
 from handlers.word_filters import allowed as _allowed
 
-router = Router(name="subscriptions")
-
 
 class ZoneForm(StatesGroup):
     typing = State()
@@ -52,7 +50,6 @@ def _markup(screen: str, sub: Subscription, themes: list[dict], tr: Translator) 
     return settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
 
 
-@router.message(Command("subscribe"))
 async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards,
                     chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
@@ -66,7 +63,6 @@ async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: S
     await _show(message, sub, tr, cards, edit=False)
 
 
-@router.message(Command("unsubscribe"))
 async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions,
                       chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
@@ -79,7 +75,6 @@ async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions:
 TYPED_FIELDS = {"hour": "hour", "час": "hour", "tz": "timezone", "zone": "timezone", "пояс": "timezone"}
 
 
-@router.message(Command("settings"))
 async def settings(message: Message, command: CommandObject, bot: Bot, tr: Translator, subscriptions: Subscriptions,
                    cards: ThemeCards, chat_admins: ChatAdmins) -> None:
     """Buttons for everything; `/settings hour 7`, `/settings tz Asia/Almaty`, `/settings mute WORD`
@@ -115,7 +110,6 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
     await _show(message, sub, tr, cards, edit=False)
 
 
-@router.message(Command("digest"))
 async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests,
                  sender: Sender) -> None:
     thread = topic_of(message)
@@ -150,7 +144,6 @@ def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
     raise SettingError("stale_button")
 
 
-@router.callback_query(Setting.filter())
 async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr: Translator, state: FSMContext,
                      subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins, sender: Sender) -> None:
     """The press is answered as soon as its outcome is known, before the (paced) edit."""
@@ -182,7 +175,6 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
     await _show(message, sub, tr, cards, edit=True, screen=next_screen, sender=sender, subscriptions=subscriptions)
 
 
-@router.message(StateFilter(ZoneForm.typing), F.text, ~F.text.startswith("/"))
 async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,
                      cards: ThemeCards, chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
@@ -194,3 +186,14 @@ async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMConte
         return
     await state.clear()
     await _show(message, sub, tr, cards, edit=False)
+
+
+def make_router() -> Router:
+    router = Router(name="subscriptions")
+    router.message.register(subscribe, Command("subscribe"))
+    router.message.register(unsubscribe, Command("unsubscribe"))
+    router.message.register(settings, Command("settings"))
+    router.message.register(digest, Command("digest"))
+    router.callback_query.register(on_setting, Setting.filter())
+    router.message.register(typed_zone, StateFilter(ZoneForm.typing), F.text, ~F.text.startswith("/"))
+    return router

@@ -20,8 +20,6 @@ from handlers.keyboards import (AnchorNav, AnchorPick, AnchorText, AnchorThemes,
                                ThemeList, ThemeNav, ThemeOpen)
 from handlers.word_filters import topic_of
 
-router = Router(name="themes")
-
 
 async def _markup(card: ThemeCard, where: Message, tr: Translator, subscriptions: Subscriptions,
                   cards: ThemeCards) -> InlineKeyboardMarkup:
@@ -52,7 +50,6 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> No
             raise
 
 
-@router.message(Command("themes"))
 async def themes(message: Message, tr: Translator, cards: ThemeCards, subscriptions: Subscriptions) -> None:
     """One anchor: its first card. Several: the reader chooses whose cards to see."""
     anchors = await cards.anchors()
@@ -62,7 +59,6 @@ async def themes(message: Message, tr: Translator, cards: ThemeCards, subscripti
         await message.answer(tr("themes_empty"))
 
 
-@router.callback_query(AnchorPick.filter())
 async def pick_anchor(query: CallbackQuery, callback_data: AnchorPick, tr: Translator, cards: ThemeCards,
                       subscriptions: Subscriptions) -> None:
     if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, subscriptions,
@@ -72,7 +68,6 @@ async def pick_anchor(query: CallbackQuery, callback_data: AnchorPick, tr: Trans
     await query.answer()
 
 
-@router.message(Command("theme"))
 async def theme(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards,
                 subscriptions: Subscriptions) -> None:
     """With a theme: its card. Without (or an unknown one): the themes as buttons."""
@@ -85,8 +80,6 @@ async def theme(message: Message, command: CommandObject, tr: Translator, cards:
     await message.answer(tr(key, slug=render.plain(render.clip(asked, 60))), reply_markup=keyboards.theme_list(catalog, tr))
 
 
-@router.callback_query(ThemeList.filter())
-@router.callback_query(AnchorThemes.filter())
 async def theme_list(query: CallbackQuery, callback_data: ThemeList | AnchorThemes, tr: Translator,
                      cards: ThemeCards) -> None:
     if not isinstance(query.message, Message):
@@ -97,8 +90,6 @@ async def theme_list(query: CallbackQuery, callback_data: ThemeList | AnchorThem
     await query.answer()
 
 
-@router.callback_query(ThemeNav.filter())
-@router.callback_query(AnchorNav.filter())
 async def navigate(query: CallbackQuery, callback_data: ThemeNav | AnchorNav, tr: Translator, cards: ThemeCards,
                    subscriptions: Subscriptions) -> None:
     anchor_id = callback_data.a if isinstance(callback_data, AnchorNav) else None
@@ -110,7 +101,6 @@ async def navigate(query: CallbackQuery, callback_data: ThemeNav | AnchorNav, tr
     await query.answer()
 
 
-@router.callback_query(ThemeOpen.filter())
 async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translator, cards: ThemeCards,
                     subscriptions: Subscriptions) -> None:
     if not isinstance(query.message, Message) or not await send_card(query.message, cards, tr, subscriptions,
@@ -120,7 +110,6 @@ async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translat
     await query.answer()
 
 
-@router.callback_query(ArticleTheme.filter())
 async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Translator, library: Library,
                        cards: ThemeCards, subscriptions: Subscriptions) -> None:
     article = await library.get(callback_data.article)
@@ -134,7 +123,6 @@ async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Tr
     await query.answer()
 
 
-@router.callback_query(ThemeFollow.filter())
 async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr: Translator, cards: ThemeCards,
                  subscriptions: Subscriptions, chat_admins: ChatAdmins) -> None:
     """Follow or stop following the theme in the chat where the card is shown (in a group: its
@@ -168,7 +156,6 @@ def _flip(button: InlineKeyboardButton, data: ThemeFollow, following: bool, tr: 
     return button.model_copy(update={"text": tr("btn_following_theme" if following else "btn_follow_theme")})
 
 
-@router.callback_query(AnchorText.filter())
 async def anchor_text(query: CallbackQuery, callback_data: AnchorText, tr: Translator, library: Library,
                       cards: ThemeCards) -> None:
     article = await library.get(callback_data.article)
@@ -181,3 +168,17 @@ async def anchor_text(query: CallbackQuery, callback_data: AnchorText, tr: Trans
     await query.answer()
 
 
+def make_router() -> Router:
+    router = Router(name="themes")
+    router.message.register(themes, Command("themes"))
+    router.callback_query.register(pick_anchor, AnchorPick.filter())
+    router.message.register(theme, Command("theme"))
+    router.callback_query.register(theme_list, AnchorThemes.filter())
+    router.callback_query.register(theme_list, ThemeList.filter())
+    router.callback_query.register(navigate, AnchorNav.filter())
+    router.callback_query.register(navigate, ThemeNav.filter())
+    router.callback_query.register(open_card, ThemeOpen.filter())
+    router.callback_query.register(article_card, ArticleTheme.filter())
+    router.callback_query.register(follow, ThemeFollow.filter())
+    router.callback_query.register(anchor_text, AnchorText.filter())
+    return router

@@ -19,7 +19,6 @@ from bot.services.subscriptions import Subscription, Subscriptions
 from bot.services.word_filters import FilterError, WordFilter
 from handlers.settings_kb import Setting, WordFilterAction
 
-router = Router(name="word_filters")
 TYPED = {"mute": "mute", "скрыть": "mute", "only": "only", "только": "only"}
 
 
@@ -86,7 +85,6 @@ async def add_typed(message: Message, kind: str, text: str, tr: Translator, subs
     await message.answer(tr(key, phrase=plain(added.phrase)) + "\n\n" + text_, reply_markup=markup)
 
 
-@router.callback_query(WordFilterAction.filter())
 async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: Bot, tr: Translator, state: FSMContext,
                     subscriptions: Subscriptions, chat_admins: ChatAdmins) -> None:
     found = await pressed(query, bot, tr, subscriptions, chat_admins)
@@ -119,7 +117,6 @@ async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: 
             raise
 
 
-@router.message(StateFilter(FilterForm.typing), F.text, ~F.text.startswith("/"))
 async def typed_filter(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,
                        chat_admins: ChatAdmins) -> None:
     if not await allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
@@ -127,3 +124,10 @@ async def typed_filter(message: Message, bot: Bot, tr: Translator, state: FSMCon
     kind = (await state.get_data()).get("kind", "mute")
     await state.clear()
     await add_typed(message, kind, message.text or "", tr, subscriptions)
+
+
+def make_router() -> Router:
+    router = Router(name="word_filters")
+    router.callback_query.register(on_filter, WordFilterAction.filter())
+    router.message.register(typed_filter, StateFilter(FilterForm.typing), F.text, ~F.text.startswith("/"))
+    return router

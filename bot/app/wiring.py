@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -33,7 +33,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services.ingestion import Ingestion, make_fetcher
 from bot.services.articles import Library
 from bot.text.llm import LlmSummarizer
-from bot.telegram.middlewares import ContextMiddleware
+from bot.telegram.middlewares import AdminOnly, ContextMiddleware
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
 from bot.services.source_lists import SourceLists
@@ -44,9 +44,8 @@ from bot.telegram.render import plain
 from bot.app.scheduler import add_interval_job, build_scheduler
 from bot.services.storage_alarm import StorageAlarm
 from bot.services.subscriptions import Subscriptions
-from handlers import routers
+from handlers import GATES, get_routers
 from handlers.errors import on_error
-from storage import chats as chats_sql
 from storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -150,22 +149,12 @@ def build_bot(token: str, api_url: str) -> Bot:
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def _detached(router: Router) -> Router:
-    """Module-level routers can belong to one parent only; a process that builds a second
-    Dispatcher (tests, the demo after a run) takes them back first."""
-    parent = router.parent_router
-    if parent is not None:
-        parent.sub_routers.remove(router)
-        router._parent_router = None  # noqa: SLF001 - aiogram offers no public detach
-    return router
-
-
 def _admin_notice(services: Services):
     """Operational notices (a source disabled, ...) go to every admin's private chat, each in the
     admin's own language."""
     async def notify(key: str, params: dict[str, object]) -> None:
         for admin_id in sorted(services.settings.admin_ids):
-            tr = Translator.for_code(await services.store.call(chats_sql.language, admin_id))
+            tr = Translator.for_code(await services.chats.language(admin_id))
             await services.sender.send(admin_id, tr(key, **{k: plain(str(v)) for k, v in params.items()}))
 
     return notify
@@ -218,8 +207,16 @@ async def _on_shutdown(services: Services) -> None:
 
 def build_dispatcher(services: Services) -> Dispatcher:
     dp = Dispatcher(services=services, **services.workflow_data())
-    dp.update.outer_middleware(ContextMiddleware())
-    dp.include_routers(*(_detached(r) for r in routers()))
+    dp.update.outer_middleware(ContextMiddleware(services.chats, services.storage_alarm))
+    for router in get_routers():
+        gate = GATES.get(router.name or "")
+        if gate is not None:
+            # Inner middleware: refuses (and audits) exactly where an admin handler would have run.
+            admin_only = AdminOnly(services.settings, services.chat_admins, services.audit,
+                                   channel_admins=gate == "posters")
+            router.message.middleware(admin_only)
+            router.callback_query.middleware(admin_only)
+        dp.include_router(router)
     dp.errors.register(on_error)
     dp.startup.register(_on_startup)
     dp.shutdown.register(_on_shutdown)

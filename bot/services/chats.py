@@ -22,6 +22,14 @@ class ChatRegistry:
         self.store = store
         self.clock = clock
 
+    async def remember(self, chat: dict[str, object]) -> None:
+        """What an update told us about its chat (type, title, the private user's language)."""
+        await self.store.call(chats_sql.remember, chat, self.clock.iso())
+
+    async def language(self, chat_id: int) -> str | None:
+        """The language a private chat's user last wrote in (admin notices are sent in it)."""
+        return await self.store.call(chats_sql.language, chat_id)
+
     async def deactivate(self, chat_id: int, reason: str) -> None:
         log.info("chat deactivated", extra={"chat_id": chat_id, "reason": reason})
         await self.store.call(chats_sql.set_active, chat_id, False, self.clock.iso())

@@ -8,12 +8,13 @@ from typing import Any, Awaitable, Callable
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
+from bot.app.config import Settings
 from bot.services.audit import AuditLog
-from bot.clock import Clock
+from bot.services.chats import ChatRegistry
+from bot.services.storage_alarm import StorageAlarm
 from bot.i18n import Translator
-from bot.telegram.permissions import is_admin
-from storage import chats as chats_sql
-from storage.db import Store, StorageUnwritable
+from bot.telegram.permissions import ChatAdmins, is_admin
+from storage.db import StorageUnwritable
 
 log = logging.getLogger(__name__)
 
@@ -23,24 +24,26 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class ContextMiddleware(BaseMiddleware):
     """Gives every handler a `tr` in the user's language and remembers the chat for delivery."""
 
+    def __init__(self, chats: ChatRegistry, storage_alarm: StorageAlarm) -> None:
+        self.chats = chats
+        self.storage_alarm = storage_alarm
+
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         chat: Chat | None = data.get("event_chat")
         data["tr"] = Translator.for_code(user.language_code if user else None)
-        store: Store = data["store"]
-        clock: Clock = data["clock"]
         if chat is not None:
             record = {"id": chat.id, "type": chat.type, "title": chat.title or chat.full_name,
                       "username": chat.username}
             if chat.type == "private" and user is not None:
                 record["language"] = data["tr"].language
             try:
-                await store.call(chats_sql.remember, record, clock.iso())
+                await self.chats.remember(record)
             except StorageUnwritable as exc:
                 # Bookkeeping only: a read-only or full disk must not cost the reader /start,
                 # /summary or /themes. A write the user asked for fails on its own, plainly.
                 log.warning("chat not remembered", extra={"chat_id": chat.id, "reason": exc.reason})
-                await data["storage_alarm"].report(exc)
+                await self.storage_alarm.report(exc)
         return await handler(event, data)
 
 
@@ -52,20 +55,23 @@ class AdminOnly(BaseMiddleware):
     `channel_admins`: the posting routers also let the channel's own administrators in when
     CHANNEL_ADMINS_POST is on (checked with getChatMember, cached for a few minutes)."""
 
-    def __init__(self, *, channel_admins: bool = False) -> None:
+    def __init__(self, settings: Settings, chat_admins: ChatAdmins, audit: AuditLog, *,
+                 channel_admins: bool = False) -> None:
+        self.settings = settings
+        self.chat_admins = chat_admins
+        self.audit = audit
         self.channel_admins = channel_admins
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        if await is_admin(data["bot"], data["settings"], data["chat_admins"], user.id if user else None,
+        if await is_admin(data["bot"], self.settings, self.chat_admins, user.id if user else None,
                           posting=self.channel_admins):
             return await handler(event, data)
-        audit: AuditLog = data["audit"]
         tr: Translator = data["tr"]
         action = event.text.split()[0] if isinstance(event, Message) and event.text else type(event).__name__
         if isinstance(event, CallbackQuery):
             action = f"button:{event.data}"
-        await audit.record(user.id if user else None, "refused", {"attempt": action[:64]}, ok=False)
+        await self.audit.record(user.id if user else None, "refused", {"attempt": action[:64]}, ok=False)
         if isinstance(event, Message):
             await event.answer(tr("admin_only"))
         elif isinstance(event, CallbackQuery):
