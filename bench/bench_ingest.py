@@ -42,6 +42,7 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from bot.services.anchors import ensure_anchors, stored_catalog
+from bot.services.audit import AuditLog
 from bot.clock import Clock
 from bot.services.ingestion import Ingestion
 from bot.services.articles import Library
@@ -185,7 +186,7 @@ async def measure(mode: str, items: int, feed_count: int, long_every: int) -> di
         await ensure_anchors(library)
         engine.catalog = await stored_catalog(library)
         fetcher = HttpFetcher(allow_private=True)
-        ingestion = Ingestion(library, fetcher, clock)
+        ingestion = Ingestion(store, library, fetcher, clock, AuditLog(store, clock))
         for path in feeds:
             await store.call(sources_sql.add, kind="feed", url=base + path, name="bench", interval_s=900,
                              added_by=None, now=clock.iso())

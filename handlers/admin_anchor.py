@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram import F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel
 
@@ -20,9 +19,8 @@ from bot.refusal import Refusal
 from bot.i18n import Translator
 from bot.services.ingestion import Ingestion
 from bot.services.lookup import parse_article_ref
-from bot.net import FetchError
-from bot.sources import SourceError
 from bot.telegram.anchor_view import AnchorEdit
+from handlers.errors import in_place
 
 
 class AwaitingTitle(Filter):
@@ -53,11 +51,7 @@ async def _show(message: Message, draft: AnchorDraft, index: int, tr: Translator
     if not edit:
         await message.answer(text, reply_markup=markup, disable_web_page_preview=True)
         return
-    try:
-        await message.edit_text(text, reply_markup=markup, disable_web_page_preview=True)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await message.edit_text(text, reply_markup=markup, disable_web_page_preview=True)
 
 
 async def anchor(message: Message, command: CommandObject, tr: Translator, anchor_setup: AnchorSetup,
@@ -69,32 +63,20 @@ async def anchor(message: Message, command: CommandObject, tr: Translator, ancho
     if (ref is None or ref.kind != "url") and replied is None:
         await message.answer(tr("anchor_usage"))
         return
-    progress = await message.answer(tr("anchor_reading"))
-    try:
-        async with ingestion.job():
-            if ref is not None and ref.kind == "url":
-                draft = await anchor_setup.propose_url(admin_id, chat_id, ref.value)
-            else:
-                assert replied is not None
-                text, url, kind = replied
-                draft = await anchor_setup.propose_text(admin_id, chat_id, text, url=url, kind=kind)
-    except (SourceError, FetchError) as exc:
-        await progress.edit_text(render.fetch_failed(exc, tr))
-        return
-    except Refusal as exc:
-        await progress.edit_text(exc.text(tr))
-        return
-    await _show(progress, draft, 0, tr, edit=True)
+    async with ingestion.job(), in_place(message, tr("anchor_reading"), tr) as progress:
+        if ref is not None and ref.kind == "url":
+            draft = await anchor_setup.propose_url(admin_id, chat_id, ref.value)
+        else:
+            assert replied is not None
+            text, url, kind = replied
+            draft = await anchor_setup.propose_text(admin_id, chat_id, text, url=url, kind=kind)
+        await _show(progress, draft, 0, tr, edit=True)
 
 
 async def new_title(message: Message, tr: Translator, anchor_setup: AnchorSetup, draft: AnchorDraft) -> None:
     assert message.from_user is not None and message.text is not None
     index = max(draft.awaiting or 0, 0)  # the schedule (SCHEDULE, below 0) was asked from the first card
-    try:
-        draft = await anchor_setup.answer(message.from_user.id, draft.id, message.text)
-    except Refusal as exc:
-        await message.answer(exc.text(tr))
-        return
+    draft = await anchor_setup.answer(message.from_user.id, draft.id, message.text)
     await _show(message, draft, index, tr)
 
 
@@ -104,36 +86,32 @@ async def edit(query: CallbackQuery, callback_data: AnchorEdit, tr: Translator, 
     if not isinstance(message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    try:
-        if data.act == "show":
-            await _show(message, await anchor_setup.draft(data.p), data.i, tr, edit=True)
-        elif data.act == "rename":
-            draft = await anchor_setup.ask_title(admin_id, data.p, data.i)
-            await message.answer(render.plain(tr("anchor_ask_title", title=draft.themes[data.i].title)))
-        elif data.act == "drop":
-            draft = await anchor_setup.drop(admin_id, data.p, data.i)
-            await _show(message, draft, min(data.i, len(draft.themes) - 1), tr, edit=True)
-        elif data.act == "merge":
-            draft = await anchor_setup.draft(data.p)
-            if not 0 <= data.i < len(draft.themes):
-                raise Refusal("anchor_gone")
-            await message.edit_text(render.plain(tr("anchor_merge_pick", title=draft.themes[data.i].title)),
-                                    reply_markup=anchor_view.merge_keyboard(draft, data.i, tr))
-        elif data.act == "into":
-            draft = await anchor_setup.merge(admin_id, data.p, data.i, data.j)
-            await _show(message, draft, data.i - (data.j < data.i), tr, edit=True)
-        elif data.act == "sched":
-            draft = await anchor_setup.ask_schedule(admin_id, data.p)
-            await message.answer(anchor_view.ask_schedule(draft, settings.followup_cron, tr))
-        elif data.act == "ok":
-            await message.edit_text(anchor_view.confirmed(await anchor_setup.confirm(admin_id, data.p), tr))
-        elif data.act == "cancel":
-            if not await anchor_setup.cancel(admin_id, data.p):
-                raise Refusal("anchor_closed")
-            await message.edit_text(tr("anchor_cancelled"))
-    except Refusal as exc:
-        await query.answer(exc.text(tr), show_alert=True)
-        return
+    if data.act == "show":
+        await _show(message, await anchor_setup.draft(data.p), data.i, tr, edit=True)
+    elif data.act == "rename":
+        draft = await anchor_setup.ask_title(admin_id, data.p, data.i)
+        await message.answer(render.plain(tr("anchor_ask_title", title=draft.themes[data.i].title)))
+    elif data.act == "drop":
+        draft = await anchor_setup.drop(admin_id, data.p, data.i)
+        await _show(message, draft, min(data.i, len(draft.themes) - 1), tr, edit=True)
+    elif data.act == "merge":
+        draft = await anchor_setup.draft(data.p)
+        if not 0 <= data.i < len(draft.themes):
+            raise Refusal("anchor_gone")
+        await message.edit_text(render.plain(tr("anchor_merge_pick", title=draft.themes[data.i].title)),
+                                reply_markup=anchor_view.merge_keyboard(draft, data.i, tr))
+    elif data.act == "into":
+        draft = await anchor_setup.merge(admin_id, data.p, data.i, data.j)
+        await _show(message, draft, data.i - (data.j < data.i), tr, edit=True)
+    elif data.act == "sched":
+        draft = await anchor_setup.ask_schedule(admin_id, data.p)
+        await message.answer(anchor_view.ask_schedule(draft, settings.followup_cron, tr))
+    elif data.act == "ok":
+        await message.edit_text(anchor_view.confirmed(await anchor_setup.confirm(admin_id, data.p), tr))
+    elif data.act == "cancel":
+        if not await anchor_setup.cancel(admin_id, data.p):
+            raise Refusal("anchor_closed")
+        await message.edit_text(tr("anchor_cancelled"))
     await query.answer()
 
 
@@ -144,11 +122,7 @@ async def followup_schedule(message: Message, command: CommandObject, tr: Transl
     assert message.from_user is not None
     slug, spec = ((command.args or "").split(maxsplit=1) + ["", ""])[:2]
     if slug and spec:
-        try:
-            done = await anchor_setup.reschedule(message.from_user.id, slug, spec)
-        except Refusal as exc:
-            await message.answer(exc.text(tr))
-            return
+        done = await anchor_setup.reschedule(message.from_user.id, slug, spec)
         await message.answer(anchor_view.rescheduled(done, tr))
         return
     outlook = await digests.outlook()

@@ -6,10 +6,11 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.services.broadcasts import BroadcastError, Broadcasts, command_html
+from bot.services.broadcasts import Broadcasts, command_html
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
 from handlers import keyboards
+from handlers.errors import delivered
 from handlers.keyboards import BroadcastAction
 
 
@@ -19,26 +20,18 @@ async def broadcast(message: Message, command: CommandObject, tr: Translator, br
         await message.answer(tr("broadcast_usage"))
         return
     assert message.from_user is not None
-    try:
-        draft = await broadcasts.draft(message.from_user.id, message.chat.id, html, tr.language)
-    except BroadcastError as exc:
-        await message.answer(exc.text(tr))
-        return
+    draft = await broadcasts.draft(message.from_user.id, message.chat.id, html, tr.language)
     preview = tr("broadcast_preview", count=draft.recipients) + "\n\n" + html
-    await sender.send(message.chat.id, preview, reply_markup=keyboards.broadcast_preview(draft.job_id, tr))
+    delivered(await sender.send(message.chat.id, preview, reply_markup=keyboards.broadcast_preview(draft.job_id, tr)))
 
 
 async def broadcast_action(query: CallbackQuery, callback_data: BroadcastAction, tr: Translator, broadcasts: Broadcasts) -> None:
-    try:
-        if callback_data.action == "send":
-            recipients = await broadcasts.confirm(callback_data.job, query.from_user.id)
-            outcome = tr("broadcast_started", count=recipients)
-        else:
-            await broadcasts.cancel(callback_data.job, query.from_user.id)
-            outcome = tr("broadcast_cancelled")
-    except BroadcastError as exc:
-        await query.answer(exc.text(tr), show_alert=True)
-        return
+    if callback_data.action == "send":
+        recipients = await broadcasts.confirm(callback_data.job, query.from_user.id)
+        outcome = tr("broadcast_started", count=recipients)
+    else:
+        await broadcasts.cancel(callback_data.job, query.from_user.id)
+        outcome = tr("broadcast_cancelled")
     await query.answer(outcome)
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)

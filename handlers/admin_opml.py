@@ -9,7 +9,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.services.source_lists import MAX_BYTES, ImportPlan, ImportResult, OpmlError, SourceLists
+from bot.services.source_lists import MAX_BYTES, ImportPlan, ImportResult, SourceLists
 from bot.telegram.render import clip, plain
 
 SHOWN = 15  # feeds listed per group in a preview; the counts cover all of them
@@ -64,13 +64,9 @@ async def opml_file(message: Message, bot: Bot, tr: Translator, source_lists: So
     if (document.file_size or 0) > MAX_BYTES:
         await message.answer(tr("opml_too_big"))
         return
-    try:
-        content = await bot.download(document)
-        assert content is not None
-        plan = await source_lists.preview(content.read())
-    except OpmlError as exc:
-        await message.answer(tr(exc.reason))
-        return
+    content = await bot.download(document)
+    assert content is not None
+    plan = await source_lists.preview(content.read())
     kb = InlineKeyboardBuilder()
     if plan.new:
         kb.button(text=tr("opml_import_button", count=len(plan.new)), callback_data=OpmlAction(action="import"))

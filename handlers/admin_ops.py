@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime, timezone
 
 from aiogram import Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
@@ -22,6 +20,7 @@ from bot.digests.service import Digests
 from bot.i18n import Translator
 from bot.services.subscriptions import Subscriptions
 from handlers import keyboards
+from handlers.errors import delivered
 from handlers.keyboards import AnchorFollowupAction, FollowupAction
 
 
@@ -43,15 +42,14 @@ async def followup(message: Message, tr: Translator, digests: Digests, sender: S
         recipients = len(await digests.followup_recipients())
         head = tr("followup_preview", articles=draft.digest.count, recipients=recipients)
         until = int(draft.digest.until.timestamp())
-        await sender.send(message.chat.id, f"{head}\n\n{digests.render_followup(draft, 'ru')}", link_preview=False,
-                          reply_markup=keyboards.followup_preview(until, tr, ref.id if k else None))
+        delivered(await sender.send(message.chat.id, f"{head}\n\n{digests.render_followup(draft, 'ru')}",
+                                    link_preview=False, reply_markup=keyboards.followup_preview(until, tr, ref.id if k else None)))
 
 
 async def followup_action(query: CallbackQuery, callback_data: FollowupAction | AnchorFollowupAction, tr: Translator,
                           digests: Digests, audit: AuditLog, cards: ThemeCards) -> None:
     if isinstance(query.message, Message):
-        with suppress(TelegramBadRequest):  # a second press: the buttons are already gone
-            await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.edit_reply_markup(reply_markup=None)  # a second press: "not modified", a success
     if callback_data.action != "send":
         note = tr("followup_cancelled")
     else:

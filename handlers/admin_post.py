@@ -31,11 +31,7 @@ async def draft_and_preview(message: Message, content: PostContent, tr: Translat
     """Whatever the admin typed, replied to or forwarded becomes a draft, previewed as the channel
     will see it (one path for /post and for messages sent or forwarded to the bot)."""
     assert message.from_user is not None
-    try:
-        draft = await posting.draft(message.from_user.id, message.chat.id, content)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
+    draft = await posting.draft(message.from_user.id, message.chat.id, content)
     await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
 
 
@@ -65,19 +61,15 @@ async def schedule(message: Message, command: CommandObject, tr: Translator, pos
     """/schedule DATE TIME TEXT; as a reply, the replied message; with neither, the open draft."""
     assert message.from_user is not None
     zone = await admin_zone(message.chat.id, subscriptions, settings)
-    try:
-        when, rest = parse_schedule(command.args, zone, posting.clock.now())
-        content = after_command(message, skip_words=2) if rest else _replied(message)
-        if content is None:
-            open_draft = await posting.open_draft(message.from_user.id)
-            if open_draft is None:
-                raise PostError("schedule_usage")
-            draft = await posting.schedule_draft(open_draft, message.from_user.id, when)
-        else:
-            draft = await posting.draft(message.from_user.id, message.chat.id, content, scheduled_at=when)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
+    when, rest = parse_schedule(command.args, zone, posting.clock.now())
+    content = after_command(message, skip_words=2) if rest else _replied(message)
+    if content is None:
+        open_draft = await posting.open_draft(message.from_user.id)
+        if open_draft is None:
+            raise PostError("schedule_usage")
+        draft = await posting.schedule_draft(open_draft, message.from_user.id, when)
+    else:
+        draft = await posting.draft(message.from_user.id, message.chat.id, content, scheduled_at=when)
     await show_preview(posting, draft, message.chat.id, tr, zone)
 
 
@@ -93,11 +85,7 @@ async def cancel(message: Message, command: CommandObject, tr: Translator, posti
         await message.answer(tr("cancel_usage"))
         return
     assert message.from_user is not None
-    try:
-        await posting.cancel(number, message.from_user.id)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
+    await posting.cancel(number, message.from_user.id)
     await message.answer(tr("post_cancelled_id", id=number))
 
 
@@ -112,15 +100,11 @@ async def edit(message: Message, command: CommandObject, tr: Translator, posting
     if not text.text:
         replied = _replied(message)
         text = PostContent(*replied.caption) if replied else text
-    try:
-        if not text.text:
-            await posting.request_edit(number, message.from_user.id)
-            await message.answer(tr("post_edit_prompt", id=number))
-            return
-        await posting.edit_published(number, message.from_user.id, text)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
+    if not text.text:
+        await posting.request_edit(number, message.from_user.id)
+        await message.answer(tr("post_edit_prompt", id=number))
         return
+    await posting.edit_published(number, message.from_user.id, text)
     await message.answer(tr("post_edited", id=number))
 
 
@@ -130,11 +114,7 @@ async def delete(message: Message, command: CommandObject, tr: Translator, posti
         await message.answer(tr("post_delete_usage"))
         return
     assert message.from_user is not None
-    try:
-        await posting.delete_published(number, message.from_user.id)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
+    await posting.delete_published(number, message.from_user.id)
     await message.answer(tr("post_deleted", id=number))
 
 
@@ -142,32 +122,28 @@ async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Trans
                       subscriptions: Subscriptions, settings: Settings) -> None:
     action, number, user = callback_data.action, callback_data.post, query.from_user.id
     message = query.message if isinstance(query.message, Message) else None
-    try:
-        if action in TOGGLES:
-            post = await posting.toggle(number, user, action)
-            await query.answer(tr("post_option_saved"))
-            await refresh_control(posting, post, tr, await admin_zone(post.chat_id, subscriptions, settings))
-            return
-        if action == "buttons":
-            await query.answer(tr("post_buttons_hint"), show_alert=True)
-            return
-        if action == "publish":
-            post = await posting.confirm(number, user)
-            note = tr("post_scheduled", id=number) if post.scheduled_at else tr("post_queued", id=number)
-        elif action == "cancel":
-            await posting.cancel(number, user)
-            note = tr("post_cancelled")
-        elif action == "edit":
-            await posting.request_edit(number, user)
-            note = tr("post_edit_prompt", id=number)
-        elif action == "delete":
-            await posting.delete_published(number, user)
-            note = tr("post_deleted", id=number)
-        else:
-            raise PostError("post_unknown", id=number)
-    except PostError as exc:
-        await query.answer(exc.text(tr), show_alert=True)
+    if action in TOGGLES:
+        post = await posting.toggle(number, user, action)
+        await query.answer(tr("post_option_saved"))
+        await refresh_control(posting, post, tr, await admin_zone(post.chat_id, subscriptions, settings))
         return
+    if action == "buttons":
+        await query.answer(tr("post_buttons_hint"), show_alert=True)
+        return
+    if action == "publish":
+        post = await posting.confirm(number, user)
+        note = tr("post_scheduled", id=number) if post.scheduled_at else tr("post_queued", id=number)
+    elif action == "cancel":
+        await posting.cancel(number, user)
+        note = tr("post_cancelled")
+    elif action == "edit":
+        await posting.request_edit(number, user)
+        note = tr("post_edit_prompt", id=number)
+    elif action == "delete":
+        await posting.delete_published(number, user)
+        note = tr("post_deleted", id=number)
+    else:
+        raise PostError("post_unknown", id=number)
     await query.answer(note[:200])
     if message is not None:
         if action != "edit":

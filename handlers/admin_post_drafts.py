@@ -13,7 +13,7 @@ from aiogram.types import Message
 
 from bot.app.config import Settings
 from bot.i18n import Translator
-from bot.posting import PostError, Posting, content_of, media_of, parse_buttons
+from bot.posting import Posting, content_of, media_of, parse_buttons
 from bot.posting.content import trimmed
 from bot.posting.preview import show_preview
 from bot.services.subscriptions import Subscriptions
@@ -29,12 +29,8 @@ async def album_item(message: Message, tr: Translator, posting: Posting, subscri
     """The update that opens the album's draft shows the preview once the rest has arrived."""
     medium = media_of(message)
     assert message.from_user is not None and medium is not None and message.media_group_id is not None
-    try:
-        post_id, created = await posting.add_album_item(message.from_user.id, message.chat.id,
-                                                        message.media_group_id, medium, message.message_id)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
-        return
+    post_id, created = await posting.add_album_item(message.from_user.id, message.chat.id,
+                                                    message.media_group_id, medium, message.message_id)
     if created:
         draft = await posting.album_complete(post_id)
         zone = await admin_zone(message.chat.id, subscriptions, settings)
@@ -56,24 +52,20 @@ async def text(message: Message, tr: Translator, posting: Posting, subscriptions
     admin = message.from_user.id
     content = content_of(message)
     assert content is not None
-    try:
-        published = await posting.pending_edit(admin)
-        if published is not None:
-            await posting.edit_published(published.id, admin, trimmed(content.text, content.entities))
-            await message.answer(tr("post_edited", id=published.id))
-            return
-        draft = await posting.open_draft(admin)
-        if draft is None:
-            await message.answer(tr("not_a_command"))
-            return
-        buttons = parse_buttons(message.text or "")
-        if buttons:
-            draft = await posting.set_buttons(draft, admin, buttons)
-        else:
-            draft = await posting.replace_text(draft, admin, content)
-    except PostError as exc:
-        await message.answer(exc.text(tr))
+    published = await posting.pending_edit(admin)
+    if published is not None:
+        await posting.edit_published(published.id, admin, trimmed(content.text, content.entities))
+        await message.answer(tr("post_edited", id=published.id))
         return
+    draft = await posting.open_draft(admin)
+    if draft is None:
+        await message.answer(tr("not_a_command"))
+        return
+    buttons = parse_buttons(message.text or "")
+    if buttons:
+        draft = await posting.set_buttons(draft, admin, buttons)
+    else:
+        draft = await posting.replace_text(draft, admin, content)
     await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
 
 

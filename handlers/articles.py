@@ -6,25 +6,21 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram import render
-from bot.services.themes import ThemeCards
-from bot.refusal import Refusal
 from bot.i18n import Translator
-from bot.services.ingestion import Ingestion
-from bot.services.articles import Article, Library
-from bot.services.lookup import parse_article_ref
-from bot.net import FetchError
-from bot.sources import SourceError
+from bot.services.articles import Library
+from bot.services.summaries import Summaries, SummaryView
+from bot.services.themes import ThemeCards
+from bot.telegram import render
 from handlers import keyboards
 from handlers.keyboards import ArticleOpen, InEnglish
 
 
-async def send_summary(message: Message, article: Article, tr: Translator, cards: ThemeCards) -> None:
-    themes = await cards.themes()
-    markup = keyboards.article_themes(article, themes, tr)
-    if tr.language == "en" and article.id and cards.library.can_translate:
-        markup = keyboards.with_english(markup, InEnglish(article=article.id), tr)
-    await message.answer(render.summary(article, themes, tr), reply_markup=markup, disable_web_page_preview=True)
+async def send_summary(message: Message, view: SummaryView, tr: Translator) -> None:
+    markup = keyboards.article_themes(view.article, view.themes, tr)
+    if tr.language == "en" and view.translatable:
+        markup = keyboards.with_english(markup, InEnglish(article=view.article.id), tr)
+    await message.answer(render.summary(view.article, view.themes, tr), reply_markup=markup,
+                         disable_web_page_preview=True)
 
 
 async def latest(message: Message, tr: Translator, library: Library) -> None:
@@ -36,35 +32,17 @@ async def latest(message: Message, tr: Translator, library: Library) -> None:
                          reply_markup=keyboards.article_list(items, tr))
 
 
-async def summary(message: Message, command: CommandObject, tr: Translator, library: Library, cards: ThemeCards,
-                  ingestion: Ingestion) -> None:
-    ref = parse_article_ref(command.args)
-    if ref is None:
-        await message.answer(tr("summary_bad_arg"))
-        return
-    article = await library.find(ref)
-    if article is None and ref.kind == "url":
-        try:
-            article = await ingestion.preview_url(ref.value, message.from_user and message.from_user.id)
-        except (SourceError, FetchError) as exc:
-            await message.answer(render.fetch_failed(exc, tr))
-            return
-        except Refusal as exc:
-            await message.answer(exc.text(tr))
-            return
-    if article is None:
-        await message.answer(tr("summary_not_found", ref=render.plain(ref.value)))
-        return
-    await send_summary(message, article, tr, cards)
+async def summary(message: Message, command: CommandObject, tr: Translator, summaries: Summaries) -> None:
+    view = await summaries.lookup(command.args, message.from_user and message.from_user.id)
+    await send_summary(message, view, tr)
 
 
-async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Translator, library: Library,
-                       cards: ThemeCards) -> None:
-    article = await library.get(callback_data.article)
-    if article is None or not isinstance(query.message, Message):
+async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Translator, summaries: Summaries) -> None:
+    view = await summaries.stored(callback_data.article)
+    if view is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return
-    await send_summary(query.message, article, tr, cards)
+    await send_summary(query.message, view, tr)
     await query.answer()
 
 

@@ -10,15 +10,14 @@ from bot.services.themes import ThemeCards
 from bot.telegram.commands import admin_commands, reader_commands
 from bot.app.config import Settings
 from bot.i18n import Translator
-from bot.services.articles import Library
-from bot.services.lookup import ArticleRef
+from bot.services.summaries import Summaries
 from bot.telegram.render import plain
 from bot.services.subscriptions import Subscriptions
 from handlers.articles import send_summary
 from handlers.themes import send_card
 
 
-async def start(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards, library: Library,
+async def start(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards, summaries: Summaries,
                 subscriptions: Subscriptions) -> None:
     """Deep links: `?start=themes` (the follow-up's link) opens the theme cards,
     `?start=theme_<slug>` one card, `?start=a_<id>` an article's summary. A link that no longer
@@ -29,9 +28,9 @@ async def start(message: Message, command: CommandObject, tr: Translator, cards:
     if args.startswith("theme_") and await send_card(message, cards, tr, subscriptions, args[len("theme_"):].lower()):
         return
     if args.startswith("a_") and args[2:].isdigit() and len(args) < 14:
-        article = await library.find(ArticleRef("id", args[2:]))
-        if article is not None:
-            await send_summary(message, article, tr, cards)
+        view = await summaries.stored(int(args[2:]))
+        if view is not None:
+            await send_summary(message, view, tr)
             return
     await message.answer(tr("start"))
 

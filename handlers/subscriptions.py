@@ -17,6 +17,7 @@ from bot.numbers import parse_int
 from bot.telegram.permissions import ChatAdmins
 from bot.services.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
 from handlers import settings_kb
+from handlers.errors import delivered
 from handlers.settings_kb import Setting
 from handlers.word_filters import TYPED as FILTER_WORDS
 from handlers.word_filters import add_typed, pressed, topic_of
@@ -102,11 +103,7 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
         if field == "hour":
             typed = parse_int(words[1])
             value = typed if typed is not None else render.clip(words[1].strip(), 20)
-        try:
-            sub = await subscriptions.change(message.chat.id, field, value, thread=topic_of(message))
-        except SettingError as exc:
-            await message.answer(exc.text(tr))
-            return
+        sub = await subscriptions.change(message.chat.id, field, value, thread=topic_of(message))
     await _show(message, sub, tr, cards, edit=False)
 
 
@@ -119,8 +116,8 @@ async def digest(message: Message, tr: Translator, subscriptions: Subscriptions,
     if html is None:
         await message.answer(tr("digest_nothing", date=render.format_date(since, tr)))
         return
-    await sender.send(message.chat.id, html, link_preview=False,  # a full week can exceed one message
-                      thread_id=thread or None)
+    delivered(await sender.send(message.chat.id, html, link_preview=False,  # a full week can exceed one message
+                                thread_id=thread or None))
 
 
 def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
@@ -162,13 +159,8 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         await message.answer(tr("settings_type_zone"))
         return
     themes = await cards.themes()
-    try:
-        field, value = _parse(callback_data, themes)
-        sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes],
-                                         thread=sub.thread_id)
-    except SettingError as exc:
-        await query.answer(exc.text(tr), show_alert=True)
-        return
+    field, value = _parse(callback_data, themes)
+    sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes], thread=sub.thread_id)
     # Weekly needs a weekday next; a theme toggle keeps the theme screen; otherwise back to the menu.
     next_screen = {"frequency": "wd" if value == "weekly" else "menu", "theme": "th", "all_themes": "th"}.get(field, "menu")
     await query.answer(tr("saved"))
@@ -179,11 +171,7 @@ async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMConte
                      cards: ThemeCards, chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         return
-    try:
-        sub = await subscriptions.change(message.chat.id, "timezone", message.text or "", thread=topic_of(message))
-    except SettingError as exc:
-        await message.answer(exc.text(tr))
-        return
+    sub = await subscriptions.change(message.chat.id, "timezone", message.text or "", thread=topic_of(message))
     await state.clear()
     await _show(message, sub, tr, cards, edit=False)
 

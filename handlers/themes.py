@@ -14,7 +14,7 @@ from bot.services.themes import ThemeCard, ThemeCards
 from bot.i18n import Translator
 from bot.services.articles import Library
 from bot.telegram.permissions import ChatAdmins
-from bot.services.subscriptions import SettingError, Subscriptions
+from bot.services.subscriptions import Subscriptions
 from handlers import keyboards
 from handlers.keyboards import (AnchorNav, AnchorPick, AnchorText, AnchorThemes, ArticleTheme, InEnglish, ThemeFollow,
                                ThemeList, ThemeNav, ThemeOpen)
@@ -43,11 +43,7 @@ async def send_card(message: Message, cards: ThemeCards, tr: Translator, subscri
 
 
 async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup) -> None:
-    try:
-        await message.edit_text(text, reply_markup=markup, disable_web_page_preview=True)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await message.edit_text(text, reply_markup=markup, disable_web_page_preview=True)
 
 
 async def themes(message: Message, tr: Translator, cards: ThemeCards, subscriptions: Subscriptions) -> None:
@@ -135,12 +131,8 @@ async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr:
         await query.answer(tr("group_admins_only"), show_alert=True)
         return
     catalog = await cards.themes()
-    try:
-        outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, [t["slug"] for t in catalog],
-                                                        topic_of(message))
-    except SettingError as exc:
-        await query.answer(exc.text(tr), show_alert=True)
-        return
+    outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, [t["slug"] for t in catalog],
+                                                    topic_of(message))
     summary = render.subscription_summary(sub, catalog, tr)
     await query.answer(render.clip(tr(f"theme_follow_{outcome}", summary=summary), 200), show_alert=outcome == "subscribed")
     if message.reply_markup is not None:

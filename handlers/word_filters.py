@@ -5,7 +5,6 @@ about forum topics (which subscription a message belongs to)."""
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
@@ -16,7 +15,7 @@ from bot.i18n import Translator
 from bot.telegram.permissions import ChatAdmins
 from bot.telegram.render import plain
 from bot.services.subscriptions import Subscription, Subscriptions
-from bot.services.word_filters import FilterError, WordFilter
+from bot.services.word_filters import WordFilter
 from handlers.settings_kb import Setting, WordFilterAction
 
 TYPED = {"mute": "mute", "скрыть": "mute", "only": "only", "только": "only"}
@@ -75,11 +74,7 @@ async def pressed(query: CallbackQuery, bot: Bot, tr: Translator, subscriptions:
 
 async def add_typed(message: Message, kind: str, text: str, tr: Translator, subscriptions: Subscriptions) -> None:
     """`/settings mute WORD`, `/settings only WORD`, or the word typed after ➕."""
-    try:
-        added, state = await subscriptions.filters.add(message.chat.id, topic_of(message), kind, text)
-    except FilterError as exc:
-        await message.answer(exc.text(tr))
-        return
+    added, state = await subscriptions.filters.add(message.chat.id, topic_of(message), kind, text)
     key = "filter_exists" if state == "exists" else f"filter_added_{added.kind}"
     text_, markup = _screen(await subscriptions.filters.of(message.chat.id, topic_of(message)), tr)
     await message.answer(tr(key, phrase=plain(added.phrase)) + "\n\n" + text_, reply_markup=markup)
@@ -110,11 +105,7 @@ async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: 
     else:
         await query.answer()
     text, markup = _screen(filters, tr)
-    try:
-        await message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
+    await message.edit_text(text, reply_markup=markup)
 
 
 async def typed_filter(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,

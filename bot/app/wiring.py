@@ -14,6 +14,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.filters import ExceptionTypeFilter
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,6 +26,7 @@ from bot.services.broadcasts import Broadcasts
 from bot.services.themes import ThemeCards
 from bot.services.chats import ChatRegistry
 from bot.clock import Clock
+from bot.refusal import Refusal
 from bot.telegram.commands import admin_commands, reader_commands
 from bot.app.config import Settings
 from bot.delivery import Outbox, RateLimits, Sender, Throttle
@@ -44,8 +46,9 @@ from bot.telegram.render import plain
 from bot.app.scheduler import add_interval_job, build_scheduler
 from bot.services.storage_alarm import StorageAlarm
 from bot.services.subscriptions import Subscriptions
+from bot.services.summaries import Summaries
 from handlers import GATES, get_routers
-from handlers.errors import on_error
+from handlers.errors import on_error, on_refusal
 from storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -79,6 +82,7 @@ class Services:
     channel_posts: ChannelPosts
     source_lists: SourceLists  # OPML export and import of the sources
     anchor_setup: AnchorSetup  # /anchor: admins make an analysis an anchor
+    summaries: Summaries  # /summary, deep links and "Open": which article, stored or previewed
 
     def workflow_data(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -129,7 +133,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     sender = Sender(paid=settings.paid_broadcast)
     throttle = Throttle(RateLimits.from_settings(settings), chats)
     outbox = Outbox(store, clock, sender, throttle=throttle)
-    ingestion = Ingestion(library, fetcher, clock)
+    ingestion = Ingestion(store, library, fetcher, clock, audit)
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender, outbox),
@@ -141,6 +145,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
         anchor_setup=AnchorSetup(library, ingestion, audit, clock, settings),
+        summaries=Summaries(library, cards, ingestion),
     )
 
 
@@ -217,6 +222,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
             router.message.middleware(admin_only)
             router.callback_query.middleware(admin_only)
         dp.include_router(router)
+    dp.errors.register(on_refusal, ExceptionTypeFilter(Refusal))
     dp.errors.register(on_error)
     dp.startup.register(_on_startup)
     dp.shutdown.register(_on_shutdown)

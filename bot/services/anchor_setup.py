@@ -20,7 +20,7 @@ from bot.digests.schedule import checked_cron, next_cron_slot
 from bot.services.anchors import stored_catalog
 from bot.services.audit import AuditLog
 from bot.clock import Clock
-from bot.refusal import Refusal
+from bot.refusal import FetchRefused, Refusal
 from bot.services.ingestion import SOURCE_KINDS, Ingestion, fetch_articles
 from bot.app.inputs import InputError, parse_text
 from bot.services.articles import Article, Library
@@ -116,7 +116,7 @@ class AnchorSetup:
     # -- proposing --------------------------------------------------------------------------
 
     async def propose_url(self, admin_id: int, chat_id: int, url: str) -> AnchorDraft:
-        """Fetch the analysis (SourceError/FetchError pass through to the admin), store it, propose.
+        """Fetch the analysis (a URL that cannot be read is a FetchRefused), store it, propose.
         A channel or feed is refused by its URL: its newest item is not necessarily the analysis."""
         if detect_source(url).kind in SOURCE_KINDS:
             await self.audit.record(admin_id, "anchor.propose", {"url": url, "error": "a source, not an article"},
@@ -126,7 +126,7 @@ class AnchorSetup:
             found = [a for a in await fetch_articles(url, self.ingestion.fetcher, max_items=1) if a.text.strip()]
         except (SourceError, FetchError) as exc:
             await self.audit.record(admin_id, "anchor.propose", {"url": url, "error": str(exc)[:200]}, ok=False)
-            raise
+            raise FetchRefused(exc) from exc
         if not found:
             await self.audit.record(admin_id, "anchor.propose", {"url": url, "error": "no text"}, ok=False)
             raise Refusal("anchor_no_text")

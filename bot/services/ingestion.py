@@ -28,12 +28,15 @@ from urllib.parse import urlsplit
 from bot.clock import Clock
 from bot.app.config import Settings
 from bot.cooldown import Cooldown
-from bot.refusal import Refusal
+from bot.refusal import FetchRefused, Refusal
 from bot.services.articles import Article, Library
-from bot.net import HttpFetcher
+from bot.services.audit import AuditLog
+from bot.services.lookup import parse_article_ref
+from bot.net import FetchError, HttpFetcher
 from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_source,
                          resolve_source)
 from storage import sources as sources_sql
+from storage.db import Store
 from storage.timeutil import to_db
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,7 @@ STOP_GRACE = 30.0  # a graceful stop waits this long at most for running jobs to
 
 Notify = Callable[[str, dict[str, object]], Awaitable[None]]  # i18n key and its values
 _GLOBAL_ID = re.compile(r"^(?:https?://|urn:|tag:)", re.I)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.I)
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,13 @@ class Stored:
     status: str  # new | updated | unchanged
 
 
-class IngestStopped(Exception):
+class IngestStopped(Refusal):
     """A graceful stop cut a long ingestion short between two articles: `done` of `total`
     are stored. Running it again continues, since stored articles come back "unchanged"
-    before any analysis."""
+    before any analysis; `command` is what to send again."""
 
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__(f"stopped after {done} of {total}")
+    def __init__(self, done: int, total: int, command: str = "") -> None:
+        super().__init__("ingest_stopped", done=done, total=total, command=command)
         self.done = done
         self.total = total
 
@@ -107,11 +111,12 @@ async def _no_notice(key: str, params: dict[str, object]) -> None:
 
 
 class Ingestion:
-    def __init__(self, library: Library, fetcher: HttpFetcher, clock: Clock) -> None:
+    def __init__(self, store: Store, library: Library, fetcher: HttpFetcher, clock: Clock, audit: AuditLog) -> None:
+        self.store = store
         self.library = library
-        self.store = library.store
         self.fetcher = fetcher
         self.clock = clock
+        self.audit = audit
         self.notify: Notify = _no_notice  # attached at startup: a message to every admin
         self.preview_cooldown = Cooldown(PREVIEW_COOLDOWN)
         self._stopping = False
@@ -164,7 +169,10 @@ class Ingestion:
         left = self.preview_cooldown.wait_left(user_id)
         if left:
             raise Refusal("fetch_cooldown", seconds=int(left) + 1)
-        found = await fetch_articles(url, self.fetcher, max_items=1)
+        try:
+            found = await fetch_articles(url, self.fetcher, max_items=1)
+        except (SourceError, FetchError) as exc:
+            raise FetchRefused(exc) from exc
         if not found:
             raise Refusal("fetch_nothing")
         first = found[0]
@@ -174,6 +182,48 @@ class Ingestion:
     async def ingest_url(self, url: str) -> list[Stored]:
         """/ingest and `zendigest ingest URL`: fetch now and store."""
         return await self.store_articles(await fetch_articles(url, self.fetcher))
+
+    async def command_url(self, args: str | None, admin_id: int | None, action: str, usage: str) -> str:
+        """The http(s) URL an admin command was given. Without one: Refusal `usage`; a non-web URL
+        (file://, ftp://) is refused by name, and audited, rather than answered with the usage
+        line as if no link had been given."""
+        ref = parse_article_ref(args)
+        if ref is not None and ref.kind == "url":
+            return ref.value
+        match = _SCHEME.match((args or "").strip())
+        scheme = match.group(1).lower() if match else None
+        if scheme in (None, "http", "https"):
+            raise Refusal(usage)
+        error = FetchError(f"unsupported URL scheme '{scheme}' (only http and https links are fetched)")
+        await self.audit.record(admin_id, action, {"url": (args or "")[:200], "error": str(error)}, ok=False)
+        raise FetchRefused(error)
+
+    @contextlib.asynccontextmanager
+    async def _audited(self, admin_id: int | None, action: str, url: str, again: str) -> AsyncIterator[None]:
+        """An admin command's failure, audited and turned into what the admin reads: the reason
+        a URL could not be read, or where a graceful stop cut the work short (and what to send again)."""
+        try:
+            yield
+        except (SourceError, FetchError) as exc:
+            await self.audit.record(admin_id, action, {"url": url, "error": str(exc)}, ok=False)
+            raise FetchRefused(exc) from exc
+        except IngestStopped as exc:
+            await self.audit.record(admin_id, action, {"url": url, "stopped": f"{exc.done}/{exc.total}"}, ok=False)
+            raise IngestStopped(exc.done, exc.total, again) from exc
+
+    async def ingest_command(self, url: str, admin_id: int | None) -> list[Stored]:
+        """/ingest URL: fetch now, store, audit."""
+        async with self._audited(admin_id, "ingest", url, f"/ingest {url}"):
+            stored = await self.ingest_url(url)
+        await self.audit.record(admin_id, "ingest", {"url": url, "articles": len(stored)})
+        return stored
+
+    async def add_source_command(self, url: str, admin_id: int | None) -> tuple[dict, bool, int]:
+        """/addsource URL: `add_source`, audited, its failures refusals."""
+        async with self._audited(admin_id, "source.add", url, f"/addsource {url}"):
+            source, created, count = await self.add_source(url, admin_id)
+        await self.audit.record(admin_id, "source.add", {"url": url, "id": source["id"], "created": created})
+        return source, created, count
 
     async def add_source(self, url: str, admin_id: int | None) -> tuple[dict, bool, int]:
         """Detect the kind, collect once (the back catalogue, marked backfill), start polling.
@@ -274,5 +324,8 @@ class Ingestion:
     async def sources(self) -> list[dict]:
         return await self.store.call(sources_sql.all_sources)
 
-    async def delete_source(self, source_id: int) -> bool:
-        return await self.store.call(sources_sql.delete, source_id)
+    async def delete_source(self, source_id: int, admin_id: int | None = None) -> bool:
+        """/delsource ID (audited, found or not)."""
+        deleted = await self.store.call(sources_sql.delete, source_id)
+        await self.audit.record(admin_id, "source.delete", {"id": source_id}, ok=deleted)
+        return deleted

@@ -23,6 +23,7 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 import listparser
 
+from bot.refusal import Refusal
 from bot.services.ingestion import IngestStopped
 from bot.net import FetchError
 from bot.sources import SourceError
@@ -38,7 +39,7 @@ MAX_FEEDS = 500
 MAX_URL = 2_000
 
 
-class OpmlError(ValueError):
+class OpmlError(Refusal):
     """The file is not a usable OPML list (the reason is shown to the admin)."""
 
     def __init__(self, reason: str) -> None:

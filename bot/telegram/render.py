@@ -10,7 +10,6 @@ from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, a
 from bot.services.themes import ThemeCard
 from bot.i18n import Translator
 from bot.services.articles import Article, without_tldr
-from bot.sources.reasons import describe as describe_failure
 from bot.services.subscriptions import Subscription
 from bot.zones import zone_label
 
@@ -127,12 +126,6 @@ def article_list(header: str, items: list[Article], tr: Translator) -> str:
 def plain(text: str) -> str:
     """External text shown verbatim (e.g. an admin's post): escaped, nothing interpreted."""
     return Text(text).as_html()
-
-
-def fetch_failed(error: BaseException, tr: Translator) -> str:
-    """A URL that could not be read, said in the reader's language (``bot.sources.reasons``)."""
-    key, values = describe_failure(error)
-    return tr("fetch_failed", reason=plain(tr(key, **values)))
 
 
 def _schedule(sub: Subscription, tr: Translator) -> str:
