@@ -67,7 +67,8 @@ def delivered(result: SendResult) -> SendResult:
     """A reply sent through the Sender (which returns failures rather than raising, for the sake
     of broadcasts): when it did not go out, the reader hears so instead of nothing at all."""
     if not result.ok:
-        raise Refusal("send_failed", error=result.error or "")
+        log.warning("reply not delivered", extra={"chat_id": result.chat_id, "reason": result.error})
+        raise Refusal("send_failed")
     return result
 
 

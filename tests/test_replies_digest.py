@@ -46,3 +46,12 @@ async def test_deep_links_open_a_theme_card_and_an_article(app: LocalBot) -> Non
     listing = await app.sandbox.click(READER_ID, counter.message_id, counter.button("1/8"), user_id=READER_ID)
     assert listing is not None and listing.message_id == counter.message_id and listing.text == "Выберите тему анализа:"
     assert len([b for row in listing.buttons for b in row]) == 8
+
+
+async def test_a_digest_telegram_refuses_is_reported_instead_of_vanishing(app: LocalBot) -> None:
+    await app.services.library.add(*BOTH, kind="file")
+    app.sandbox.fail_next("sendMessage", 400, description="Bad Request: the digest was refused")
+    reply = await app.sandbox.ask("/digest", user_id=READER_ID)
+    assert reply.text == "Не получилось отправить ответ: Telegram его не принял. Попробуйте ещё раз чуть позже."
+    again = await app.sandbox.ask("/digest", user_id=READER_ID)  # nothing was lost: asking again works
+    assert BOTH[0] in again.text
