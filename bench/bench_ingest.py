@@ -183,8 +183,8 @@ async def measure(mode: str, items: int, feed_count: int, long_every: int) -> di
         clock = Clock()
         library = Library(store, engine, clock)
         await engine.warm_up()
-        await ensure_anchors(library)
-        engine.catalog = await stored_catalog(library)
+        await ensure_anchors(store, library)
+        engine.catalog = await stored_catalog(store)
         fetcher = HttpFetcher(allow_private=True)
         ingestion = Ingestion(store, library, fetcher, clock, AuditLog(store, clock))
         for path in feeds:

@@ -12,7 +12,7 @@ from bot.telegram import admin_render
 
 from bot.telegram import render
 
-from bot.services import stats
+from bot.services.stats import Statistics
 from bot.services.themes import ThemeCards
 from bot.services.audit import AuditLog
 from bot.delivery import Sender
@@ -70,8 +70,9 @@ async def followup_action(query: CallbackQuery, callback_data: FollowupAction | 
         await query.message.answer(note)
 
 
-async def show_stats(message: Message, tr: Translator, digests: Digests, cards: ThemeCards, subscriptions: Subscriptions) -> None:
-    figures = await stats.collect(digests.store, digests.clock)
+async def show_stats(message: Message, tr: Translator, statistics: Statistics, cards: ThemeCards,
+                     subscriptions: Subscriptions) -> None:
+    figures = await statistics.collect()
     zone = await subscriptions.zone_of(message.chat.id)
     await message.answer(admin_render.stats(figures, await cards.themes(), zone, tr))
 

@@ -11,28 +11,22 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.app.config import Settings
 from bot.i18n import Translator
 from bot.numbers import parse_id
-from bot.posting import PostContent, PostError, Posting, after_command, content_of, parse_schedule
+from bot.posting import PostContent, PostError, Posting, after_command, content_of
 from bot.posting.markup import PostAction
 from bot.posting.options import TOGGLES
 from bot.posting.preview import queue_text, refresh_control, show_preview
 from bot.services.subscriptions import Subscriptions
 
 
-async def admin_zone(chat_id: int, subscriptions: Subscriptions, settings: Settings) -> str:
-    sub = await subscriptions.get(chat_id)
-    return sub.timezone if sub else settings.timezone
-
-
 async def draft_and_preview(message: Message, content: PostContent, tr: Translator, posting: Posting,
-                            subscriptions: Subscriptions, settings: Settings) -> None:
+                            subscriptions: Subscriptions) -> None:
     """Whatever the admin typed, replied to or forwarded becomes a draft, previewed as the channel
     will see it (one path for /post and for messages sent or forwarded to the bot)."""
     assert message.from_user is not None
     draft = await posting.draft(message.from_user.id, message.chat.id, content)
-    await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
+    await show_preview(posting, draft, message.chat.id, tr, await subscriptions.zone_of(message.chat.id))
 
 
 def post_id(text: str | None) -> int | None:
@@ -45,37 +39,29 @@ def _replied(message: Message) -> PostContent | None:
     return content_of(message.reply_to_message) if message.reply_to_message else None
 
 
-async def post(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
-               settings: Settings) -> None:
+async def post(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions) -> None:
     content: PostContent | None = after_command(message)
     if not content or not content.text:
         content = _replied(message)
     if content is None:
         await message.answer(tr("post_usage"))
         return
-    await draft_and_preview(message, content, tr, posting, subscriptions, settings)
+    await draft_and_preview(message, content, tr, posting, subscriptions)
 
 
 async def schedule(message: Message, command: CommandObject, tr: Translator, posting: Posting,
-                   subscriptions: Subscriptions, settings: Settings) -> None:
+                   subscriptions: Subscriptions) -> None:
     """/schedule DATE TIME TEXT; as a reply, the replied message; with neither, the open draft."""
     assert message.from_user is not None
-    zone = await admin_zone(message.chat.id, subscriptions, settings)
-    when, rest = parse_schedule(command.args, zone, posting.clock.now())
+    zone = await subscriptions.zone_of(message.chat.id)
+    when, rest = posting.schedule_time(command.args, zone)
     content = after_command(message, skip_words=2) if rest else _replied(message)
-    if content is None:
-        open_draft = await posting.open_draft(message.from_user.id)
-        if open_draft is None:
-            raise PostError("schedule_usage")
-        draft = await posting.schedule_draft(open_draft, message.from_user.id, when)
-    else:
-        draft = await posting.draft(message.from_user.id, message.chat.id, content, scheduled_at=when)
+    draft = await posting.schedule(message.from_user.id, message.chat.id, when, content)
     await show_preview(posting, draft, message.chat.id, tr, zone)
 
 
-async def queue(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
-                settings: Settings) -> None:
-    zone = await admin_zone(message.chat.id, subscriptions, settings)
+async def queue(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions) -> None:
+    zone = await subscriptions.zone_of(message.chat.id)
     await message.answer(queue_text(await posting.queue(), zone, tr))
 
 
@@ -119,13 +105,13 @@ async def delete(message: Message, command: CommandObject, tr: Translator, posti
 
 
 async def post_action(query: CallbackQuery, callback_data: PostAction, tr: Translator, posting: Posting,
-                      subscriptions: Subscriptions, settings: Settings) -> None:
+                      subscriptions: Subscriptions) -> None:
     action, number, user = callback_data.action, callback_data.post, query.from_user.id
     message = query.message if isinstance(query.message, Message) else None
     if action in TOGGLES:
         post = await posting.toggle(number, user, action)
         await query.answer(tr("post_option_saved"))
-        await refresh_control(posting, post, tr, await admin_zone(post.chat_id, subscriptions, settings))
+        await refresh_control(posting, post, tr, await subscriptions.zone_of(post.chat_id))
         return
     if action == "buttons":
         await query.answer(tr("post_buttons_hint"), show_alert=True)

@@ -11,21 +11,19 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import Message
 
-from bot.app.config import Settings
 from bot.i18n import Translator
 from bot.posting import Posting, content_of, media_of, parse_buttons
 from bot.posting.content import trimmed
 from bot.posting.preview import show_preview
 from bot.services.subscriptions import Subscriptions
-from handlers.admin_post import admin_zone, draft_and_preview
+from handlers.admin_post import draft_and_preview
 from handlers.filters import MayPost
 
 
 HAS_MEDIA = F.photo | F.video | F.animation | F.document | F.audio | F.voice
 
 
-async def album_item(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
-                     settings: Settings) -> None:
+async def album_item(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions) -> None:
     """The update that opens the album's draft shows the preview once the rest has arrived."""
     medium = media_of(message)
     assert message.from_user is not None and medium is not None and message.media_group_id is not None
@@ -33,21 +31,19 @@ async def album_item(message: Message, tr: Translator, posting: Posting, subscri
                                                     message.media_group_id, medium, message.message_id)
     if created:
         draft = await posting.album_complete(post_id)
-        zone = await admin_zone(message.chat.id, subscriptions, settings)
+        zone = await subscriptions.zone_of(message.chat.id)
         await show_preview(posting, draft, message.chat.id, tr, zone)
 
 
-async def whole_message(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
-                        settings: Settings) -> None:
+async def whole_message(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions) -> None:
     content = content_of(message)
     if content is None:
         await message.answer(tr("post_unsupported"))
         return
-    await draft_and_preview(message, content, tr, posting, subscriptions, settings)
+    await draft_and_preview(message, content, tr, posting, subscriptions)
 
 
-async def text(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions,
-               settings: Settings) -> None:
+async def text(message: Message, tr: Translator, posting: Posting, subscriptions: Subscriptions) -> None:
     assert message.from_user is not None
     admin = message.from_user.id
     content = content_of(message)
@@ -66,7 +62,7 @@ async def text(message: Message, tr: Translator, posting: Posting, subscriptions
         draft = await posting.set_buttons(draft, admin, buttons)
     else:
         draft = await posting.replace_text(draft, admin, content)
-    await show_preview(posting, draft, message.chat.id, tr, await admin_zone(message.chat.id, subscriptions, settings))
+    await show_preview(posting, draft, message.chat.id, tr, await subscriptions.zone_of(message.chat.id))
 
 
 def make_router() -> Router:

@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from bot.numbers import parse_int
 from bot.telegram.permissions import ChatAdmins
 from bot.services.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
+from bot.services.word_filters import WordFilters
 from handlers import settings_kb
 from handlers.errors import delivered
 from handlers.settings_kb import Setting
@@ -73,11 +74,12 @@ async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions:
     await message.answer(tr("unsubscribed" if done else "not_subscribed"))
 
 
-TYPED_FIELDS = {"hour": "hour", "час": "hour", "tz": "timezone", "zone": "timezone", "пояс": "timezone"}
+TYPED_HOUR = ("hour", "час")
+TYPED_ZONE = ("tz", "zone", "пояс")
 
 
 async def settings(message: Message, command: CommandObject, bot: Bot, tr: Translator, subscriptions: Subscriptions,
-                   cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+                   word_filters: WordFilters, cards: ThemeCards, chat_admins: ChatAdmins) -> None:
     """Buttons for everything; `/settings hour 7`, `/settings tz Asia/Almaty`, `/settings mute WORD`
     and `/settings only WORD` for those who type. In a forum topic: that topic's subscription."""
     sub = await subscriptions.get(message.chat.id, topic_of(message))
@@ -89,21 +91,22 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
         if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
             await message.answer(tr("group_admins_only"))
             return
-        await add_typed(message, FILTER_WORDS[words[0].lower()], words[1] if len(words) > 1 else "", tr, subscriptions)
+        await add_typed(message, FILTER_WORDS[words[0].lower()], words[1] if len(words) > 1 else "", tr, word_filters)
         return
     if words:
-        field = TYPED_FIELDS.get(words[0].lower())
-        if field is None or len(words) < 2:
+        name = words[0].lower()
+        if name not in TYPED_HOUR + TYPED_ZONE or len(words) < 2:
             await message.answer(tr("settings_typed_usage"))
             return
         if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
             await message.answer(tr("group_admins_only"))
             return
-        value: object = words[1].strip()
-        if field == "hour":
-            typed = parse_int(words[1])
-            value = typed if typed is not None else render.clip(words[1].strip(), 20)
-        sub = await subscriptions.change(message.chat.id, field, value, thread=topic_of(message))
+        chat_id, thread, typed = message.chat.id, topic_of(message), words[1].strip()
+        if name in TYPED_ZONE:
+            sub = await subscriptions.set_zone(chat_id, typed, thread)
+        else:
+            hour = parse_int(typed)
+            sub = await subscriptions.set_hour(chat_id, hour if hour is not None else render.clip(typed, 20), thread)
     await _show(message, sub, tr, cards, edit=False)
 
 
@@ -120,24 +123,27 @@ async def digest(message: Message, tr: Translator, subscriptions: Subscriptions,
                                 thread_id=thread or None))
 
 
-def _parse(data: Setting, themes: list[dict]) -> tuple[str, object]:
-    """Button payload → (field, value); anything unexpected is a stale or forged button."""
-    try:
-        if data.f == "fr":
-            return "frequency", data.v
-        number = parse_int(data.v)
-        if data.f in ("wd", "hr") and number is not None:
-            return ("weekday" if data.f == "wd" else "hour"), number
-        if data.f == "tz" and number is not None and number >= 0:
-            return "timezone", COMMON_ZONES[number]
-        if data.f == "th" and number is not None and number >= 0:
-            return "theme", themes[number]["slug"]
-        if data.f == "tha":
-            return "all_themes", None
-        if data.f == "fu":
-            return "followups", data.v == "1"
-    except (ValueError, IndexError):
-        pass
+async def _press(data: Setting, subscriptions: Subscriptions, cards: ThemeCards, chat_id: int,
+                 thread: int) -> tuple[Subscription, str]:
+    """A settings button → its change, and the screen to show next: weekly needs a weekday next,
+    a theme toggle keeps the theme screen, the rest go back to the menu. Anything unexpected is a
+    stale or forged button."""
+    number = parse_int(data.v)
+    if data.f == "fr":
+        return await subscriptions.set_frequency(chat_id, data.v, thread), "wd" if data.v == "weekly" else "menu"
+    if data.f == "wd" and number is not None:
+        return await subscriptions.set_weekday(chat_id, number, thread), "menu"
+    if data.f == "hr" and number is not None:
+        return await subscriptions.set_hour(chat_id, number, thread), "menu"
+    if data.f == "tz" and number is not None and 0 <= number < len(COMMON_ZONES):
+        return await subscriptions.set_zone(chat_id, COMMON_ZONES[number], thread), "menu"
+    if data.f == "fu":
+        return await subscriptions.set_followups(chat_id, data.v == "1", thread), "menu"
+    if data.f == "tha":
+        return await subscriptions.set_all_themes(chat_id, thread), "th"
+    themes = await cards.themes() if data.f == "th" else []
+    if number is not None and 0 <= number < len(themes):  # the button names the theme by its place
+        return await subscriptions.flip_theme(chat_id, themes[number]["slug"], thread), "th"
     raise SettingError("stale_button")
 
 
@@ -158,11 +164,7 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         await query.answer()
         await message.answer(tr("settings_type_zone"))
         return
-    themes = await cards.themes()
-    field, value = _parse(callback_data, themes)
-    sub = await subscriptions.change(message.chat.id, field, value, [t["slug"] for t in themes], thread=sub.thread_id)
-    # Weekly needs a weekday next; a theme toggle keeps the theme screen; otherwise back to the menu.
-    next_screen = {"frequency": "wd" if value == "weekly" else "menu", "theme": "th", "all_themes": "th"}.get(field, "menu")
+    sub, next_screen = await _press(callback_data, subscriptions, cards, message.chat.id, sub.thread_id)
     await query.answer(tr("saved"))
     await _show(message, sub, tr, cards, edit=True, screen=next_screen, sender=sender, subscriptions=subscriptions)
 
@@ -171,7 +173,7 @@ async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMConte
                      cards: ThemeCards, chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         return
-    sub = await subscriptions.change(message.chat.id, "timezone", message.text or "", thread=topic_of(message))
+    sub = await subscriptions.set_zone(message.chat.id, message.text or "", topic_of(message))
     await state.clear()
     await _show(message, sub, tr, cards, edit=False)
 

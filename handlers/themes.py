@@ -27,7 +27,7 @@ async def _markup(card: ThemeCard, where: Message, tr: Translator, subscriptions
     for English readers when an LLM is configured."""
     following = await subscriptions.following(where.chat.id, card.slug, topic_of(where))
     markup = keyboards.theme_card(card, tr, following)
-    if tr.language == "en" and card.of_anchor and card.claim and cards.library.can_translate:
+    if tr.language == "en" and card.of_anchor and card.claim and cards.can_translate:
         markup = keyboards.with_english(markup, InEnglish(slug=card.slug), tr)
     return markup
 
@@ -131,8 +131,7 @@ async def follow(query: CallbackQuery, callback_data: ThemeFollow, bot: Bot, tr:
         await query.answer(tr("group_admins_only"), show_alert=True)
         return
     catalog = await cards.themes()
-    outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, [t["slug"] for t in catalog],
-                                                    topic_of(message))
+    outcome, sub = await subscriptions.toggle_theme(message.chat.id, callback_data.slug, topic_of(message))
     summary = render.subscription_summary(sub, catalog, tr)
     await query.answer(render.clip(tr(f"theme_follow_{outcome}", summary=summary), 200), show_alert=outcome == "subscribed")
     if message.reply_markup is not None:

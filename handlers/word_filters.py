@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.telegram.permissions import ChatAdmins
 from bot.telegram.render import plain
 from bot.services.subscriptions import Subscription, Subscriptions
-from bot.services.word_filters import WordFilter
+from bot.services.word_filters import WordFilter, WordFilters
 from handlers.settings_kb import Setting, WordFilterAction
 
 TYPED = {"mute": "mute", "скрыть": "mute", "only": "only", "только": "only"}
@@ -72,22 +72,22 @@ async def pressed(query: CallbackQuery, bot: Bot, tr: Translator, subscriptions:
     return message, sub
 
 
-async def add_typed(message: Message, kind: str, text: str, tr: Translator, subscriptions: Subscriptions) -> None:
+async def add_typed(message: Message, kind: str, text: str, tr: Translator, word_filters: WordFilters) -> None:
     """`/settings mute WORD`, `/settings only WORD`, or the word typed after ➕."""
-    added, state = await subscriptions.filters.add(message.chat.id, topic_of(message), kind, text)
+    added, state = await word_filters.add(message.chat.id, topic_of(message), kind, text)
     key = "filter_exists" if state == "exists" else f"filter_added_{added.kind}"
-    text_, markup = _screen(await subscriptions.filters.of(message.chat.id, topic_of(message)), tr)
+    text_, markup = _screen(await word_filters.of(message.chat.id, topic_of(message)), tr)
     await message.answer(tr(key, phrase=plain(added.phrase)) + "\n\n" + text_, reply_markup=markup)
 
 
 async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: Bot, tr: Translator, state: FSMContext,
-                    subscriptions: Subscriptions, chat_admins: ChatAdmins) -> None:
+                    subscriptions: Subscriptions, word_filters: WordFilters, chat_admins: ChatAdmins) -> None:
     found = await pressed(query, bot, tr, subscriptions, chat_admins)
     if found is None:
         return
     message, sub = found
     chat_id, thread = message.chat.id, sub.thread_id
-    filters = await subscriptions.filters.of(chat_id, thread)
+    filters = await word_filters.of(chat_id, thread)
     if callback_data.a in ("mute", "only"):
         await state.set_state(FilterForm.typing)
         await state.update_data(kind=callback_data.a)
@@ -99,8 +99,8 @@ async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: 
             await query.answer(tr("stale_button"), show_alert=True)
             return
         gone = filters[callback_data.i]
-        await subscriptions.filters.remove(chat_id, thread, gone.kind, gone.phrase)
-        filters = await subscriptions.filters.of(chat_id, thread)
+        await word_filters.remove(chat_id, thread, gone.kind, gone.phrase)
+        filters = await word_filters.of(chat_id, thread)
         await query.answer(tr("filter_removed", phrase=gone.phrase))
     else:
         await query.answer()
@@ -108,13 +108,13 @@ async def on_filter(query: CallbackQuery, callback_data: WordFilterAction, bot: 
     await message.edit_text(text, reply_markup=markup)
 
 
-async def typed_filter(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,
+async def typed_filter(message: Message, bot: Bot, tr: Translator, state: FSMContext, word_filters: WordFilters,
                        chat_admins: ChatAdmins) -> None:
     if not await allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         return
     kind = (await state.get_data()).get("kind", "mute")
     await state.clear()
-    await add_typed(message, kind, message.text or "", tr, subscriptions)
+    await add_typed(message, kind, message.text or "", tr, word_filters)
 
 
 def make_router() -> Router:

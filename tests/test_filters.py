@@ -69,4 +69,4 @@ async def test_filters_are_listed_added_by_typing_and_removed_by_button(app: Loc
     assert "только буквы, цифры" in refused.text
     removed = await sb.click(READER_ID, listed.message_id, listed.button("✖"), user_id=READER_ID)
     assert removed is not None and "Фильтров нет" in removed.text
-    assert await app.services.subscriptions.filters.of(READER_ID) == []
+    assert await app.services.word_filters.of(READER_ID) == []

@@ -29,12 +29,14 @@ async def test_subscribe_defaults_are_visible(app: LocalBot) -> None:
 
 async def test_subscribe_when_subscribed_states_the_real_settings(app: LocalBot) -> None:
     await subscribe(app, READER_ID)
-    for field, value in (("weekday", 0), ("hour", 8), ("timezone", "Алматы")):
-        await app.services.subscriptions.change(READER_ID, field, value)
-    await app.services.subscriptions.change(READER_ID, "all_themes", None)
+    subscriptions = app.services.subscriptions
+    await subscriptions.set_weekday(READER_ID, 0)
+    await subscriptions.set_hour(READER_ID, 8)
+    await subscriptions.set_zone(READER_ID, "Алматы")
+    await subscriptions.set_all_themes(READER_ID)
     slugs = [t["slug"] for t in await app.services.cards.themes()]
     for slug in slugs[1:]:
-        await app.services.subscriptions.change(READER_ID, "theme", slug, slugs)
+        await subscriptions.flip_theme(READER_ID, slug)
     again, keyboard = await subscribe(app, READER_ID)
     assert again.text == ("Вы уже подписаны: дайджест еженедельно, Пн в 08:00, Алматы (UTC+5); "
                           "темы: 🚆 Транспортные коридоры; обзоры изменений включены. Изменить — кнопками ниже.")
@@ -99,8 +101,7 @@ async def test_typed_bad_values_and_stale_buttons_change_nothing(app: LocalBot) 
 
 async def test_cannot_untick_the_last_theme(app: LocalBot) -> None:
     _, keyboard = await subscribe(app, READER_ID)
-    await app.services.subscriptions.change(READER_ID, "theme", "visa-facilitation",
-                                            [t["slug"] for t in await app.services.cards.themes()])
+    await app.services.subscriptions.flip_theme(READER_ID, "visa-facilitation")
     row = await app.services.store.call(subs_sql.get, READER_ID)
     assert row is not None and "visa-facilitation" not in row["themes"] and len(row["themes"]) == 7
     screen = await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🏷"), user_id=READER_ID)

@@ -45,7 +45,9 @@ from bot.posting.channel import ChannelPosts
 from bot.telegram.render import plain
 from bot.app.scheduler import add_interval_job, build_scheduler
 from bot.services.storage_alarm import StorageAlarm
+from bot.services.stats import Statistics
 from bot.services.subscriptions import Subscriptions
+from bot.services.word_filters import WordFilters
 from bot.services.summaries import Summaries
 from handlers import GATES, get_routers
 from handlers.errors import on_error, on_refusal
@@ -67,6 +69,8 @@ class Services:
     audit: AuditLog
     posting: Posting
     subscriptions: Subscriptions
+    word_filters: WordFilters  # per subscription: mute / only words
+    statistics: Statistics  # /stats
     digests: Digests
     chat_admins: ChatAdmins
     scheduler: AsyncIOScheduler
@@ -91,9 +95,9 @@ class Services:
         """Open storage, load models and the shipped anchors (idempotent)."""
         await self.store.open()
         await self.engine.warm_up()
-        await ensure_anchors(self.library)
+        await ensure_anchors(self.store, self.library)
         await self.library.reindex_search()
-        self.engine.catalog = await stored_catalog(self.library)
+        self.engine.catalog = await stored_catalog(self.store)
         # The models are loaded for good: moving them out of the collector's sight keeps full
         # collections (triggered by big digest or ingest runs) from pausing the loop for 100+ ms.
         gc.collect()
@@ -128,7 +132,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     fetcher = make_fetcher(settings)
     library = Library(store, engine, clock, llm=LlmSummarizer(settings, fetcher))  # extractive-only when LLM_* unset
     audit = AuditLog(store, clock)
-    cards = ThemeCards(library)
+    cards = ThemeCards(store, library)
+    word_filters = WordFilters(store, clock)
     chats = ChatRegistry(store, clock)
     sender = Sender(paid=settings.paid_broadcast)
     throttle = Throttle(RateLimits.from_settings(settings), chats)
@@ -137,14 +142,15 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender, outbox),
-        subscriptions=Subscriptions(store, clock, settings),
-        digests=Digests(library, cards, clock, settings, outbox.enqueue),
+        subscriptions=Subscriptions(store, clock, settings, cards), word_filters=word_filters,
+        digests=Digests(store, library, cards, word_filters, clock, settings, outbox.enqueue),
+        statistics=Statistics(store, clock),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=ingestion, channel_posts=ChannelPosts(ingestion, settings),
         throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
-        anchor_setup=AnchorSetup(library, ingestion, audit, clock, settings),
+        anchor_setup=AnchorSetup(store, library, engine, ingestion, audit, clock, settings),
         summaries=Summaries(library, cards, ingestion),
     )
 

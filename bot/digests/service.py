@@ -25,6 +25,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
+from storage.db import Store
 from storage.timeutil import from_db, to_db
 
 log = logging.getLogger(__name__)
@@ -91,15 +92,16 @@ class FollowupRun:
 
 
 class Digests:
-    def __init__(self, library: Library, cards: ThemeCards, clock: Clock, settings: Settings, deliver: Deliver) -> None:
+    def __init__(self, store: Store, library: Library, cards: ThemeCards, word_filters: WordFilters, clock: Clock,
+                 settings: Settings, deliver: Deliver) -> None:
+        self.store = store
         self.library = library
-        self.store = library.store
         self.cards = cards
         self.clock = clock
         self.settings = settings
         self.deliver = deliver
         self.bot_username: str | None = None  # set at startup, for the t.me link to the theme cards
-        self.word_filters = WordFilters(library.store, clock)
+        self.word_filters = word_filters
 
     async def _themes(self) -> tuple[list[str], dict[str, dict]]:
         themes = await self.cards.themes()

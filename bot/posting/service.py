@@ -204,6 +204,20 @@ class Posting:
         await self.audit.record(admin_id, "post.option", {"post_id": post_id, name: getattr(fresh.options, name)})
         return fresh
 
+    def schedule_time(self, args: str | None, zone: str) -> tuple[datetime, str]:
+        """`/schedule` arguments read against this service's clock (the past is refused)."""
+        return parse_schedule(args, zone, self.clock.now())
+
+    async def schedule(self, admin_id: int, chat_id: int, when: datetime, content: PostContent | None) -> Post:
+        """/schedule: `content` (typed after the time, or replied to) as a new scheduled draft;
+        without content the admin's open draft, with all its options."""
+        if content is not None:
+            return await self.draft(admin_id, chat_id, content, scheduled_at=when)
+        open_draft = await self.open_draft(admin_id)
+        if open_draft is None:
+            raise PostError("schedule_usage")
+        return await self.schedule_draft(open_draft, admin_id, when)
+
     async def schedule_draft(self, post: Post, admin_id: int, when: datetime) -> Post:
         post = await self._require(post.id, "draft")
         fresh = await self._save(post, scheduled_at=to_db(when))

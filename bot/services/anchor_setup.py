@@ -21,13 +21,15 @@ from bot.services.anchors import stored_catalog
 from bot.services.audit import AuditLog
 from bot.clock import Clock
 from bot.refusal import FetchRefused, Refusal
-from bot.services.ingestion import SOURCE_KINDS, Ingestion, fetch_articles
+from bot.services.ingestion import SOURCE_KINDS, Ingestion
 from bot.app.inputs import InputError, parse_text
 from bot.services.articles import Article, Library
 from bot.net import FetchError
+from bot.nlp import TextEngine
 from bot.sources import SourceError, detect_source
 from bot.text.proposer import ProposedTheme, theme_slug
 from storage import themes as catalog_sql
+from storage.db import Store
 
 MAX_TITLE = 60
 MIN_TEXT = 400  # characters: shorter than a few paragraphs is not an analysis to build themes on
@@ -100,10 +102,11 @@ def _merged(a: ProposedTheme, b: ProposedTheme) -> ProposedTheme:
 
 
 class AnchorSetup:
-    def __init__(self, library: Library, ingestion: Ingestion, audit: AuditLog, clock: Clock,
-                 settings: Settings) -> None:
+    def __init__(self, store: Store, library: Library, engine: TextEngine, ingestion: Ingestion, audit: AuditLog,
+                 clock: Clock, settings: Settings) -> None:
+        self.store = store
         self.library = library
-        self.store = library.store
+        self.engine = engine
         self.ingestion = ingestion
         self.audit = audit
         self.clock = clock
@@ -123,7 +126,7 @@ class AnchorSetup:
                                     ok=False)
             raise Refusal("anchor_no_text")
         try:
-            found = [a for a in await fetch_articles(url, self.ingestion.fetcher, max_items=1) if a.text.strip()]
+            found = [a for a in await self.ingestion.fetch(url, max_items=1) if a.text.strip()]
         except (SourceError, FetchError) as exc:
             await self.audit.record(admin_id, "anchor.propose", {"url": url, "error": str(exc)[:200]}, ok=False)
             raise FetchRefused(exc) from exc
@@ -158,7 +161,7 @@ class AnchorSetup:
             await self.audit.record(admin_id, "anchor.propose", {"article": article.id, "error": "already an anchor"},
                                     ok=False)
             raise Refusal("anchor_exists", title=article.title)
-        proposal = await self.library.engine.propose(article.title, article.text)
+        proposal = await self.engine.propose(article.title, article.text)
         if not proposal.themes:
             await self.audit.record(admin_id, "anchor.propose", {"article": article.id, "error": "no themes"}, ok=False)
             raise Refusal("anchor_no_themes")
@@ -261,7 +264,7 @@ class AnchorSetup:
                                           themes=list(themes), now=self.clock.iso())
         if anchor_id is None:
             raise Refusal("anchor_closed")
-        self.library.engine.catalog = await stored_catalog(self.library)
+        self.engine.catalog = await stored_catalog(self.store)
         await self.audit.record(admin_id, "anchor.confirm", {"proposal": proposal_id, "anchor": slug,
                                                              "themes": [t["slug"] for t in themes]})
         return NewAnchor(slug, draft.title, themes, draft.schedule)

@@ -16,6 +16,7 @@ from typing import Any
 from bot.services.articles import Library
 from bot.text import ThemeCatalog, clean_page_text, load_catalog
 from storage import themes as catalog_sql
+from storage.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +32,11 @@ def _theme_file(name: str) -> ThemeCatalog:
         return load_catalog(path)
 
 
-async def ensure_anchors(library: Library) -> int:
+async def ensure_anchors(store: Store, library: Library) -> int:
     """Load every shipped anchor not yet stored; returns how many were added."""
     added = 0
     for meta in shipped_anchors():
-        if await library.store.call(catalog_sql.anchor_by_slug, meta["slug"]):
+        if await store.call(catalog_sql.anchor_by_slug, meta["slug"]):
             continue
         raw = resources.files("bot.data").joinpath("anchors", meta["page"]).read_text(encoding="utf-8")
         page = clean_page_text(raw)
@@ -45,13 +46,13 @@ async def ensure_anchors(library: Library) -> int:
             external_id=f"anchor:{meta['slug']}",
         )
         themes = _theme_file(meta["themes"]).to_dicts()
-        await library.store.call(catalog_sql.add_anchor, meta["slug"], article.id, page.title, themes)
+        await store.call(catalog_sql.add_anchor, meta["slug"], article.id, page.title, themes)
         log.info("anchor loaded", extra={"slug": meta["slug"], "article_id": article.id})
         added += 1
     return added
 
 
-async def stored_catalog(library: Library) -> ThemeCatalog:
+async def stored_catalog(store: Store) -> ThemeCatalog:
     """The catalog as the database holds it (admins may have added or edited themes)."""
-    themes = await library.store.call(catalog_sql.themes)
+    themes = await store.call(catalog_sql.themes)
     return ThemeCatalog.from_dicts(themes) if themes else load_catalog()

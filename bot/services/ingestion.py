@@ -170,7 +170,7 @@ class Ingestion:
         if left:
             raise Refusal("fetch_cooldown", seconds=int(left) + 1)
         try:
-            found = await fetch_articles(url, self.fetcher, max_items=1)
+            found = await self.fetch(url, max_items=1)
         except (SourceError, FetchError) as exc:
             raise FetchRefused(exc) from exc
         if not found:
@@ -178,6 +178,10 @@ class Ingestion:
         first = found[0]
         return await self.library.preview(first.title, first.text, url=first.url or None, author=first.author,
                                           published=first.published)
+
+    async def fetch(self, url: str, *, max_items: int | None = None) -> list[ParsedArticle]:
+        """`fetch_articles` with this service's fetcher (guarded, size- and time-capped)."""
+        return await fetch_articles(url, self.fetcher, max_items=max_items)
 
     async def ingest_url(self, url: str) -> list[Stored]:
         """/ingest and `zendigest ingest URL`: fetch now and store."""

@@ -26,13 +26,21 @@ class Stats:
     sources: list[dict[str, Any]]
 
 
-async def collect(store: Store, clock: Clock) -> Stats:
-    since = to_db(clock.now() - timedelta(hours=24))
-    return Stats(
-        subscribers=await store.call(subs_sql.counts),
-        articles_by_kind=await store.call(articles_sql.counts_by_kind),
-        articles_by_theme=await store.call(articles_sql.counts_by_theme),
-        recent_windows=await store.call(digests_sql.recent_windows, 5),
-        deliveries_24h=await store.call(outbox_sql.counts_since, since),
-        sources=await store.call(sources_sql.all_sources),
-    )
+class Statistics:
+    """/stats: read-only figures across the tables (each through its own storage module)."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    async def collect(self) -> Stats:
+        since = to_db(self.clock.now() - timedelta(hours=24))
+        call = self.store.call
+        return Stats(
+            subscribers=await call(subs_sql.counts),
+            articles_by_kind=await call(articles_sql.counts_by_kind),
+            articles_by_theme=await call(articles_sql.counts_by_theme),
+            recent_windows=await call(digests_sql.recent_windows, 5),
+            deliveries_24h=await call(outbox_sql.counts_since, since),
+            sources=await call(sources_sql.all_sources),
+        )

@@ -9,7 +9,7 @@ from bot.clock import Clock
 from bot.app.config import Settings
 from bot.refusal import Refusal
 from bot.zones import parse_zone
-from bot.services.word_filters import WordFilters
+from bot.services.themes import ThemeCards
 from storage import subscriptions as subs_sql
 from storage.db import Store
 
@@ -62,11 +62,15 @@ def normalize_zone(name: str) -> str:
 
 
 class Subscriptions:
-    def __init__(self, store: Store, clock: Clock, settings: Settings) -> None:
+    """One typed method per setting (the /settings buttons, the typed `/settings hour 7`, a card's
+    follow button): each checks the chat (or topic) is subscribed, validates, writes, and returns
+    the subscription as it now is; a refused value is a SettingError with the reason to show."""
+
+    def __init__(self, store: Store, clock: Clock, settings: Settings, cards: ThemeCards) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
-        self.filters = WordFilters(store, clock)  # per subscription: mute / only words
+        self.cards = cards  # the catalog theme choices are checked against
 
     def defaults(self) -> dict[str, Any]:
         """PRODUCT.md: weekly at 10:00 in TIMEZONE, follow-ups on, all themes."""
@@ -96,65 +100,78 @@ class Subscriptions:
         current = await self.get(chat_id, thread)
         return current is not None and current.active and current.wants(slug)
 
-    async def toggle_theme(self, chat_id: int, slug: str, catalog_slugs: list[str],
-                           thread: int = 0) -> tuple[str, Subscription]:
+    async def toggle_theme(self, chat_id: int, slug: str, thread: int = 0) -> tuple[str, Subscription]:
         """A card's follow button: subscribe (to this theme only) if not subscribed, add the theme
         to the digest, or take it out again. Returns "subscribed" | "added" | "removed" and the
         subscription now; taking out the last theme is refused (SettingError)."""
-        if slug not in catalog_slugs:
+        if slug not in await self._catalog():
             raise SettingError("stale_button")
         current = await self.get(chat_id, thread)
         if current is None or not current.active:
             await self.subscribe(chat_id, thread)
             if current is None:
-                await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, themes=[slug])
-                fresh = await self.get(chat_id, thread)
-                assert fresh is not None
-                return "subscribed", fresh
+                return "subscribed", await self._write(chat_id, thread, themes=[slug])
             current = await self.get(chat_id, thread)
             assert current is not None
             if current.wants(slug):
                 return "subscribed", current
         removing = current.wants(slug)
-        changed = await self.change(chat_id, "theme", slug, catalog_slugs, thread=thread)
-        return ("removed" if removing else "added"), changed
+        return ("removed" if removing else "added"), await self.flip_theme(chat_id, slug, thread)
 
-    async def change(self, chat_id: int, field: str, value: Any, catalog_slugs: list[str] | None = None,
-                     thread: int = 0) -> Subscription:
-        """Validate and apply one setting; raises SettingError with a reason to show."""
+    async def set_frequency(self, chat_id: int, frequency: str, thread: int = 0) -> Subscription:
+        await self._subscribed(chat_id, thread)
+        if frequency not in FREQUENCIES:
+            raise SettingError("settings_bad_value")
+        return await self._write(chat_id, thread, frequency=frequency)
+
+    async def set_weekday(self, chat_id: int, weekday: int, thread: int = 0) -> Subscription:
+        """A weekday makes the digest weekly."""
+        await self._subscribed(chat_id, thread)
+        if not 0 <= weekday <= 6:
+            raise SettingError("settings_bad_value")
+        return await self._write(chat_id, thread, weekday=weekday, frequency="weekly")
+
+    async def set_hour(self, chat_id: int, hour: int | str, thread: int = 0) -> Subscription:
+        """`hour` as typed when it is not a number (echoed in the refusal)."""
+        await self._subscribed(chat_id, thread)
+        if not (isinstance(hour, int) and 0 <= hour <= 23):
+            raise SettingError("settings_bad_hour", hour=hour)
+        return await self._write(chat_id, thread, hour=hour)
+
+    async def set_zone(self, chat_id: int, zone: str, thread: int = 0) -> Subscription:
+        """A zone as a person names it (see `normalize_zone`)."""
+        await self._subscribed(chat_id, thread)
+        return await self._write(chat_id, thread, timezone=normalize_zone(zone))
+
+    async def set_followups(self, chat_id: int, on: bool, thread: int = 0) -> Subscription:
+        await self._subscribed(chat_id, thread)
+        return await self._write(chat_id, thread, followups=int(on))
+
+    async def flip_theme(self, chat_id: int, slug: str, thread: int = 0) -> Subscription:
+        """Put a catalog theme in the digest or take it out; the last one cannot go."""
+        current = await self._subscribed(chat_id, thread)
+        slugs = await self._catalog()
+        if slug not in slugs:
+            raise SettingError("settings_bad_value")
+        chosen = set(current.themes if current.themes is not None else slugs) ^ {slug}
+        if not chosen:
+            raise SettingError("settings_need_theme")
+        return await self._write(chat_id, thread, themes=None if chosen == set(slugs) else sorted(chosen))
+
+    async def set_all_themes(self, chat_id: int, thread: int = 0) -> Subscription:
+        await self._subscribed(chat_id, thread)
+        return await self._write(chat_id, thread, themes=None)
+
+    async def _catalog(self) -> list[str]:
+        return [t["slug"] for t in await self.cards.themes()]
+
+    async def _subscribed(self, chat_id: int, thread: int) -> Subscription:
         current = await self.get(chat_id, thread)
         if current is None or not current.active:
             raise SettingError("settings_not_subscribed")
-        fields: dict[str, Any]
-        if field == "frequency":
-            if value not in FREQUENCIES:
-                raise SettingError("settings_bad_value")
-            fields = {"frequency": value}
-        elif field == "weekday":
-            if not (isinstance(value, int) and 0 <= value <= 6):
-                raise SettingError("settings_bad_value")
-            fields = {"weekday": value, "frequency": "weekly"}
-        elif field == "hour":
-            if not (isinstance(value, int) and 0 <= value <= 23):
-                raise SettingError("settings_bad_hour", hour=value)
-            fields = {"hour": value}
-        elif field == "timezone":
-            fields = {"timezone": normalize_zone(str(value))}
-        elif field == "followups":
-            fields = {"followups": int(bool(value))}
-        elif field == "theme":
-            slugs = catalog_slugs or []
-            if value not in slugs:
-                raise SettingError("settings_bad_value")
-            chosen = set(current.themes if current.themes is not None else slugs)
-            chosen ^= {value}
-            if not chosen:
-                raise SettingError("settings_need_theme")
-            fields = {"themes": None if chosen == set(slugs) else sorted(chosen)}
-        elif field == "all_themes":
-            fields = {"themes": None}
-        else:
-            raise SettingError("settings_bad_value")
+        return current
+
+    async def _write(self, chat_id: int, thread: int, **fields: Any) -> Subscription:
         row = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, **fields)
         assert row is not None
         return Subscription.from_row(row)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.services.articles import Article, Library
 from storage import themes as catalog_sql
+from storage.db import Store
 from storage.timeutil import from_db
 
 
@@ -56,11 +57,17 @@ class AnchorRef:
 class ThemeCards:
     """Builds cards from the stored anchor analysis and catalog; no NLP at request time."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, store: Store, library: Library) -> None:
+        self.store = store
         self.library = library
 
+    @property
+    def can_translate(self) -> bool:
+        """English readers are offered a card's retelling (an LLM is configured)."""
+        return self.library.can_translate
+
     async def themes(self, anchor_id: int | None = None) -> list[dict[str, Any]]:
-        return await self.library.store.call(catalog_sql.themes, anchor_id)
+        return await self.store.call(catalog_sql.themes, anchor_id)
 
     @staticmethod
     def find(catalog: list[dict[str, Any]], text: str) -> str | None:
@@ -78,15 +85,15 @@ class ThemeCards:
         return partial[0] if len(partial) == 1 else None
 
     async def anchors(self) -> list[AnchorRef]:
-        rows = await self.library.store.call(catalog_sql.anchors)
+        rows = await self.store.call(catalog_sql.anchors)
         return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"], r.get("followup_cron"),
                           from_db(r.get("followup_since"))) for r in rows]
 
     async def anchor_of(self, slug: str) -> Article | None:
-        anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
+        anchor_id = await self.store.call(catalog_sql.theme_anchor, slug)
         if anchor_id is None:
             return None
-        anchors = await self.library.store.call(catalog_sql.anchors)
+        anchors = await self.store.call(catalog_sql.anchors)
         row = next((a for a in anchors if a["id"] == anchor_id), None)
         return await self.library.get(row["article_id"]) if row else None
 
@@ -100,7 +107,7 @@ class ThemeCards:
         hit = subject.theme(slug)
         if hit is None and subject is not anchor:
             return None
-        anchor_id = await self.library.store.call(catalog_sql.theme_anchor, slug)
+        anchor_id = await self.store.call(catalog_sql.theme_anchor, slug)
         themes = await self.themes(anchor_id)
         position = next(i for i, t in enumerate(themes) if t["slug"] == slug)
         theme = themes[position]
