@@ -143,10 +143,7 @@ async def digest(settings: Settings, *, followup: bool, chat_id: int | None, dry
     try:
         if not dry_run:
             bot = build_bot(settings.bot_token or "", settings.telegram_api_url)
-            services.throttle.install(bot)
-            services.sender.bind(bot)
-            await services.outbox.start()
-            services.digests.bot_username = (await bot.me()).username
+            await services.attach_bot(bot)  # the same finishing steps as `zendigest run`
         envelopes = await _compose(services, followup=followup, chat_id=chat_id, dry_run=dry_run)
         if dry_run:
             _print_envelopes(envelopes)
@@ -154,10 +151,9 @@ async def digest(settings: Settings, *, followup: bool, chat_id: int | None, dry
             await services.outbox.wait_idle(timeout=3600)
         print(f"{len(envelopes)} digest message(s) {'composed' if dry_run else 'sent'}", file=sys.stderr)
     finally:
+        await services.stop()  # in-flight sends finish; what is left resumes with the bot
         if bot is not None:
-            await services.outbox.stop()
             await bot.session.close()
-        await services.close()
     return 0
 
 

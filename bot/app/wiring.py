@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.services.anchor_setup import AnchorSetup
 from bot.services.anchors import ensure_anchors, stored_catalog
+from bot.services.admin_notices import AdminNotices
 from bot.services.audit import AuditLog
 from bot.services.broadcasts import Broadcasts
 from bot.services.themes import ThemeCards
@@ -42,7 +43,6 @@ from bot.services.source_lists import SourceLists
 from bot.telegram.permissions import ChatAdmins
 from bot.posting import Posting
 from bot.posting.channel import ChannelPosts
-from bot.telegram.render import plain
 from bot.app.scheduler import add_interval_job, build_scheduler
 from bot.services.storage_alarm import StorageAlarm
 from bot.services.stats import Statistics
@@ -58,7 +58,8 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Services:
-    """Everything handlers get injected as workflow data; built once per process."""
+    """The process's services, built once by `build_services` and finished by `attach_bot`:
+    `zendigest run`, the CLI's batch commands, the demo and the tests all go through both."""
 
     settings: Settings
     clock: Clock
@@ -87,9 +88,12 @@ class Services:
     source_lists: SourceLists  # OPML export and import of the sources
     anchor_setup: AnchorSetup  # /anchor: admins make an analysis an anchor
     summaries: Summaries  # /summary, deep links and "Open": which article, stored or previewed
+    admin_notices: AdminNotices  # operational notices to every admin, once a bot is attached
 
-    def workflow_data(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+    def handler_data(self) -> dict[str, Any]:
+        """What handlers get injected (by parameter name): the services they call, never the
+        store, the clock, the scheduler, the throttle, the fetcher or this container."""
+        return {name: getattr(self, name) for name in HANDLER_SERVICES}
 
     async def start(self) -> None:
         """Open storage, load models and the shipped anchors (idempotent)."""
@@ -104,10 +108,36 @@ class Services:
         gc.freeze()
         _return_freed_memory()
 
+    async def attach_bot(self, bot: Bot) -> None:
+        """Finish what needs the bot: every API call paced (replies too), the sender bound, digest
+        links to the bot, admin notices on; then resume the deliveries a crash left unfinished."""
+        self.throttle.install(bot)
+        self.sender.bind(bot)
+        self.digests.bot_username = (await bot.me()).username
+        self.ingestion.notify = self.storage_alarm.notify = self.admin_notices.notify
+        await self.outbox.start()
+
+    async def stop(self) -> None:
+        """Graceful stop, in order: no new jobs, running ingestions report where they stopped
+        while the bot can still say so, in-flight sends finish (the rest resumes on the next start)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.ingestion.stop()
+        await self.outbox.stop()
+        await self.broadcasts.stop()
+        await self.close()
+
     async def close(self) -> None:
         await self.fetcher.aclose()
         await self.store.close()
         self.engine.close()
+
+
+HANDLER_SERVICES = (
+    "settings", "library", "cards", "summaries", "subscriptions", "word_filters", "digests", "statistics", "audit",
+    "posting", "broadcasts", "ingestion", "source_lists", "anchor_setup", "channel_posts", "chats", "chat_admins",
+    "sender", "storage_alarm",
+)
 
 
 def _return_freed_memory() -> None:
@@ -151,7 +181,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
         anchor_setup=AnchorSetup(store, library, engine, ingestion, audit, clock, settings),
-        summaries=Summaries(library, cards, ingestion),
+        summaries=Summaries(library, cards, ingestion), admin_notices=AdminNotices(settings, chats, sender),
     )
 
 
@@ -160,27 +190,11 @@ def build_bot(token: str, api_url: str) -> Bot:
     return Bot(token=token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-def _admin_notice(services: Services):
-    """Operational notices (a source disabled, ...) go to every admin's private chat, each in the
-    admin's own language."""
-    async def notify(key: str, params: dict[str, object]) -> None:
-        for admin_id in sorted(services.settings.admin_ids):
-            tr = Translator.for_code(await services.chats.language(admin_id))
-            await services.sender.send(admin_id, tr(key, **{k: plain(str(v)) for k, v in params.items()}))
-
-    return notify
-
-
 async def _on_startup(bot: Bot, services: Services) -> None:
     await services.start()
-    # Pace every call (replies too), then resume what a crash left unfinished.
-    services.throttle.install(bot)
-    services.sender.bind(bot)
-    await services.outbox.start()
+    await services.attach_bot(bot)
     await services.posting.resume()
-    services.digests.bot_username = (await bot.me()).username
     await services.digests.start_schedule()
-    services.ingestion.notify = services.storage_alarm.notify = _admin_notice(services)
     # Every job is an idempotent catch-up pass: a missed run is simply made up by the next one.
     alarm = services.storage_alarm
     add_interval_job(services.scheduler, "digests", services.digests.tick, seconds=60, alarm=alarm)
@@ -206,18 +220,8 @@ async def _publish_commands(bot: Bot, settings: Settings) -> None:
                 log.info("admin command menu not set", extra={"admin_id": admin_id, "reason": exc.message})
 
 
-async def _on_shutdown(services: Services) -> None:
-    if services.scheduler.running:
-        services.scheduler.shutdown(wait=False)
-    await services.ingestion.stop()  # a long /ingest reports where it stopped while the bot can still say so
-    await services.outbox.stop()  # in-flight sends finish, the rest resumes on the next start
-    await services.broadcasts.stop()
-    await services.close()
-    log.info("bot stopped")
-
-
 def build_dispatcher(services: Services) -> Dispatcher:
-    dp = Dispatcher(services=services, **services.workflow_data())
+    dp = Dispatcher(**services.handler_data())
     dp.update.outer_middleware(ContextMiddleware(services.chats, services.storage_alarm))
     for router in get_routers():
         gate = GATES.get(router.name or "")
@@ -230,7 +234,15 @@ def build_dispatcher(services: Services) -> Dispatcher:
         dp.include_router(router)
     dp.errors.register(on_refusal, ExceptionTypeFilter(Refusal))
     dp.errors.register(on_error)
-    dp.startup.register(_on_startup)
-    dp.shutdown.register(_on_shutdown)
+
+    async def on_startup(bot: Bot) -> None:
+        await _on_startup(bot, services)
+
+    async def on_shutdown() -> None:
+        await services.stop()
+        log.info("bot stopped")
+
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
     return dp
 
