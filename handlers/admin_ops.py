@@ -14,7 +14,7 @@ from bot.telegram import render
 
 from bot.services.stats import Statistics
 from bot.services.themes import ThemeCards
-from bot.services.audit import AuditLog
+from bot.services.followups import Followups
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
@@ -47,7 +47,7 @@ async def followup(message: Message, tr: Translator, digests: Digests, sender: S
 
 
 async def followup_action(query: CallbackQuery, callback_data: FollowupAction | AnchorFollowupAction, tr: Translator,
-                          digests: Digests, audit: AuditLog, cards: ThemeCards) -> None:
+                          followups: Followups) -> None:
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)  # a second press: "not modified", a success
     if callback_data.action != "send":
@@ -55,15 +55,11 @@ async def followup_action(query: CallbackQuery, callback_data: FollowupAction | 
     else:
         until = datetime.fromtimestamp(callback_data.until, timezone.utc)
         anchor_id = callback_data.a if isinstance(callback_data, AnchorFollowupAction) else None
-        slug = next((a.slug for a in await cards.anchors() if a.id == anchor_id), None)
-        run = await digests.followup(until=until, anchor=slug) if anchor_id is None or slug else None
+        run = await followups.publish(query.from_user.id, until, anchor_id)
         if run is None or not run.envelopes:
             since = render.format_date(run.digest.since, tr) if run else ""
             note = tr("followup_already_sent", date=since)
         else:
-            await audit.record(query.from_user.id, "followup", {"articles": run.digest.count,
-                                                                "recipients": len(run.envelopes),
-                                                                **({"anchor": slug} if slug else {})})
             note = tr("followup_done", articles=run.digest.count, recipients=len(run.envelopes))
     await query.answer(note)
     if isinstance(query.message, Message):

@@ -26,6 +26,7 @@ from bot.services.audit import AuditLog
 from bot.services.broadcasts import Broadcasts
 from bot.services.themes import ThemeCards
 from bot.services.chats import ChatRegistry
+from bot.services.followups import Followups
 from bot.clock import Clock
 from bot.refusal import Refusal
 from bot.telegram.commands import admin_commands, reader_commands
@@ -89,6 +90,7 @@ class Services:
     anchor_setup: AnchorSetup  # /anchor: admins make an analysis an anchor
     summaries: Summaries  # /summary, deep links and "Open": which article, stored or previewed
     admin_notices: AdminNotices  # operational notices to every admin, once a bot is attached
+    followups: Followups  # /followup's Publish button
 
     def handler_data(self) -> dict[str, Any]:
         """What handlers get injected (by parameter name): the services they call, never the
@@ -136,7 +138,7 @@ class Services:
 HANDLER_SERVICES = (
     "settings", "library", "cards", "summaries", "subscriptions", "word_filters", "digests", "statistics", "audit",
     "posting", "broadcasts", "ingestion", "source_lists", "anchor_setup", "channel_posts", "chats", "chat_admins",
-    "sender", "storage_alarm",
+    "sender", "storage_alarm", "followups",
 )
 
 
@@ -169,11 +171,12 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     throttle = Throttle(RateLimits.from_settings(settings), chats)
     outbox = Outbox(store, clock, sender, throttle=throttle)
     ingestion = Ingestion(store, library, fetcher, clock, audit)
+    digests = Digests(store, library, cards, word_filters, clock, settings, outbox.enqueue)
     return Services(
         settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender, outbox),
         subscriptions=Subscriptions(store, clock, settings, cards), word_filters=word_filters,
-        digests=Digests(store, library, cards, word_filters, clock, settings, outbox.enqueue),
+        digests=digests, followups=Followups(digests, cards, audit),
         statistics=Statistics(store, clock),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=ingestion, channel_posts=ChannelPosts(ingestion, settings),
