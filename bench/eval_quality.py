@@ -5,9 +5,10 @@ the held-out test set (text_test_set.py: final figures only, nothing is chosen b
 Reads the development sets in ../shared/eval (next to the repo; override with ZEN_EVAL_DIR).
 When they are absent it says so and exits 0, because the sets are not part of the product.
 
-    /work/venv/bin/python bench/eval_quality.py [--errors] [--split] [--extra FILE.jsonl]
+    /work/venv/bin/python bench/eval_quality.py [--errors] [--split] [--variants] [--extra FILE.jsonl]
 
-``--split`` adds the split check of the summarizer's ranking knobs (text_summary_checks.py).
+``--split`` adds the split check of the summarizer's ranking knobs (text_summary_checks.py);
+``--variants`` compares ranking variants (LexRank centrality, word forms) on the dev sets only.
 ``--extra`` scores one more XL-Sum-like set, lines of ``{"title", "text", "summary"}``: for
 instance news whose first paragraph was moved into ``summary``, which is how XL-Sum was built.
 Ten dev pairs cannot show a difference of a hundredth; a second set nobody tuned on can.
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from text_baselines import REPO, SumyLexRank, lead  # noqa: E402
 from text_rouge import TYPES, rouge_f1  # noqa: E402
-from text_summary_checks import bootstrap, headline_proxy, lead_restored, split_check  # noqa: E402
+from text_summary_checks import bootstrap, headline_proxy, lead_restored, split_check, variants  # noqa: E402
 from text_test_set import report as test_set_report  # noqa: E402
 from text_theme_cv import report as theme_cv_report  # noqa: E402
 
@@ -154,6 +155,8 @@ def main() -> int:
         bootstrap(extra_items)
     if "--split" in sys.argv:
         split_check(xlsum)
+    if "--variants" in sys.argv:
+        variants(xlsum, followups)
     eval_themes(followups, semantic=True, show_errors=show_errors)
     eval_themes(followups, semantic=False, show_errors=show_errors)
     threshold_sensitivity(followups)

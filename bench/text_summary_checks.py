@@ -21,6 +21,7 @@ from text_baselines import lead
 from text_rouge import SCORERS
 
 from bot.text.document import Document
+from bot.text.lang import paragraphs, sentences
 from bot.text.summarize import DEFAULT_PARAMS, RankParams, shorten, summarize
 
 # Knob values the split check chooses between (the shipped defaults are among them).
@@ -133,3 +134,66 @@ def split_check(items: list[dict]) -> None:
             beats += tuned[-1] > l3[-1]
         print(f"  {variant} all {len(splits)} splits: tuned {mean(tuned):.4f}, shipped {mean(shipped):.4f},"
               f" Lead-3 {mean(l3):.4f}; tuned beats Lead-3 on {beats / len(splits):.0%} of held-out halves")
+
+
+# Ranking variants compared on the dev sets only (issue 18: held-out news favoured LexRank): a
+# LexRank centrality term blended into the supporting sentences' relevance, and word forms next to
+# lemmas in the lexical similarity. None is shipped: none moved the pooled dev ROUGE beyond noise.
+VARIANTS = {
+    "centrality 0.2": RankParams(centrality=0.2),
+    "centrality 0.4": RankParams(centrality=0.4),
+    "word forms 0.5": RankParams(surface_weight=0.5),
+    "centrality 0.4 + forms 0.5": RankParams(centrality=0.4, surface_weight=0.5),
+}
+VARIANT_SENTENCES = 3
+
+
+def lead_cut(followups: list[dict]) -> list[tuple[str, str, str]]:
+    """Follow-ups made XL-Sum-like: the first paragraph becomes the reference, the rest the text
+    (kept when at least four sentences remain, so that picking three is a choice)."""
+    out = []
+    for it in followups:
+        paras = paragraphs(it["text"])
+        rest = "\n\n".join(paras[1:])
+        if len(paras) > 1 and len(sentences(rest)) >= 4:
+            out.append((it["title"], rest, paras[0]))
+    return out
+
+
+def _scores(ref: str, pred: str) -> tuple[float, float, float]:
+    tok, lem = SCORERS["tokens"].score(ref, pred), SCORERS["lemmas"].score(ref, pred)
+    return tok["rouge1"].fmeasure, tok["rouge2"].fmeasure, lem["rouge1"].fmeasure
+
+
+def variants(xlsum: list[dict], followups: list[dict]) -> None:
+    """Dev ROUGE (tokens R-1, R-2, lemmas R-1) of each variant at 3 sentences, and the paired
+    bootstrap interval of its R-1 difference to the shipped ranking over the pooled news sets."""
+    from text_baselines import SumyLexRank
+
+    sets = {
+        "XL-Sum dev": [(it["title"], it["text"], it["summary"]) for it in xlsum],
+        "XL-Sum dev, lead restored": [(it["title"], it["summary"] + "\n\n" + it["text"], it["summary"]) for it in xlsum],
+        "follow-ups, lead cut": lead_cut(followups),
+        "follow-ups, title as reference": [("", it["text"], it["title"]) for it in followups],
+    }
+    n, sumy = VARIANT_SENTENCES, SumyLexRank()
+    systems = {"shipped": DEFAULT_PARAMS, **VARIANTS}
+    print(f"\nRanking variants on the dev sets, {n} sentences (tokens R-1 R-2, lemmas R-1)")
+    pooled: dict[str, list[tuple[float, float, float]]] = {name: [] for name in systems}
+    for label, items in sets.items():
+        docs = [Document.build(t, x) for t, x, _ in items]
+        rows = {name: [_scores(ref, " ".join(d.texts[i] for i in summarize(d, n, p).indices))
+                       for d, (_, _, ref) in zip(docs, items, strict=True)] for name, p in systems.items()}
+        rows["Lead-3"] = [_scores(ref, " ".join(lead(x, n))) for _, x, ref in items]
+        rows["sumy LexRank"] = [_scores(ref, " ".join(sumy(x, n))) for _, x, ref in items]
+        print(f"  {label} ({len(items)} items)")
+        for name, scores in rows.items():
+            print(f"    {name:<28}" + "".join(f" {mean(s[c] for s in scores):.4f}" for c in range(3)))
+            if name in pooled and "restored" not in label:  # the restored set repeats XL-Sum dev
+                pooled[name].extend(scores)
+    rng = random.Random(0)
+    print(f"  pooled news sets ({len(pooled['shipped'])} items): variant − shipped, tokens R-1, 95% CI")
+    for name in VARIANTS:
+        diff = [a[0] - b[0] for a, b in zip(pooled[name], pooled["shipped"], strict=True)]
+        means = sorted(mean(rng.choices(diff, k=len(diff))) for _ in range(4000))
+        print(f"    {name:<28} {mean(diff):+.4f} [{means[100]:+.4f}, {means[3899]:+.4f}]")

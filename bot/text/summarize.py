@@ -55,6 +55,7 @@ MMR_LAMBDA = 0.7
 COVERAGE = 0.1
 TITLE_BOOST = 1.0
 DUPLICATE_SIM = 0.6
+LEXRANK_THRESHOLD = 0.1  # Erkan and Radev's cosine threshold for an edge of the centrality variant
 TLDR_MAX_CHARS = 320
 _MIN_WORDS = 5
 _MAX_WORDS = 70
@@ -82,6 +83,11 @@ class RankParams:
     semantic_weight: float = SEMANTIC_WEIGHT
     coverage: float = COVERAGE
     title_boost: float = TITLE_BOOST
+    # Bench variants, off in the product (bench/eval_quality.py --variants; neither moved dev ROUGE):
+    # share of plain LexRank centrality in the supporting sentences' relevance, and share of word
+    # forms next to lemmas in the lexical similarity.
+    centrality: float = 0.0
+    surface_weight: float = 0.0
 
 
 DEFAULT_PARAMS = RankParams()
@@ -286,7 +292,19 @@ class _Graph:
         mat = tfidf_matrix([s.content for s in doc.sentences] + [title_bag])
         prior = _position_prior(doc, mat[:n] @ mat[n], params.lead_decay)
         lengths = np.array([_length_factor(s) for s in doc.sentences])
-        return cls(mat[:n] @ mat[:n].T, prior, lengths)
+        sim = mat[:n] @ mat[:n].T
+        if params.surface_weight > 0:
+            forms = tfidf_matrix([[w.text.lower().replace("ё", "е") for w in s.words if w.is_content]
+                                  for s in doc.sentences])
+            sim = (1 - params.surface_weight) * sim + params.surface_weight * (forms @ forms.T)
+        return cls(sim, prior, lengths)
+
+    def centrality(self) -> np.ndarray:
+        """Plain LexRank (Erkan and Radev 2004): eigenvector centrality of the thresholded graph."""
+        n = self.sim.shape[0]
+        adjacency = (self.sim > LEXRANK_THRESHOLD).astype(np.float64)
+        rank = personalized_pagerank(adjacency, np.full(n, 1.0 / n)) * self.lengths
+        return rank / max(rank.max(), 1e-12)
 
     def walk(self, params: RankParams, vectors: np.ndarray | None = None) -> np.ndarray:
         """Relevance in [0, 1]; with sentence ``vectors`` the edges blend in their cosine."""
@@ -322,6 +340,8 @@ def summarize(doc: Document, n: int | None = None, params: RankParams = DEFAULT_
         vectors = sentence_vectors([s.content for s in doc.sentences])
         if vectors is not None:
             relevance = graph.walk(params, vectors)
+    if k > 1 and params.centrality > 0:
+        relevance = (1 - params.centrality) * relevance + params.centrality * graph.centrality()
     conclusion = _conclusion(doc)
     seeds = [tldr_index] if conclusion is None else [tldr_index, conclusion]
     indices = _mmr(relevance, graph.sim, k, doc.texts, seeds, _Coverage.build(doc, params.coverage, params.title_boost))

@@ -170,3 +170,28 @@ def test_coverage_brings_in_the_title_words_the_summary_lacks() -> None:
     assert plain.indices == [0, 1]
     assert covering.indices == [0, 2]
     assert DEFAULT_PARAMS.coverage > 0  # shipped on
+
+
+_PORT_NEWS = (
+    "Порт Актау принял паромы из Китая. Ночью в Мангистау шёл сильный дождь. "
+    "Синоптики обещают похолодание к выходным. Автомобилисты жалуются на пробки в центре. "
+    "Контейнеры с паромов идут по железной дороге в Баку, а порт Актау наращивает грузопоток. "
+    "Грузопоток контейнеров через Каспий вырос, железная дорога в Баку загружена. "
+    "Железная дорога до Баку везёт контейнеры из Китая круглые сутки."
+)
+
+
+def test_centrality_variant_picks_what_the_article_keeps_returning_to() -> None:
+    """The LexRank term (a bench variant, off by default) trades the lead's aside for central lines."""
+    doc = Document.build("", _PORT_NEWS)
+    shipped = summarize(doc, 3)
+    central = summarize(doc, 3, RankParams(centrality=0.4))
+    assert shipped.indices == [0, 1, 4]  # the lead prior keeps the weather aside
+    assert central.indices == [0, 4, 6] and central.tldr_index == shipped.tldr_index == 0
+
+
+def test_word_form_variant_separates_inflections_that_lemmas_join() -> None:
+    doc = Document.build("", "Поставки зерна выросли вдвое. Поставок зерна стало больше вдвое.")
+    lemmas = rank(doc)[1][0, 1]
+    forms = rank(doc, RankParams(surface_weight=1.0))[1][0, 1]
+    assert forms < lemmas / 2
