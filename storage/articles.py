@@ -8,9 +8,12 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storage.db import reads
+
 Row = dict[str, Any]
 
 
+@reads
 def get(db: Database, article_id: int) -> Row | None:
     try:
         return db["articles"].get(article_id)
@@ -18,21 +21,25 @@ def get(db: Database, article_id: int) -> Row | None:
         return None
 
 
+@reads
 def by_url(db: Database, url: str) -> Row | None:
     rows = list(db["articles"].rows_where("url = ?", [url], limit=1))
     return rows[0] if rows else None
 
 
+@reads
 def by_external_id(db: Database, external_id: str) -> Row | None:
     rows = list(db["articles"].rows_where("external_id = ?", [external_id], limit=1))
     return rows[0] if rows else None
 
 
+@reads
 def by_hash(db: Database, content_hash: str) -> Row | None:
     rows = list(db["articles"].rows_where("content_hash = ?", [content_hash], limit=1))
     return rows[0] if rows else None
 
 
+@reads
 def latest(db: Database, limit: int = 5, *, exclude_kind: str | None = "anchor") -> list[Row]:
     where = "kind != ?" if exclude_kind else None
     params = [exclude_kind] if exclude_kind else None
@@ -40,6 +47,7 @@ def latest(db: Database, limit: int = 5, *, exclude_kind: str | None = "anchor")
     return list(db["articles"].rows_where(where, params, order_by=order, limit=limit))
 
 
+@reads
 def find_existing(db: Database, *, url: str | None, external_id: str | None, content_hash: str) -> Row | None:
     """The stored article this one is: same canonical URL, else external id, else text."""
     existing = by_url(db, url) if url else None
@@ -58,28 +66,28 @@ def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, 
     Identity is the canonical URL, else the external id, else the content hash, so the same
     article arriving by two routes stays one row. Returns (id, "new" | "updated" | "unchanged").
     """
-    with db.atomic():
-        existing = find_existing(db, url=row.get("url"), external_id=row.get("external_id"),
-                                 content_hash=row["content_hash"])
-        if existing is not None:
-            if is_unchanged(existing, row["title"], row["content_hash"]):
-                return existing["id"], "unchanged"
-            update = {k: v for k, v in row.items() if k not in ("created_at", "id", "backfill") and v is not None}
-            # A stored date is never overwritten by a re-parsed one (sources give relative dates).
-            if existing.get("published"):
-                update.pop("published", None)
-            db["articles"].update(existing["id"], update)
-            article_id, status = existing["id"], "updated"
-        else:
-            article_id = db["articles"].insert(row).last_pk
-            status = "new"
-        db["article_themes"].delete_where("article_id = ?", [article_id])
-        db["article_themes"].insert_all(
-            [{"article_id": article_id, "slug": slug, "score": score} for slug, score in themes]
-        )
+    existing = find_existing(db, url=row.get("url"), external_id=row.get("external_id"),
+                             content_hash=row["content_hash"])
+    if existing is not None:
+        if is_unchanged(existing, row["title"], row["content_hash"]):
+            return existing["id"], "unchanged"
+        update = {k: v for k, v in row.items() if k not in ("created_at", "id", "backfill") and v is not None}
+        # A stored date is never overwritten by a re-parsed one (sources give relative dates).
+        if existing.get("published"):
+            update.pop("published", None)
+        db["articles"].update(existing["id"], update)
+        article_id, status = existing["id"], "updated"
+    else:
+        article_id = db["articles"].insert(row).last_pk
+        status = "new"
+    db["article_themes"].delete_where("article_id = ?", [article_id])
+    db["article_themes"].insert_all(
+        [{"article_id": article_id, "slug": slug, "score": score} for slug, score in themes]
+    )
     return int(article_id), status
 
 
+@reads
 def search(db: Database, match_query: str, limit: int = 10) -> list[Row]:
     """FTS5 match over title and lemmas; `match_query` is already built from lemmas by the caller."""
     sql = (
@@ -90,6 +98,7 @@ def search(db: Database, match_query: str, limit: int = 10) -> list[Row]:
     return list(db.query(sql, [match_query, limit]))
 
 
+@reads
 def stale_search_terms(db: Database, version: int, limit: int = 200) -> list[Row]:
     """Articles whose search terms predate indexing `version` (id, title, text, terms)."""
     return list(db.query("select id, title, text, search_lemmas from articles where search_version < ? order by id "
@@ -97,20 +106,21 @@ def stale_search_terms(db: Database, version: int, limit: int = 200) -> list[Row
 
 
 def set_search_terms(db: Database, updates: list[tuple[int, str]], version: int) -> None:
-    with db.atomic():
-        for article_id, terms in updates:
-            db.execute("update articles set search_lemmas = ?, search_version = ? where id = ?",
-                       [terms, version, article_id])
+    for article_id, terms in updates:
+        db.execute("update articles set search_lemmas = ?, search_version = ? where id = ?",
+                   [terms, version, article_id])
 
 
 def analysis_of(row: Row) -> dict[str, Any]:
     return json.loads(row["analysis"]) if row.get("analysis") else {}
 
 
+@reads
 def counts_by_kind(db: Database) -> list[Row]:
     return list(db.query("select kind, count(*) as n from articles group by kind order by n desc"))
 
 
+@reads
 def counts_by_theme(db: Database) -> list[Row]:
     return list(db.query(
         "select t.slug, count(*) as n from article_themes t join articles a on a.id = t.article_id "

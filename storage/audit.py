@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import reads
+
 
 def record(db: Database, *, at: str, user_id: int | None, action: str, detail: dict[str, Any] | None, ok: bool) -> int:
     row = {"at": at, "user_id": user_id, "action": action, "ok": int(ok),
@@ -14,5 +16,6 @@ def record(db: Database, *, at: str, user_id: int | None, action: str, detail: d
     return int(db["audit"].insert(row).last_pk)
 
 
+@reads
 def recent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
     return list(db["audit"].rows_where(order_by="id desc", limit=limit))

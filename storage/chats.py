@@ -7,31 +7,43 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storage.db import reads
+
+
+def _record(chat: dict[str, Any], now: str) -> dict[str, Any]:
+    return {"id": chat["id"], "type": chat.get("type"), "title": chat.get("title"), "username": chat.get("username"),
+            "language": chat.get("language"), "active": 1, "updated_at": now}
+
+
+def _changes(known: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v is not None and k != "updated_at" and known.get(k) != v}
+
+
+@reads
+def is_known(db: Database, chat: dict[str, Any]) -> bool:
+    """True when the chat is stored, active, exactly as Telegram describes it now: `remember` has
+    nothing to do. Asked first on every update, on a reader, so most updates queue no write (and
+    none waits behind a long one, nor is refused by a read-only disk)."""
+    try:
+        known = db["chats"].get(chat["id"])
+    except NotFoundError:
+        return False
+    return not _changes(known, _record(chat, ""))
+
 
 def remember(db: Database, chat: dict[str, Any], now: str) -> None:
-    """Upsert what Telegram told us about a chat; a chat that writes to us is active again.
-
-    Called for every update: a known chat whose details did not change is only read, so rapid taps
-    do not queue a write each on the one database thread, and a read-only disk does not refuse it."""
-    record = {
-        "id": chat["id"],
-        "type": chat.get("type"),
-        "title": chat.get("title"),
-        "username": chat.get("username"),
-        "language": chat.get("language"),
-        "active": 1,
-        "updated_at": now,
-    }
+    """Upsert what Telegram told us about a chat; a chat that writes to us is active again."""
+    record = _record(chat, now)
     try:
         known = db["chats"].get(chat["id"])
     except NotFoundError:
         db["chats"].insert({**record, "created_at": now})
         return
-    changes = {k: v for k, v in record.items() if v is not None and k != "updated_at" and known.get(k) != v}
-    if changes:  # most updates come from chats we know as they are: a read, no write transaction
+    if changes := _changes(known, record):
         db["chats"].update(chat["id"], {**changes, "updated_at": now})
 
 
+@reads
 def get(db: Database, chat_id: int) -> dict[str, Any] | None:
     try:
         return db["chats"].get(chat_id)
@@ -44,6 +56,7 @@ def set_active(db: Database, chat_id: int, active: bool, now: str) -> None:
         db["chats"].update(chat_id, {"active": int(active), "updated_at": now})
 
 
+@reads
 def language(db: Database, chat_id: int) -> str | None:
     row = get(db, chat_id)
     return row["language"] if row else None
@@ -51,16 +64,16 @@ def language(db: Database, chat_id: int) -> str | None:
 
 def migrate(db: Database, old_id: int, new_id: int, now: str) -> None:
     """Group → supergroup: the chat keeps its history, settings and pending deliveries under the new id."""
-    with db.atomic():
-        row = get(db, old_id)
-        if row is not None and get(db, new_id) is None:
-            db["chats"].insert({**row, "id": new_id, "type": "supergroup", "updated_at": now})
-        for table in ("subscriptions", "subscription_filters", "outbox"):
-            if db[table].exists():
-                db.execute(f"update {table} set chat_id = ? where chat_id = ?", [new_id, old_id])
-        db["chats"].delete_where("id = ?", [old_id])
+    row = get(db, old_id)
+    if row is not None and get(db, new_id) is None:
+        db["chats"].insert({**row, "id": new_id, "type": "supergroup", "updated_at": now})
+    for table in ("subscriptions", "subscription_filters", "outbox"):
+        if db[table].exists():
+            db.execute(f"update {table} set chat_id = ? where chat_id = ?", [new_id, old_id])
+    db["chats"].delete_where("id = ?", [old_id])
 
 
+@reads
 def active_ids(db: Database, ids: list[int]) -> set[int]:
     if not ids:
         return set()

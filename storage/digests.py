@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import reads
+
 Row = dict[str, Any]
 
 
@@ -18,6 +20,7 @@ _THEMES = ("(select group_concat(slug, ' ') from (select slug from article_theme
            "order by t.score desc)) as slugs")
 
 
+@reads
 def articles_between(db: Database, start: str | None, end: str, *, limit: int = 200) -> list[Row]:
     """Non-anchor, non-backfill articles that arrived in (start, end] (personal digests: what the
     subscriber has not been sent), newest first, each with `slugs`: its theme slugs by score."""
@@ -33,6 +36,7 @@ def articles_between(db: Database, start: str | None, end: str, *, limit: int = 
     return [_with_slugs(r) for r in db.query(sql, params)]
 
 
+@reads
 def new_since_analysis(db: Database, analysis_date: str, *, start: str | None = None, until: str | None = None,
                        slug: str | None = None, limit: int = 200) -> list[Row]:
     """Articles new since the analysis (NEW_SINCE_ANALYSIS), newest first, each with `slugs`.
@@ -68,7 +72,6 @@ def schedule_start(db: Database, kind: str, now: str, *, record: bool = True) ->
     `record` is off, as on a dry run: then `now` is only returned)."""
     if record:
         db.execute("insert or ignore into schedule_starts (kind, started_at) values (?, ?)", [kind, now])
-        db.conn.commit()
     row = db.execute("select started_at from schedule_starts where kind = ?", [kind]).fetchone()
     return row[0] if row else now
 
@@ -81,10 +84,10 @@ def record_window(db: Database, *, kind: str, recipient: str, start: str | None,
         "values (?, ?, ?, ?, ?, ?, ?)",
         [key, kind, recipient, start, end, articles, now],
     )
-    db.conn.commit()
     return cur.rowcount == 1
 
 
+@reads
 def last_window_end(db: Database, kind: str, recipient: str) -> str | None:
     row = db.execute(
         "select max(window_end) from digest_windows where kind = ? and recipient = ?", [kind, recipient]
@@ -92,5 +95,6 @@ def last_window_end(db: Database, kind: str, recipient: str) -> str | None:
     return row[0] if row else None
 
 
+@reads
 def recent_windows(db: Database, limit: int = 5) -> list[Row]:
     return list(db["digest_windows"].rows_where(order_by="created_at desc", limit=limit))

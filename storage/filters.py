@@ -6,10 +6,13 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.db import reads
+
 Row = dict[str, Any]
 KINDS = ("only", "mute")
 
 
+@reads
 def of(db: Database, chat_id: int, thread_id: int = 0) -> list[Row]:
     """One subscription's filters, in the order they were added."""
     return list(db.query(
@@ -19,27 +22,26 @@ def of(db: Database, chat_id: int, thread_id: int = 0) -> list[Row]:
 
 def add(db: Database, chat_id: int, thread_id: int, kind: str, phrase: str, now: str, *, limit: int) -> str:
     """"added", "exists" or "full" (a subscription keeps at most `limit` filters)."""
-    with db.atomic():
-        rows = of(db, chat_id, thread_id)
-        if any(r["kind"] == kind and r["phrase"] == phrase for r in rows):
-            return "exists"
-        if len(rows) >= limit:
-            return "full"
-        # A word moves between lists instead of being required and muted at once.
-        db.execute("delete from subscription_filters where chat_id = ? and thread_id = ? and phrase = ?",
-                   [chat_id, thread_id, phrase])
-        db["subscription_filters"].insert({"chat_id": chat_id, "thread_id": thread_id, "kind": kind,
-                                           "phrase": phrase, "created_at": now})
+    rows = of(db, chat_id, thread_id)
+    if any(r["kind"] == kind and r["phrase"] == phrase for r in rows):
+        return "exists"
+    if len(rows) >= limit:
+        return "full"
+    # A word moves between lists instead of being required and muted at once.
+    db.execute("delete from subscription_filters where chat_id = ? and thread_id = ? and phrase = ?",
+               [chat_id, thread_id, phrase])
+    db["subscription_filters"].insert({"chat_id": chat_id, "thread_id": thread_id, "kind": kind,
+                                       "phrase": phrase, "created_at": now})
     return "added"
 
 
 def remove(db: Database, chat_id: int, thread_id: int, kind: str, phrase: str) -> bool:
     cur = db.execute("delete from subscription_filters where chat_id = ? and thread_id = ? and kind = ? and phrase = ?",
                      [chat_id, thread_id, kind, phrase])
-    db.conn.commit()
     return cur.rowcount > 0
 
 
+@reads
 def all_filters(db: Database) -> dict[tuple[int, int], list[Row]]:
     """Every subscription's filters at once (a digest run needs them for all due subscribers)."""
     out: dict[tuple[int, int], list[Row]] = {}

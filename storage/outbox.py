@@ -15,10 +15,13 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storage.db import reads
+
 Row = dict[str, Any]
 OPEN_STATES = ("pending", "sending")
 
 
+@reads
 def recipients(db: Database) -> list[int]:
     """Chats a broadcast goes to — the one place to adjust who counts as a subscriber.
 
@@ -44,6 +47,7 @@ def create_job(
     return int(db["jobs"].insert(row).last_pk)
 
 
+@reads
 def get_job(db: Database, job_id: int) -> Row | None:
     try:
         job = db["jobs"].get(job_id)
@@ -72,24 +76,23 @@ def enqueue(
     "<job>:<chat>" makes the job itself idempotent, caller keys ("digest:<chat>:<window>") make a
     re-run of the same window add nothing. With `job_id`, a `draft` job is started exactly once.
     """
-    with db.atomic():
-        if job_id is None:
-            job_id = create_job(db, kind=kind, state="running", now=now, created_by=created_by, payload=payload)
-        elif not transition_job(db, job_id, "draft", "running"):
-            return None
-        rows = [
-            {"job_id": job_id, "key": item.get("key") or f"{job_id}:{item['chat_id']}", "chat_id": item["chat_id"],
-             "priority": priority, "state": "pending", "html": item["html"], "markup": item.get("markup"),
-             "payload": item.get("payload"), "not_before": item.get("not_before"), "thread_id": item.get("thread_id"),
-             "attempts": 0, "created_at": now, "updated_at": now}
-            for item in items
-        ]
-        if rows:
-            db["outbox"].insert_all(rows, ignore=True, batch_size=500)
-        added = db.execute("select count(*) from outbox where job_id = ?", [job_id]).fetchone()[0]
-        db.execute("update jobs set total = ? where id = ?", [added, job_id])
-        if added == 0:
-            transition_job(db, job_id, "running", "done", now)
+    if job_id is None:
+        job_id = create_job(db, kind=kind, state="running", now=now, created_by=created_by, payload=payload)
+    elif not transition_job(db, job_id, "draft", "running"):
+        return None
+    rows = [
+        {"job_id": job_id, "key": item.get("key") or f"{job_id}:{item['chat_id']}", "chat_id": item["chat_id"],
+         "priority": priority, "state": "pending", "html": item["html"], "markup": item.get("markup"),
+         "payload": item.get("payload"), "not_before": item.get("not_before"), "thread_id": item.get("thread_id"),
+         "attempts": 0, "created_at": now, "updated_at": now}
+        for item in items
+    ]
+    if rows:
+        db["outbox"].insert_all(rows, ignore=True, batch_size=500)
+    added = db.execute("select count(*) from outbox where job_id = ?", [job_id]).fetchone()[0]
+    db.execute("update jobs set total = ? where id = ?", [added, job_id])
+    if added == 0:
+        transition_job(db, job_id, "running", "done", now)
     return job_id, added, len(rows) - added
 
 
@@ -99,17 +102,16 @@ def claim(db: Database, limit: int, now: str) -> list[Row]:
     Rows for chats known to be inactive (blocked the bot since the job was queued) fail here
     instead of costing a request.
     """
-    with db.atomic():
-        rows = list(db.query(
-            "select o.id, o.job_id, o.key, o.chat_id, o.thread_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
-            " coalesce(c.active, 1) as chat_active from outbox o left join chats c on c.id = o.chat_id"
-            " where o.state = 'pending' and (o.not_before is null or o.not_before <= ?)"
-            " order by o.priority, o.id limit ?", [now, limit],
-        ))
-        live = [r for r in rows if r["chat_active"]]
-        dead = [r for r in rows if not r["chat_active"]]
-        _set_state(db, [r["id"] for r in dead], "failed", now, error="chat inactive")
-        _set_state(db, [r["id"] for r in live], "sending", now, attempts=True)
+    rows = list(db.query(
+        "select o.id, o.job_id, o.key, o.chat_id, o.thread_id, o.html, o.markup, o.message_ids, o.attempts, o.payload,"
+        " coalesce(c.active, 1) as chat_active from outbox o left join chats c on c.id = o.chat_id"
+        " where o.state = 'pending' and (o.not_before is null or o.not_before <= ?)"
+        " order by o.priority, o.id limit ?", [now, limit],
+    ))
+    live = [r for r in rows if r["chat_active"]]
+    dead = [r for r in rows if not r["chat_active"]]
+    _set_state(db, [r["id"] for r in dead], "failed", now, error="chat inactive")
+    _set_state(db, [r["id"] for r in live], "sending", now, attempts=True)
     return live
 
 
@@ -149,12 +151,11 @@ def finish(db: Database, row_id: int, *, state: str, now: str, message_ids: list
 def cancel_pending(db: Database, key: str, now: str) -> bool:
     """Withdraw a row nobody has claimed yet (a scheduled post cancelled before its time);
     False once it is being sent or settled."""
-    with db.atomic():
-        row = db.execute("select job_id from outbox where key = ? and state = 'pending'", [key]).fetchone()
-        if row is None:
-            return False
-        db.execute("update outbox set state = 'cancelled', updated_at = ? where key = ?", [now, key])
-        finish_job_if_done(db, row[0], now)
+    row = db.execute("select job_id from outbox where key = ? and state = 'pending'", [key]).fetchone()
+    if row is None:
+        return False
+    db.execute("update outbox set state = 'cancelled', updated_at = ? where key = ?", [now, key])
+    finish_job_if_done(db, row[0], now)
     return True
 
 
@@ -174,19 +175,20 @@ def requeue_in_flight(db: Database, now: str) -> int:
 
 def finish_job_if_done(db: Database, job_id: int, now: str) -> bool:
     """Mark a running job done once no row is open; True only for the call that did it."""
-    with db.atomic():
-        marks = ",".join("?" for _ in OPEN_STATES)
-        open_rows = db.execute(
-            f"select count(*) from outbox where job_id = ? and state in ({marks})", [job_id, *OPEN_STATES]
-        ).fetchone()[0]
-        return open_rows == 0 and transition_job(db, job_id, "running", "done", now)
+    marks = ",".join("?" for _ in OPEN_STATES)
+    open_rows = db.execute(
+        f"select count(*) from outbox where job_id = ? and state in ({marks})", [job_id, *OPEN_STATES]
+    ).fetchone()[0]
+    return open_rows == 0 and transition_job(db, job_id, "running", "done", now)
 
 
+@reads
 def counts(db: Database, job_id: int) -> dict[str, int]:
     return {row["state"]: row["n"] for row in db.query(
         "select state, count(*) as n from outbox where job_id = ? group by state", [job_id])}
 
 
+@reads
 def top_errors(db: Database, job_id: int, limit: int = 5) -> list[tuple[str, int]]:
     rows = db.query(
         "select error, count(*) as n from outbox where job_id = ? and state = 'failed'"
@@ -194,6 +196,7 @@ def top_errors(db: Database, job_id: int, limit: int = 5) -> list[tuple[str, int
     return [(row["error"] or "?", row["n"]) for row in rows]
 
 
+@reads
 def jobs_with_state(db: Database, state: str) -> list[Row]:
     return list(db["jobs"].rows_where("state = ?", [state], order_by="id"))
 
@@ -203,6 +206,7 @@ def set_progress_message(db: Database, job_id: int, chat_id: int, message_id: in
                [chat_id, message_id, job_id])
 
 
+@reads
 def open_rows(db: Database, now: str | None = None) -> int:
     """Rows pending or in flight; with `now`, only those due by then (a post scheduled for next
     week is not work the outbox has to finish before it is idle)."""
@@ -212,10 +216,12 @@ def open_rows(db: Database, now: str | None = None) -> int:
     return db.execute(f"select count(*) from outbox where state in ({marks}){due}", params).fetchone()[0]
 
 
+@reads
 def rows_of(db: Database, job_id: int) -> list[Row]:
     return list(db["outbox"].rows_where("job_id = ?", [job_id], order_by="id"))
 
 
+@reads
 def counts_since(db: Database, since: str) -> dict[str, int]:
     """Outbox rows settled since a time, by state (for /stats: sent and failed in the last 24 h)."""
     rows = db.query("select state, count(*) as n from outbox where updated_at >= ? group by state", [since])

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage import outbox as outbox_sql
+from storage.db import reads
 
 Row = dict[str, Any]
 
@@ -28,6 +29,7 @@ def create(db: Database, *, admin_id: int, chat_id: int, target: str, content: s
     return int(db["posts"].insert(row).last_pk)
 
 
+@reads
 def get(db: Database, post_id: int) -> Row | None:
     try:
         return db["posts"].get(post_id)
@@ -35,6 +37,7 @@ def get(db: Database, post_id: int) -> Row | None:
         return None
 
 
+@reads
 def by_job(db: Database, job_id: int) -> Row | None:
     rows = list(db["posts"].rows_where("job_id = ?", [job_id], limit=1))
     return rows[0] if rows else None
@@ -48,14 +51,12 @@ def transition(db: Database, post_id: int, from_state: str, to_state: str, now: 
     """Atomically move a post between states; False when another press got there first."""
     cur = db.execute("update posts set state = ?, updated_at = ? where id = ? and state = ?",
                      [to_state, now, post_id, from_state])
-    db.conn.commit()
     return cur.rowcount == 1
 
 
 def mark_notified(db: Database, post_id: int) -> bool:
     """True for the one caller that gets to tell the admin the post went out."""
     cur = db.execute("update posts set notified = 1 where id = ? and notified = 0", [post_id])
-    db.conn.commit()
     return cur.rowcount == 1
 
 
@@ -64,37 +65,39 @@ def add_album_item(db: Database, *, admin_id: int, chat_id: int, target: str, gr
     """Gather one album item into the admin's draft for that media group: (post id, created).
 
     Album items arrive as separate updates handled concurrently; one transaction per item on the
-    single database thread keeps them in one draft, in message order. The first item also creates
+    one writer thread keeps them in one draft, in message order. The first item also creates
     the draft's outbox job (state `draft`), which confirming starts exactly once.
     """
-    with db.atomic():
-        rows = list(db["posts"].rows_where("admin_id = ? and media_group_id = ? and state = 'draft'",
-                                           [admin_id, group], limit=1))
-        if not rows:
-            job_id = outbox_sql.create_job(db, kind=job_kind, state="draft", now=now, created_by=admin_id)
-            content = json.dumps({"text": "", "entities": [], "media": [{**item, "order": order}]}, ensure_ascii=False)
-            return create(db, admin_id=admin_id, chat_id=chat_id, target=target, content=content, options=options,
-                          now=now, job_id=job_id, media_group_id=group, text=item.get("caption", "")), True
-        row = rows[0]
-        content = json.loads(row["content"])
-        content["media"] = sorted([*content["media"], {**item, "order": order}], key=lambda m: m.get("order", 0))
-        text = next((m["caption"] for m in content["media"] if m.get("caption")), "")
-        db["posts"].update(row["id"], {"content": json.dumps(content, ensure_ascii=False), "text": text,
-                                       "updated_at": now})
-        return int(row["id"]), False
+    rows = list(db["posts"].rows_where("admin_id = ? and media_group_id = ? and state = 'draft'",
+                                       [admin_id, group], limit=1))
+    if not rows:
+        job_id = outbox_sql.create_job(db, kind=job_kind, state="draft", now=now, created_by=admin_id)
+        content = json.dumps({"text": "", "entities": [], "media": [{**item, "order": order}]}, ensure_ascii=False)
+        return create(db, admin_id=admin_id, chat_id=chat_id, target=target, content=content, options=options,
+                      now=now, job_id=job_id, media_group_id=group, text=item.get("caption", "")), True
+    row = rows[0]
+    content = json.loads(row["content"])
+    content["media"] = sorted([*content["media"], {**item, "order": order}], key=lambda m: m.get("order", 0))
+    text = next((m["caption"] for m in content["media"] if m.get("caption")), "")
+    db["posts"].update(row["id"], {"content": json.dumps(content, ensure_ascii=False), "text": text,
+                                   "updated_at": now})
+    return int(row["id"]), False
 
 
+@reads
 def with_state(db: Database, state: str, limit: int = 50) -> list[Row]:
     return list(db["posts"].rows_where("state = ?", [state], order_by="coalesce(scheduled_at, created_at), id",
                                        limit=limit))
 
 
+@reads
 def latest_draft(db: Database, admin_id: int, since: str) -> Row | None:
     rows = list(db["posts"].rows_where("admin_id = ? and state = 'draft' and created_at >= ?", [admin_id, since],
                                        order_by="id desc", limit=1))
     return rows[0] if rows else None
 
 
+@reads
 def pending_edit(db: Database, admin_id: int, since: str) -> Row | None:
     """The published post this admin pressed "Изменить" on, if recently."""
     rows = list(db["posts"].rows_where("edit_requested_by = ? and edit_requested_at >= ? and state = 'sent'",
@@ -102,6 +105,7 @@ def pending_edit(db: Database, admin_id: int, since: str) -> Row | None:
     return rows[0] if rows else None
 
 
+@reads
 def unsettled(db: Database) -> list[Row]:
     """Confirmed posts whose outcome the admin has not been told yet (resumed after a restart)."""
     return list(db["posts"].rows_where("state in ('queued', 'sent', 'failed') and notified = 0", order_by="id"))
@@ -111,5 +115,4 @@ def begin_send(db: Database, post_id: int, now: str) -> int:
     """Count a send attempt before the API call; returns the count (2+ means an earlier attempt
     was cut off or failed, and Telegram may have taken it: the admin is told to check)."""
     db.execute("update posts set send_attempts = send_attempts + 1, updated_at = ? where id = ?", [now, post_id])
-    db.conn.commit()
     return int(db.execute("select send_attempts from posts where id = ?", [post_id]).fetchone()[0])

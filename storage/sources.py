@@ -8,6 +8,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storage.db import reads
+
 Row = dict[str, Any]
 
 
@@ -35,6 +37,7 @@ def add(db: Database, *, kind: str, url: str, name: str | None, interval_s: int,
     return row, True
 
 
+@reads
 def get(db: Database, source_id: int) -> Row | None:
     try:
         return _decode(db["sources"].get(source_id))
@@ -42,15 +45,18 @@ def get(db: Database, source_id: int) -> Row | None:
         return None
 
 
+@reads
 def by_url(db: Database, url: str) -> Row | None:
     rows = list(db["sources"].rows_where("url = ?", [url], limit=1))
     return _decode(rows[0]) if rows else None
 
 
+@reads
 def all_sources(db: Database) -> list[Row]:
     return [_decode(r) for r in db["sources"].rows_where(order_by="id")]
 
 
+@reads
 def due(db: Database, now: str) -> list[Row]:
     return [_decode(r) for r in db["sources"].rows_where("enabled = 1 and next_poll_at <= ?", [now],
                                                         order_by="next_poll_at")]
@@ -58,11 +64,10 @@ def due(db: Database, now: str) -> list[Row]:
 
 def delete(db: Database, source_id: int) -> bool:
     """Forget a source; its articles stay in the library (they were published)."""
-    with db.atomic():
-        if get(db, source_id) is None:
-            return False
-        db.execute("update articles set source_id = null where source_id = ?", [source_id])
-        db["sources"].delete(source_id)
+    if get(db, source_id) is None:
+        return False
+    db.execute("update articles set source_id = null where source_id = ?", [source_id])
+    db["sources"].delete(source_id)
     return True
 
 
@@ -78,7 +83,6 @@ def record_success(db: Database, source_id: int, *, state: dict, new_items: int,
         [json.dumps(state, ensure_ascii=False), new_items, now, errors[-1][:500] if errors else None, int(bool(errors)),
          now, len(errors), next_poll_at, now, source_id],
     )
-    db.conn.commit()
 
 
 def record_failure(db: Database, source_id: int, *, error: str, next_poll_at: str, disable: bool, now: str) -> int:
@@ -88,11 +92,11 @@ def record_failure(db: Database, source_id: int, *, error: str, next_poll_at: st
         "enabled = case when ? then 0 else enabled end, updated_at = ? where id = ?",
         [error[:500], now, next_poll_at, int(disable), now, source_id],
     )
-    db.conn.commit()
     row = get(db, source_id)
     return row["failures"] if row else 0
 
 
+@reads
 def with_errors(db: Database) -> list[Row]:
     return [_decode(r) for r in db["sources"].rows_where("last_error is not null", order_by="id")]
 
@@ -100,5 +104,4 @@ def with_errors(db: Database) -> list[Row]:
 def enable(db: Database, source_id: int, *, now: str) -> Row | None:
     db.execute("update sources set enabled = 1, failures = 0, next_poll_at = ?, updated_at = ? where id = ?",
                [now, now, source_id])
-    db.conn.commit()
     return get(db, source_id)

@@ -10,6 +10,8 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
+from storage.db import reads
+
 Row = dict[str, Any]
 
 
@@ -19,6 +21,7 @@ def _decode(row: Row) -> Row:
     return row
 
 
+@reads
 def get(db: Database, chat_id: int, thread: int = 0) -> Row | None:
     try:
         return _decode(db["subscriptions"].get((chat_id, thread)))
@@ -29,17 +32,16 @@ def get(db: Database, chat_id: int, thread: int = 0) -> Row | None:
 def subscribe(db: Database, chat_id: int, defaults: Row, now: str, thread: int = 0) -> tuple[Row, str]:
     """Activate; an earlier subscription comes back with its settings. Returns (row, state):
     "new", "restored" (was inactive) or "already" (was active: nothing changed)."""
-    with db.atomic():
-        existing = get(db, chat_id, thread)
-        if existing is not None:
-            # Written even when already active: /subscribe is a write the user asked for, and a
-            # database that refuses writes must say so every time, not only on the first try.
-            db["subscriptions"].update((chat_id, thread), {"active": 1, "updated_at": now})
-            state = "already" if existing["active"] else "restored"
-        else:
-            db["subscriptions"].insert({**defaults, "chat_id": chat_id, "thread_id": thread, "active": 1, "last_slot": now,
-                                        "last_sent_end": now, "created_at": now, "updated_at": now})
-            state = "new"
+    existing = get(db, chat_id, thread)
+    if existing is not None:
+        # Written even when already active: /subscribe is a write the user asked for, and a
+        # database that refuses writes must say so every time, not only on the first try.
+        db["subscriptions"].update((chat_id, thread), {"active": 1, "updated_at": now})
+        state = "already" if existing["active"] else "restored"
+    else:
+        db["subscriptions"].insert({**defaults, "chat_id": chat_id, "thread_id": thread, "active": 1, "last_slot": now,
+                                    "last_sent_end": now, "created_at": now, "updated_at": now})
+        state = "new"
     row = get(db, chat_id, thread)
     assert row is not None
     return row, state
@@ -61,6 +63,7 @@ def update(db: Database, chat_id: int, now: str, *, thread: int = 0, **fields: A
     return get(db, chat_id, thread)
 
 
+@reads
 def scheduled(db: Database) -> list[Row]:
     """Active subscriptions of active chats with a personal schedule."""
     sql = (
@@ -70,6 +73,7 @@ def scheduled(db: Database) -> list[Row]:
     return [_decode(r) for r in db.query(sql)]
 
 
+@reads
 def followup_recipients(db: Database) -> list[Row]:
     sql = (
         "select s.chat_id, s.thread_id, c.language as language from subscriptions s join chats c on c.id = s.chat_id "
@@ -86,21 +90,21 @@ def recipient(chat_id: int, thread: int = 0) -> str:
 def mark_slots(db: Database, marks: list[tuple[int, int, str, str | None]], now: str) -> None:
     """After a tick: every handled slot (chat, thread, slot, window end sent or None), and the
     windows actually sent (recorded in `digest_windows` too), in one transaction for thousands of rows."""
-    with db.atomic():
-        db.conn.executemany(
-            "insert or ignore into digest_windows (key, kind, recipient, window_start, window_end, created_at) "
-            "select 'personal:' || ? || ':' || ?, 'personal', ?, last_sent_end, ?, ? "
-            "from subscriptions where chat_id = ? and thread_id = ?",
-            [(recipient(c, t), e, recipient(c, t), e, now, c, t) for c, t, _, e in marks if e is not None],
-        )
-        db.conn.executemany("update subscriptions set last_slot = ? where chat_id = ? and thread_id = ?",
-                            [(s, c, t) for c, t, s, _ in marks])
-        db.conn.executemany(
-            "update subscriptions set last_sent_end = ? where chat_id = ? and thread_id = ?",
-            [(e, c, t) for c, t, _, e in marks if e is not None],
-        )
+    db.conn.executemany(
+        "insert or ignore into digest_windows (key, kind, recipient, window_start, window_end, created_at) "
+        "select 'personal:' || ? || ':' || ?, 'personal', ?, last_sent_end, ?, ? "
+        "from subscriptions where chat_id = ? and thread_id = ?",
+        [(recipient(c, t), e, recipient(c, t), e, now, c, t) for c, t, _, e in marks if e is not None],
+    )
+    db.conn.executemany("update subscriptions set last_slot = ? where chat_id = ? and thread_id = ?",
+                        [(s, c, t) for c, t, s, _ in marks])
+    db.conn.executemany(
+        "update subscriptions set last_sent_end = ? where chat_id = ? and thread_id = ?",
+        [(e, c, t) for c, t, _, e in marks if e is not None],
+    )
 
 
+@reads
 def counts(db: Database) -> Row:
     sql = (
         "select sum(s.active = 1 and c.active = 1) as active, sum(s.active = 0 or c.active = 0) as inactive, "

@@ -8,47 +8,52 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage import articles as articles_sql
+from storage.db import reads
 
 Row = dict[str, Any]
 
 
+@reads
 def anchor_by_slug(db: Database, slug: str) -> Row | None:
     rows = list(db["anchors"].rows_where("slug = ?", [slug], limit=1))
     return rows[0] if rows else None
 
 
+@reads
 def anchors(db: Database) -> list[Row]:
     return list(db["anchors"].rows_where(order_by="position, id"))
 
 
 def add_anchor(db: Database, slug: str, article_id: int, title: str, themes: list[dict[str, Any]]) -> int:
     """Register an anchor with its themes; themes already known keep their stored (edited) data."""
-    with db.atomic():
-        position = db.execute("select coalesce(max(position), -1) + 1 from anchors").fetchone()[0]
-        anchor_id = db["anchors"].insert(
-            {"slug": slug, "article_id": article_id, "title": title, "position": position}
-        ).last_pk
-        db["themes"].insert_all(
-            [
-                {"slug": t["slug"], "anchor_id": anchor_id, "position": i, "data": json.dumps(t, ensure_ascii=False)}
-                for i, t in enumerate(themes)
-            ],
-            ignore=True,
-        )
+    position = db.execute("select coalesce(max(position), -1) + 1 from anchors").fetchone()[0]
+    anchor_id = db["anchors"].insert(
+        {"slug": slug, "article_id": article_id, "title": title, "position": position}
+    ).last_pk
+    db["themes"].insert_all(
+        [
+            {"slug": t["slug"], "anchor_id": anchor_id, "position": i, "data": json.dumps(t, ensure_ascii=False)}
+            for i, t in enumerate(themes)
+        ],
+        ignore=True,
+    )
     return int(anchor_id)
 
 
+@reads
 def themes(db: Database, anchor_id: int | None = None) -> list[dict[str, Any]]:
     """Theme dicts in catalog order (all anchors, or one)."""
     where, params = ("anchor_id = ?", [anchor_id]) if anchor_id is not None else (None, None)
     return [json.loads(r["data"]) for r in db["themes"].rows_where(where, params, order_by="anchor_id, position")]
 
 
+@reads
 def theme_anchor(db: Database, slug: str) -> int | None:
     rows = list(db["themes"].rows_where("slug = ?", [slug], limit=1))
     return rows[0]["anchor_id"] if rows else None
 
 
+@reads
 def theme_slugs(db: Database) -> set[str]:
     """Every theme slug of every anchor: a new anchor's slugs must not collide with any."""
     return {r["slug"] for r in db.query("select slug from themes")}
@@ -69,11 +74,13 @@ def add_proposal(db: Database, *, admin_id: int, chat_id: int, article_id: int, 
     }).last_pk)
 
 
+@reads
 def proposal(db: Database, proposal_id: int) -> Row | None:
     rows = list(db["anchor_proposals"].rows_where("id = ?", [proposal_id], limit=1))
     return _proposal(rows[0]) if rows else None
 
 
+@reads
 def awaiting_title(db: Database, admin_id: int) -> Row | None:
     """The open proposal whose theme awaits a new title from this admin (the newest, if several)."""
     rows = list(db["anchor_proposals"].rows_where(
@@ -90,7 +97,6 @@ def update_proposal(db: Database, proposal_id: int, *, themes: list[dict[str, An
         "update anchor_proposals set themes = ?, awaiting = ?, awaiting_by = ?, updated_at = ? "
         "where id = ? and state = 'open'",
         [json.dumps(themes, ensure_ascii=False), awaiting, awaiting_by, now, proposal_id])
-    db.conn.commit()
     return cur.rowcount == 1
 
 
@@ -98,7 +104,6 @@ def close_proposal(db: Database, proposal_id: int, now: str) -> bool:
     cur = db.execute("update anchor_proposals set state = 'cancelled', awaiting = null, awaiting_by = null, "
                      "updated_at = ? "
                      "where id = ? and state = 'open'", [now, proposal_id])
-    db.conn.commit()
     return cur.rowcount == 1
 
 
@@ -106,17 +111,16 @@ def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, t
                      now: str) -> int | None:
     """Make an open proposal an anchor with its themes, in one transaction; None when it was
     already confirmed or cancelled (a second press of "confirm" adds nothing)."""
-    with db.atomic():
-        row = proposal(db, proposal_id)
-        if row is None or row["state"] != "open":
-            return None
-        anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
-        db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
-                   [row.get("followup_cron"), now, anchor_id])
-        articles_sql.make_anchor(db, row["article_id"], themes)
-        db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
-                   "anchor_id = ?, updated_at = ? "
-                   "where id = ?", [anchor_id, now, proposal_id])
+    row = proposal(db, proposal_id)
+    if row is None or row["state"] != "open":
+        return None
+    anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
+    db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
+               [row.get("followup_cron"), now, anchor_id])
+    articles_sql.make_anchor(db, row["article_id"], themes)
+    db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
+               "anchor_id = ?, updated_at = ? "
+               "where id = ?", [anchor_id, now, proposal_id])
     return anchor_id
 
 
@@ -125,7 +129,6 @@ def set_proposal_schedule(db: Database, proposal_id: int, followup_cron: str | N
     awaited answer is given. False once the proposal is closed."""
     cur = db.execute("update anchor_proposals set followup_cron = ?, awaiting = null, awaiting_by = null, "
                      "updated_at = ? where id = ? and state = 'open'", [followup_cron, now, proposal_id])
-    db.conn.commit()
     return cur.rowcount == 1
 
 
@@ -133,5 +136,4 @@ def set_anchor_schedule(db: Database, anchor_id: int, followup_cron: str | None,
     """An anchor's follow-up schedule (None: FOLLOWUP_CRON), in effect from `since`."""
     cur = db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
                      [followup_cron, since, anchor_id])
-    db.conn.commit()
     return cur.rowcount == 1

@@ -23,8 +23,12 @@ class ChatRegistry:
         self.clock = clock
 
     async def remember(self, chat: dict[str, object]) -> None:
-        """What an update told us about its chat (type, title, the private user's language)."""
-        await self.store.call(chats_sql.remember, chat, self.clock.iso())
+        """What an update told us about its chat (type, title, the private user's language).
+
+        Asked on a reader first: most updates come from a chat known as it is, and queue no
+        write (nor wait behind a long one on the writer thread)."""
+        if not await self.store.call(chats_sql.is_known, chat):
+            await self.store.call(chats_sql.remember, chat, self.clock.iso())
 
     async def language(self, chat_id: int) -> str | None:
         """The language a private chat's user last wrote in (admin notices are sent in it)."""
