@@ -75,7 +75,7 @@ async def show_stats(message: Message, tr: Translator, statistics: Statistics, c
 
 async def show_audit(message: Message, tr: Translator, audit: AuditLog, subscriptions: Subscriptions) -> None:
     rows = await audit.recent(15)
-    names = await audit.names({r["user_id"] for r in rows if r.get("user_id")})
+    names = await audit.names({r.user_id for r in rows if r.user_id})
     zone = await subscriptions.zone_of(message.chat.id)
     await message.answer(admin_render.audit(rows, names, zone, tr))
 

@@ -30,8 +30,8 @@ async def add_source(message: Message, command: CommandObject, tr: Translator, i
     async with ingestion.job(), in_place(message, tr("fetching", url=render.plain(url)), tr) as progress:
         source, created, count = await ingestion.add_source_command(url, admin_id)
         key = "source_added" if created else "source_exists"
-        kind = render.plain(admin_render.kind_label(source["kind"], tr))
-        await progress.edit_text(tr(key, id=source["id"], kind=kind, url=render.plain(source["url"]), count=count))
+        kind = render.plain(admin_render.kind_label(source.kind, tr))
+        await progress.edit_text(tr(key, id=source.id, kind=kind, url=render.plain(source.url), count=count))
 
 
 async def sources(message: Message, tr: Translator, ingestion: Ingestion, sender: Sender, subscriptions: Subscriptions) -> None:

@@ -6,7 +6,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.services.themes import AnchorRef, ThemeCard
+from bot.services.themes import AnchorRef, Theme, ThemeCard
 from bot.i18n import Translator
 from bot.services.articles import Article
 from bot.numbers import ButtonId
@@ -123,7 +123,7 @@ def theme_card(card: ThemeCard, tr: Translator, following: bool = False) -> Inli
     return kb.as_markup()
 
 
-def theme_list(themes: list[dict], tr: Translator, anchor_id: int | None = None) -> InlineKeyboardMarkup:
+def theme_list(themes: list[Theme], tr: Translator, anchor_id: int | None = None) -> InlineKeyboardMarkup:
     """One button per theme; each shows that theme's card in the same message (`anchor_id`: the
     themes of an anchor other than the first)."""
     kb = InlineKeyboardBuilder()
@@ -152,19 +152,19 @@ def _article_card(card: ThemeCard, tr: Translator, following: bool) -> InlineKey
     return kb.as_markup()
 
 
-def article_themes(article: Article, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup | None:
+def article_themes(article: Article, themes: list[Theme], tr: Translator) -> InlineKeyboardMarkup | None:
     """One button per theme found in the article: for the anchor its theme card, for any other
     stored article the card of that theme as the article covers it."""
-    by_slug = {t["slug"]: t for t in themes}
+    by_slug = {t.slug: t for t in themes}
     present = [by_slug[s] for s in article.theme_slugs if s in by_slug][:8]
     if not present:
         return None
     kb = InlineKeyboardBuilder()
     for theme in present:
         if article.kind == "anchor" or not article.id:
-            data: CallbackData = ThemeOpen(slug=theme["slug"])
+            data: CallbackData = ThemeOpen(slug=theme.slug)
         else:
-            data = ArticleTheme(article=article.id, slug=theme["slug"])
+            data = ArticleTheme(article=article.id, slug=theme.slug)
         kb.button(text=theme_label(theme, tr), callback_data=data)
     kb.adjust(2)
     return kb.as_markup()

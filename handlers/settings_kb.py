@@ -7,6 +7,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
+from bot.services.themes import Theme
 from bot.telegram.render import theme_label
 from bot.zones import zone_label
 from bot.services.subscriptions import COMMON_ZONES, FREQUENCIES, Subscription
@@ -47,7 +48,7 @@ def menu(sub: Subscription, tr: Translator) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def screen(name: str, sub: Subscription, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup:
+def screen(name: str, sub: Subscription, themes: list[Theme], tr: Translator) -> InlineKeyboardMarkup:
     kb = InlineKeyboardBuilder()
     if name == "fr":
         for value in FREQUENCIES:
@@ -68,7 +69,7 @@ def screen(name: str, sub: Subscription, themes: list[dict], tr: Translator) -> 
         kb.adjust(2)
     elif name == "th":
         for i, theme in enumerate(themes):
-            kb.button(text=_mark(sub.wants(theme["slug"]), theme_label(theme, tr)), callback_data=Setting(f="th", v=str(i)))
+            kb.button(text=_mark(sub.wants(theme.slug), theme_label(theme, tr)), callback_data=Setting(f="th", v=str(i)))
         kb.button(text=_mark(sub.themes is None, tr("btn_all_themes")), callback_data=Setting(f="tha"))
         kb.adjust(1)
     rows = kb.export()

@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.telegram import render
-from bot.services.themes import ThemeCards
+from bot.services.themes import Theme, ThemeCards
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
@@ -48,7 +48,7 @@ async def _show(message: Message, sub: Subscription, tr: Translator, cards: Them
     await sender.show_latest(message.chat.id, message.message_id, current)
 
 
-def _markup(screen: str, sub: Subscription, themes: list[dict], tr: Translator) -> InlineKeyboardMarkup:
+def _markup(screen: str, sub: Subscription, themes: list[Theme], tr: Translator) -> InlineKeyboardMarkup:
     return settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
 
 
@@ -143,7 +143,7 @@ async def _press(data: Setting, subscriptions: Subscriptions, cards: ThemeCards,
         return await subscriptions.set_all_themes(chat_id, thread), "th"
     themes = await cards.themes() if data.f == "th" else []
     if number is not None and 0 <= number < len(themes):  # the button names the theme by its place
-        return await subscriptions.flip_theme(chat_id, themes[number]["slug"], thread), "th"
+        return await subscriptions.flip_theme(chat_id, themes[number].slug, thread), "th"
     raise SettingError("stale_button")
 
 

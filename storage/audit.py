@@ -8,6 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import reads
+from storage.rows import AuditEntry
 
 
 def record(db: Database, *, at: str, user_id: int | None, action: str, detail: dict[str, Any] | None, ok: bool) -> int:
@@ -17,5 +18,5 @@ def record(db: Database, *, at: str, user_id: int | None, action: str, detail: d
 
 
 @reads
-def recent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
-    return list(db["audit"].rows_where(order_by="id desc", limit=limit))
+def recent(db: Database, limit: int = 20) -> list[AuditEntry]:
+    return [AuditEntry.from_row(r) for r in db["audit"].rows_where(order_by="id desc", limit=limit)]

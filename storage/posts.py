@@ -9,6 +9,7 @@ retries and crash recovery are the outbox's; `state` here only says what the adm
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlite_utils import Database
@@ -16,8 +17,17 @@ from sqlite_utils.db import NotFoundError
 
 from storage import outbox as outbox_sql
 from storage.db import reads
+from storage.rows import PostRow
 
 Row = dict[str, Any]
+
+
+def _first(rows: Iterable[Row]) -> PostRow | None:
+    return next((PostRow.from_row(r) for r in rows), None)
+
+
+def _all(rows: Iterable[Row]) -> list[PostRow]:
+    return [PostRow.from_row(r) for r in rows]
 
 
 def create(db: Database, *, admin_id: int, chat_id: int, target: str, content: str, options: str, now: str,
@@ -30,17 +40,16 @@ def create(db: Database, *, admin_id: int, chat_id: int, target: str, content: s
 
 
 @reads
-def get(db: Database, post_id: int) -> Row | None:
+def get(db: Database, post_id: int) -> PostRow | None:
     try:
-        return db["posts"].get(post_id)
+        return PostRow.from_row(db["posts"].get(post_id))
     except (NotFoundError, OverflowError):
         return None
 
 
 @reads
-def by_job(db: Database, job_id: int) -> Row | None:
-    rows = list(db["posts"].rows_where("job_id = ?", [job_id], limit=1))
-    return rows[0] if rows else None
+def by_job(db: Database, job_id: int) -> PostRow | None:
+    return _first(db["posts"].rows_where("job_id = ?", [job_id], limit=1))
 
 
 def update(db: Database, post_id: int, now: str, **fields: Any) -> None:
@@ -85,30 +94,28 @@ def add_album_item(db: Database, *, admin_id: int, chat_id: int, target: str, gr
 
 
 @reads
-def with_state(db: Database, state: str, limit: int = 50) -> list[Row]:
-    return list(db["posts"].rows_where("state = ?", [state], order_by="coalesce(scheduled_at, created_at), id",
+def with_state(db: Database, state: str, limit: int = 50) -> list[PostRow]:
+    return _all(db["posts"].rows_where("state = ?", [state], order_by="coalesce(scheduled_at, created_at), id",
                                        limit=limit))
 
 
 @reads
-def latest_draft(db: Database, admin_id: int, since: str) -> Row | None:
-    rows = list(db["posts"].rows_where("admin_id = ? and state = 'draft' and created_at >= ?", [admin_id, since],
-                                       order_by="id desc", limit=1))
-    return rows[0] if rows else None
+def latest_draft(db: Database, admin_id: int, since: str) -> PostRow | None:
+    return _first(db["posts"].rows_where("admin_id = ? and state = 'draft' and created_at >= ?", [admin_id, since],
+                                         order_by="id desc", limit=1))
 
 
 @reads
-def pending_edit(db: Database, admin_id: int, since: str) -> Row | None:
+def pending_edit(db: Database, admin_id: int, since: str) -> PostRow | None:
     """The published post this admin pressed "Изменить" on, if recently."""
-    rows = list(db["posts"].rows_where("edit_requested_by = ? and edit_requested_at >= ? and state = 'sent'",
-                                       [admin_id, since], order_by="edit_requested_at desc", limit=1))
-    return rows[0] if rows else None
+    return _first(db["posts"].rows_where("edit_requested_by = ? and edit_requested_at >= ? and state = 'sent'",
+                                         [admin_id, since], order_by="edit_requested_at desc", limit=1))
 
 
 @reads
-def unsettled(db: Database) -> list[Row]:
+def unsettled(db: Database) -> list[PostRow]:
     """Confirmed posts whose outcome the admin has not been told yet (resumed after a restart)."""
-    return list(db["posts"].rows_where("state in ('queued', 'sent', 'failed') and notified = 0", order_by="id"))
+    return _all(db["posts"].rows_where("state in ('queued', 'sent', 'failed') and notified = 0", order_by="id"))
 
 
 def begin_send(db: Database, post_id: int, now: str) -> int:

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage.db import reads
-
-Row = dict[str, Any]
-
-
-def _decode(row: Row) -> Row:
-    row = dict(row)
-    row["state"] = json.loads(row["state"]) if row.get("state") else {}
-    return row
+from storage.rows import Source
 
 
 def add(db: Database, *, kind: str, url: str, name: str | None, interval_s: int, added_by: int | None,
-        now: str, next_poll_at: str | None = None) -> tuple[Row, bool]:
+        now: str, next_poll_at: str | None = None) -> tuple[Source, bool]:
     """Insert a source (or return the existing one with the same URL); (row, created).
 
     `next_poll_at` defaults to now; the caller that is about to collect the back catalogue
@@ -38,27 +30,27 @@ def add(db: Database, *, kind: str, url: str, name: str | None, interval_s: int,
 
 
 @reads
-def get(db: Database, source_id: int) -> Row | None:
+def get(db: Database, source_id: int) -> Source | None:
     try:
-        return _decode(db["sources"].get(source_id))
+        return Source.from_row(db["sources"].get(source_id))
     except NotFoundError:
         return None
 
 
 @reads
-def by_url(db: Database, url: str) -> Row | None:
+def by_url(db: Database, url: str) -> Source | None:
     rows = list(db["sources"].rows_where("url = ?", [url], limit=1))
-    return _decode(rows[0]) if rows else None
+    return Source.from_row(rows[0]) if rows else None
 
 
 @reads
-def all_sources(db: Database) -> list[Row]:
-    return [_decode(r) for r in db["sources"].rows_where(order_by="id")]
+def all_sources(db: Database) -> list[Source]:
+    return [Source.from_row(r) for r in db["sources"].rows_where(order_by="id")]
 
 
 @reads
-def due(db: Database, now: str) -> list[Row]:
-    return [_decode(r) for r in db["sources"].rows_where("enabled = 1 and next_poll_at <= ?", [now],
+def due(db: Database, now: str) -> list[Source]:
+    return [Source.from_row(r) for r in db["sources"].rows_where("enabled = 1 and next_poll_at <= ?", [now],
                                                         order_by="next_poll_at")]
 
 
@@ -93,15 +85,15 @@ def record_failure(db: Database, source_id: int, *, error: str, next_poll_at: st
         [error[:500], now, next_poll_at, int(disable), now, source_id],
     )
     row = get(db, source_id)
-    return row["failures"] if row else 0
+    return row.failures if row else 0
 
 
 @reads
-def with_errors(db: Database) -> list[Row]:
-    return [_decode(r) for r in db["sources"].rows_where("last_error is not null", order_by="id")]
+def with_errors(db: Database) -> list[Source]:
+    return [Source.from_row(r) for r in db["sources"].rows_where("last_error is not null", order_by="id")]
 
 
-def enable(db: Database, source_id: int, *, now: str) -> Row | None:
+def enable(db: Database, source_id: int, *, now: str) -> Source | None:
     db.execute("update sources set enabled = 1, failures = 0, next_poll_at = ?, updated_at = ? where id = ?",
                [now, now, source_id])
     return get(db, source_id)

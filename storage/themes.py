@@ -9,19 +9,20 @@ from sqlite_utils import Database
 
 from storage import articles as articles_sql
 from storage.db import reads
+from storage.rows import Anchor, Theme
 
 Row = dict[str, Any]
 
 
 @reads
-def anchor_by_slug(db: Database, slug: str) -> Row | None:
+def anchor_by_slug(db: Database, slug: str) -> Anchor | None:
     rows = list(db["anchors"].rows_where("slug = ?", [slug], limit=1))
-    return rows[0] if rows else None
+    return Anchor.from_row(rows[0]) if rows else None
 
 
 @reads
-def anchors(db: Database) -> list[Row]:
-    return list(db["anchors"].rows_where(order_by="position, id"))
+def anchors(db: Database) -> list[Anchor]:
+    return [Anchor.from_row(r) for r in db["anchors"].rows_where(order_by="position, id")]
 
 
 def add_anchor(db: Database, slug: str, article_id: int, title: str, themes: list[dict[str, Any]]) -> int:
@@ -41,10 +42,10 @@ def add_anchor(db: Database, slug: str, article_id: int, title: str, themes: lis
 
 
 @reads
-def themes(db: Database, anchor_id: int | None = None) -> list[dict[str, Any]]:
-    """Theme dicts in catalog order (all anchors, or one)."""
+def themes(db: Database, anchor_id: int | None = None) -> list[Theme]:
+    """Themes in catalog order (all anchors, or one)."""
     where, params = ("anchor_id = ?", [anchor_id]) if anchor_id is not None else (None, None)
-    return [json.loads(r["data"]) for r in db["themes"].rows_where(where, params, order_by="anchor_id, position")]
+    return [Theme.from_row(r) for r in db["themes"].rows_where(where, params, order_by="anchor_id, position")]
 
 
 @reads

@@ -63,7 +63,7 @@ def _listed(editor: SentMessage) -> list[str]:
 
 async def _audit_actions(app: LocalBot) -> list[str]:
     rows = await app.services.store.call(audit_sql.recent, 50)
-    return [r["action"] for r in reversed(rows) if r["ok"]]
+    return [r.action for r in reversed(rows) if r.ok]
 
 
 async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: LoopbackServer) -> None:  # noqa: F811
@@ -101,15 +101,15 @@ async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: L
     assert f"«{TITLE}» теперь опорный анализ" in done.text and "Большое партнёрство &lt;ЕС&gt;" not in done.text
     anchors = await app.services.store.call(catalog_sql.anchors)
     assert len(anchors) == 2
-    new_themes = await app.services.store.call(catalog_sql.themes, anchors[1]["id"])
-    assert [t["title"] for t in new_themes] == _listed(merged)
-    slugs = [t["slug"] for t in new_themes]
+    new_themes = await app.services.store.call(catalog_sql.themes, anchors[1].id)
+    assert [t.title for t in new_themes] == _listed(merged)
+    slugs = [t.slug for t in new_themes]
     assert len(set(slugs)) == len(slugs) and not SHIPPED & set(slugs)
     assert all(slug in done.text for slug in slugs)
-    assert await app.services.store.call(catalog_sql.themes, anchors[0]["id"]) == shipped_before
+    assert await app.services.store.call(catalog_sql.themes, anchors[0].id) == shipped_before
     # the merged theme quotes both themes' sentences
-    assert "Железная дорога Китай — Киргизия — Узбекистан" in " ".join(new_themes[1]["claims"])
-    assert "Зелёный водород" in " ".join(new_themes[1]["claims"])
+    assert "Железная дорога Китай — Киргизия — Узбекистан" in " ".join(new_themes[1].claims)
+    assert "Зелёный водород" in " ".join(new_themes[1].claims)
 
     actions = await _audit_actions(app)
     assert [a for a in actions if a.startswith("anchor.")] == [
@@ -134,7 +134,7 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     card = await _press(app, chooser, TITLE[:20], user_id=READER_ID)
     assert titles[0] in card.text and f"1/{len(titles)}" in str(card.buttons)
     first_theme = (await app.services.store.call(catalog_sql.themes, 2))[0]
-    assert first_theme["claims"][0][:60] in card.text  # what the analysis says: its own sentences
+    assert first_theme.claims[0][:60] in card.text  # what the analysis says: its own sentences
     counter = await _press(app, card, f"1/{len(titles)}", user_id=READER_ID)  # the list: this anchor's themes only
     assert sum(len(row) for row in counter.buttons) == len(titles)
     card = await _press(app, counter, titles[0], user_id=READER_ID)
@@ -148,7 +148,7 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
         energy, "Европейские компании построят в Узбекистане солнечные и ветровые электростанции. Зелёный "
                 "водород с этих станций будут экспортировать в Европу по трубопроводу через Каспий. Европейский "
                 "инвестиционный банк выделил кредит на солнечный парк.", kind="file")
-    new_slugs = {t["slug"] for t in await app.services.store.call(catalog_sql.themes, 2)}
+    new_slugs = {t.slug for t in await app.services.store.call(catalog_sql.themes, 2)}
     assert new_slugs & set(article.theme_slugs)
 
     # the scheduled pass sends each anchor's follow-up on its own: the new one names its
@@ -188,7 +188,7 @@ async def test_followup_now_previews_each_anchor_and_posts_the_one_confirmed(app
     posted = [m.text for m in app.sandbox.messages(SANDBOX_CHANNEL_ID)]
     assert len(posted) == 1 and f"«{TITLE}»" in posted[0] and energy in posted[0]
     rows = await app.services.store.call(audit_sql.recent, 1)
-    assert rows[0]["action"] == "followup" and "anchor" in (rows[0]["detail"] or "")
+    assert rows[0].action == "followup" and "anchor" in rows[0].detail
 
 
 async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox: Sandbox, tmp_path: Path) -> None:
@@ -206,7 +206,7 @@ async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox:
         done = await _press(local, renamed, "Подтвердить")
         assert "теперь опорный анализ" in done.text
         anchors = await local.services.store.call(catalog_sql.anchors)
-        article = await local.services.library.get(anchors[1]["article_id"])
+        article = await local.services.library.get(anchors[1].article_id)
         assert article is not None and article.url == "https://t.me/zen_test_channel/1"
 
 
@@ -215,7 +215,7 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     refused = await _say(app, f"/anchor {server.base}/uz-eu-2026", user_id=READER_ID)
     assert "только для администраторов" in refused.text
     rows = await app.services.store.call(audit_sql.recent, 5)
-    assert rows[0]["action"] == "refused" and rows[0]["user_id"] == READER_ID and not rows[0]["ok"]
+    assert rows[0].action == "refused" and rows[0].user_id == READER_ID and not rows[0].ok
     usage = await _say(app, "/anchor")
     assert "/anchor URL" in usage.text
     short = app.sandbox.send_text("Коротко о главном.", user_id=ADMIN_ID)
@@ -230,7 +230,7 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
     answer = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=READER_ID)
     assert answer is None and len(await app.services.store.call(catalog_sql.anchors)) == 1
-    assert (await app.services.store.call(audit_sql.recent, 1))[0]["action"] == "refused"
+    assert (await app.services.store.call(audit_sql.recent, 1))[0].action == "refused"
     # a title that is not one is refused and the theme keeps its own; cancelling closes the proposal
     titles = _listed(editor)
     await _press(app, editor, "Переименовать")

@@ -28,7 +28,7 @@ async def test_followup_now_posts_to_the_channel_and_is_audited(app: LocalBot) -
     posted = app.sandbox.messages(SANDBOX_CHANNEL_ID)
     assert len(posted) == 1 and CORRIDOR[0] in posted[0].text
     rows = await app.services.store.call(audit_sql.recent, 5)
-    assert rows[0]["action"] == "followup" and rows[0]["user_id"] == ADMIN_ID
+    assert rows[0].action == "followup" and rows[0].user_id == ADMIN_ID
 
 
 async def test_stats_and_audit_show_what_happened(app: LocalBot) -> None:
@@ -105,8 +105,8 @@ async def test_every_admin_command_and_button_is_refused_for_a_reader(app: Local
                 assert app.sandbox.callback_answers[-1].get("show_alert")
     assert app.sandbox.messages(SANDBOX_CHANNEL_ID) == []
     assert await app.services.store.call(sources_sql.all_sources) == []
-    assert [p["text"] for p in await app.services.store.call(posts_sql.with_state, "draft")] == ["Черновик"]
-    refused = [r for r in await app.services.store.call(audit_sql.recent, 100) if r["action"] == "refused"]
+    assert [p.text for p in await app.services.store.call(posts_sql.with_state, "draft")] == ["Черновик"]
+    refused = [r for r in await app.services.store.call(audit_sql.recent, 100) if r.action == "refused"]
     assert len(refused) == len(admin_commands()) + presses
 
 

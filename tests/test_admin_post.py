@@ -29,7 +29,7 @@ async def test_admin_post_preview_then_publish_exactly_as_typed(app: LocalBot) -
     assert answer.get("show_alert") and "уже опубликован" in answer["text"]
     assert len(channel(app.sandbox)) == 1
     audit = await app.services.store.call(audit_sql.recent, 10)
-    assert [r["action"] for r in audit if r["action"] in ("post.draft", "post.confirm", "post.publish")] == [
+    assert [r.action for r in audit if r.action in ("post.draft", "post.confirm", "post.publish")] == [
         "post.publish", "post.confirm", "post.draft"]
 
 
@@ -50,7 +50,7 @@ async def test_cancel_sends_nothing(app: LocalBot) -> None:
     await press(app.sandbox, preview, "Отмена")
     assert channel(app.sandbox) == []
     drafts = await app.services.store.call(posts_sql.with_state, "cancelled")
-    assert [d["text"] for d in drafts] == ["Черновик"]
+    assert [d.text for d in drafts] == ["Черновик"]
 
 
 async def test_non_admin_is_refused_and_nothing_happens(app: LocalBot) -> None:
@@ -62,8 +62,8 @@ async def test_non_admin_is_refused_and_nothing_happens(app: LocalBot) -> None:
     answer = await press(app.sandbox, preview, "Опубликовать", user_id=READER_ID)
     assert answer.get("show_alert") and channel(app.sandbox) == []
     audit = await app.services.store.call(audit_sql.recent, 10)
-    refused = [row for row in audit if row["action"] == "refused"]
-    assert len(refused) == 2 and all(row["user_id"] == READER_ID and not row["ok"] for row in refused)
+    refused = [row for row in audit if row.action == "refused"]
+    assert len(refused) == 2 and all(row.user_id == READER_ID and not row.ok for row in refused)
 
 
 async def test_post_without_text_explains_usage(app: LocalBot) -> None:

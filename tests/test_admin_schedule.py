@@ -98,8 +98,8 @@ async def test_cancel_a_scheduled_post(app: LocalBot, clock: FrozenClock) -> Non
         assert "/cancel 12" in (await app.sandbox.ask(bad, user_id=ADMIN_ID)).text, bad
     unknown = await app.sandbox.ask("/cancel 999", user_id=ADMIN_ID)
     assert "не найден" in unknown.text
-    done = await app.sandbox.ask(f"/cancel {post['id']}", user_id=ADMIN_ID)
-    assert f"#{post['id']}" in done.text
+    done = await app.sandbox.ask(f"/cancel {post.id}", user_id=ADMIN_ID)
+    assert f"#{post.id}" in done.text
     clock.set(datetime(2026, 3, 4, 0, 0, tzinfo=timezone.utc))
     app.services.outbox.wake()
     await app.services.outbox.wait_idle()
@@ -124,7 +124,7 @@ async def test_schedule_without_text_schedules_the_open_draft(app: LocalBot) -> 
     assert "02.03.2026 18:00" in preview.text
     await schedule(app.sandbox, preview)
     [queued] = await app.services.store.call(posts_sql.with_state, "queued")
-    assert queued["text"] == "Текст без времени"
+    assert queued.text == "Текст без времени"
 
 
 async def test_forwarded_and_replied_messages_become_drafts(app: LocalBot) -> None:
@@ -150,7 +150,7 @@ async def test_admin_commands_refused_for_readers(app: LocalBot) -> None:
     plain = await app.sandbox.ask("Просто текст", user_id=READER_ID)
     assert "/help" in plain.text
     rows = await app.services.store.call(audit_sql.recent, 20)
-    assert sum(1 for r in rows if r["action"] == "refused") == len(commands)
+    assert sum(1 for r in rows if r.action == "refused") == len(commands)
     assert await app.services.store.call(posts_sql.with_state, "draft") == []
 
 

@@ -25,7 +25,7 @@ from bot.services.ingestion import MAX_BACKOFF, MAX_FAILURES
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from storage import sources as sources_sql
-from storage.timeutil import from_db
+from storage.rows import Source
 from tests.conftest import ADMIN_ID, READER_ID, make_settings
 from tests.sources.conftest import LoopbackServer, server  # noqa: F401 - the loopback site fixture
 
@@ -75,7 +75,7 @@ async def rows(app: LocalBot) -> list[dict[str, Any]]:
         lambda db: list(db["articles"].rows_where("kind != 'anchor'", order_by="id")))
 
 
-async def source(app: LocalBot, source_id: int = 1) -> dict[str, Any]:
+async def source(app: LocalBot, source_id: int = 1) -> Source:
     row = await app.services.store.call(sources_sql.get, source_id)
     assert row is not None
     return row
@@ -83,7 +83,7 @@ async def source(app: LocalBot, source_id: int = 1) -> dict[str, Any]:
 
 async def poll_when_due(app: LocalBot, clock: FrozenClock) -> int:
     """Move the clock to source #1's next poll and run the scheduler job once."""
-    due = from_db((await source(app))["next_poll_at"])
+    due = (await source(app)).next_poll_at
     assert due is not None
     clock.set(due + timedelta(seconds=1))
     return await app.services.ingestion.poll_due()
@@ -181,7 +181,7 @@ async def test_telegram_channel_backfill_then_new_and_edited_posts(app: LocalBot
     assert edited["text"] != before_edit["text"]
     new = after[-1]
     assert new["url"] == f"https://t.me/{TG}/43" and new["backfill"] == 0 and new["external_id"] == f"{TG}/43"
-    assert (await source(app))["items"] == 7  # 5 from the archive + new + updated
+    assert (await source(app)).items == 7  # 5 from the archive + new + updated
     single = await say(app, f"/ingest https://t.me/{TG}/43", actions=2)  # one post, by its own link
     assert f"{new['id']}. " in single and "без изменений" in single and len(await rows(app)) == 6
 
@@ -243,8 +243,8 @@ async def test_feed_conditional_get_and_changed_guids_make_no_duplicates(app: Lo
     assert await poll_when_due(app, clock) == 0
     assert conditions == [None, '"v1"']  # the second request was conditional and got 304
     polled = await source(app)
-    assert polled["last_success_at"] == clock.iso() and polled["items"] == 3 and polled["failures"] == 0
-    assert polled["state"]["etag"] == '"v1"'
+    assert polled.last_success_at == clock.now() and polled.items == 3 and polled.failures == 0
+    assert polled.state["etag"] == '"v1"'
 
     # the CMS migrated: every guid changed, one link gained tracking parameters; texts stayed
     current.update(body=fixture("feed-v2.xml"), etag='"v2"')
@@ -260,7 +260,7 @@ async def test_feed_conditional_get_and_changed_guids_make_no_duplicates(app: Lo
     assert analysed == []  # known items are recognised before, not after, the costly analysis
     assert conditions[-1] == '"v1"'
     assert [(r["id"], r["url"]) for r in await rows(app)] == [(r["id"], r["url"]) for r in stored]
-    assert (await source(app))["state"]["etag"] == '"v2"'
+    assert (await source(app)).state["etag"] == '"v2"'
 
 
 def small_feed(site: str, title: str, text: str) -> str:
@@ -315,16 +315,16 @@ async def test_captcha_backs_off_then_disables_and_tells_every_admin(app: LocalB
     for attempt in range(1, MAX_FAILURES + 1):
         assert await poll_when_due(app, clock) == 0
         row = await source(app)
-        assert row["failures"] == attempt and "captcha" in row["last_error"]
-        assert row["enabled"] == (attempt < MAX_FAILURES)
-        delays.append(from_db(row["next_poll_at"]) - clock.now())  # type: ignore[operator]
+        assert row.failures == attempt and "captcha" in (row.last_error or "")
+        assert row.enabled == (attempt < MAX_FAILURES)
+        delays.append(row.next_poll_at - clock.now())  # type: ignore[operator]
     assert delays == sorted(delays) and len(set(delays)) == len(delays) and delays[-1] <= MAX_BACKOFF
     for admin, mark in marks.items():
         notice = (await app.sandbox.wait_for(admin, 1, after=mark))[0].text
         assert f"#1 https://dzen.ru/{DZEN}" in notice and "captcha" in notice
     clock.advance(days=2)
     assert await app.services.ingestion.poll_due() == 0  # a disabled source is not polled
-    assert (await source(app))["failures"] == MAX_FAILURES
+    assert (await source(app)).failures == MAX_FAILURES
 
     listing = await say(app, "/sources")
     assert "отключён" in listing and "последняя ошибка: Дзен показал капчу вместо страницы" in listing
@@ -332,9 +332,9 @@ async def test_captcha_backs_off_then_disables_and_tells_every_admin(app: LocalB
     serve_dzen(server)
     assert "снова включён" in await say(app, f"/addsource https://dzen.ru/{DZEN}", actions=2)
     revived = await source(app)
-    assert revived["enabled"] == 1 and revived["failures"] == 0
+    assert revived.enabled and revived.failures == 0
     await app.services.ingestion.poll_due()
-    assert (await source(app))["last_error"] is None
+    assert (await source(app)).last_error is None
     assert "Источник #1 удалён" in await say(app, "/delsource 1")
     assert [r["source_id"] for r in await rows(app)] == [None, None]  # the articles stay
     assert "Источника #999 нет" in await say(app, "/delsource 999")
@@ -349,11 +349,11 @@ async def test_server_errors_are_retried_longer_than_refusals(app: LocalBot, ser
     for _ in range(MAX_FAILURES + 1):  # transient: MAX_FAILURES is not enough to give up
         await poll_when_due(app, clock)
     row = await source(app)
-    assert row["enabled"] == 1 and row["failures"] == MAX_FAILURES + 1 and "HTTP 500" in row["last_error"]
+    assert row.enabled and row.failures == MAX_FAILURES + 1 and "HTTP 500" in (row.last_error or "")
     server.add("/feed.xml", fixture("feed-v1.xml"), content_type="application/rss+xml")
     await poll_when_due(app, clock)  # recovered: the count and the error are cleared
     row = await source(app)
-    assert (row["failures"], row["last_error"], row["last_success_at"]) == (0, None, clock.iso())
+    assert (row.failures, row.last_error, row.last_success_at) == (0, None, clock.now())
 
 
 async def test_one_broken_source_does_not_stop_the_others(app: LocalBot, server: LoopbackServer,
@@ -375,9 +375,9 @@ async def test_one_broken_source_does_not_stop_the_others(app: LocalBot, server:
     clock.advance(minutes=20)
     await app.services.ingestion.poll_due()
     broken, feed = await source(app, 1), await source(app, 2)
-    assert broken["failures"] == 1 and "KeyError" in broken["last_error"]
-    assert from_db(broken["next_poll_at"]) > clock.now()  # type: ignore[operator]
-    assert feed["failures"] == 0 and feed["last_success_at"] == clock.iso()
+    assert broken.failures == 1 and "KeyError" in (broken.last_error or "")
+    assert broken.next_poll_at > clock.now()  # type: ignore[operator]
+    assert feed.failures == 0 and feed.last_success_at == clock.now()
 
 
 # ------------------------------------------------------------------------------- refusals
@@ -451,8 +451,8 @@ async def test_headline_items_are_kept_read_when_possible_and_listed_in_digests(
     kuryk = stored["Порт Курык расширят к 2027 году"]
     assert (kuryk["text"], kuryk["tldr"], kuryk["url"]) == ("", "", f"{server.base}/news/kuryk.html")
     polled = await source(app)
-    assert (polled["failures"], polled["page_errors"]) == (0, 2)
-    assert polled["last_error"] == f"headline {server.base}/news/ferries.html: page: HTTP 503"
+    assert (polled.failures, polled.page_errors) == (0, 2)
+    assert polled.last_error == f"headline {server.base}/news/ferries.html: page: HTTP 503"
     listing = await say(app, "/sources")
     assert "ошибок подряд: 0" in listing and "страниц с ошибкой в удачных опросах: 2" in listing
 

@@ -55,7 +55,7 @@ async def press(app: LocalBot, label: str, *, last: int = -1) -> str:
 
 
 async def source_urls(app: LocalBot) -> list[str]:
-    return sorted(r["url"] for r in await app.services.ingestion.sources())
+    return sorted(r.url for r in await app.services.ingestion.sources())
 
 
 async def test_opml_file_is_previewed_then_imported_on_confirm(app: LocalBot, server: LoopbackServer) -> None:  # noqa: F811
@@ -105,7 +105,7 @@ async def test_exported_opml_reimports_to_the_same_sources(app: LocalBot, server
     # every source removed, then the same file sent back: the same three sources again
     before = await source_urls(app)
     for row in await app.services.ingestion.sources():
-        await app.services.ingestion.delete_source(row["id"])
+        await app.services.ingestion.delete_source(row.id)
     preview = await send_file(app, document["file_name"], content)
     assert "новых 3, уже есть 0, отклонено 0" in preview
     done = await press(app, "Импортировать (3)")

@@ -32,7 +32,7 @@ async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> Async
 
 
 async def actions(app: LocalBot) -> list[str]:
-    return [r["action"] for r in reversed(await app.services.store.call(audit_sql.recent, 50))]
+    return [r.action for r in reversed(await app.services.store.call(audit_sql.recent, 50))]
 
 
 async def test_url_buttons_silent_pin_protect_and_no_link_preview_arrive_as_set(app: LocalBot) -> None:
@@ -105,8 +105,8 @@ async def test_delete_within_48_hours_and_not_after(app: LocalBot, clock: Frozen
     bad = await sb.ask("/delete ²", user_id=ADMIN_ID)
     assert "/delete ID" in bad.text
     rows = await app.services.store.call(audit_sql.recent, 50)
-    deletes = [(r["ok"], r["detail"]) for r in reversed(rows) if r["action"] == "post.delete"]
-    assert [ok for ok, _ in deletes] == [1, 0] and "post_delete_too_old" in deletes[1][1]
+    deletes = [(r.ok, r.detail) for r in reversed(rows) if r.action == "post.delete"]
+    assert [ok for ok, _ in deletes] == [True, False] and "post_delete_too_old" in str(deletes[1][1])
 
 
 async def test_a_refused_pin_does_not_make_a_published_post_failed(app: LocalBot) -> None:
@@ -129,4 +129,4 @@ async def test_a_post_telegram_refuses_is_reported_to_the_admin(app: LocalBot) -
     told = await note(sb, mark, "не опубликован")
     assert "not a member of the channel" in told.text and sb.messages(channel_id) == []
     rows = await app.services.store.call(audit_sql.recent, 10)
-    assert any(r["action"] == "post.publish" and not r["ok"] for r in rows)
+    assert any(r.action == "post.publish" and not r.ok for r in rows)

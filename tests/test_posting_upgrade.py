@@ -43,6 +43,6 @@ async def test_a_post_scheduled_by_the_old_version_goes_out_after_the_upgrade(sa
         await note(sandbox, 0, "Пост #1 опубликован")
         [posted] = channel(sandbox)
         assert posted.text == "Старый <анонс> вечером" and posted.entities[0]["type"] == "bold"
-        states = [p["state"] for p in await local.services.store.call(posts_sql.with_state, "cancelled")]
+        states = [p.state for p in await local.services.store.call(posts_sql.with_state, "cancelled")]
         assert states == ["cancelled"]  # the old draft is closed: its preview had no options
         assert await local.services.store.call(posts_sql.with_state, "draft") == []

@@ -47,7 +47,7 @@ async def test_a_read_is_answered_while_a_long_write_runs_and_sees_only_what_was
         release.set()
         await writing
         assert await store.call(_audit_count) == 2
-        assert [r["action"] for r in await store.call(audit_sql.recent)] == ["second", "first"]
+        assert [r.action for r in await store.call(audit_sql.recent)] == ["second", "first"]
 
 
 async def test_a_write_that_fails_after_its_first_statements_leaves_nothing_behind(tmp_path: Path) -> None:

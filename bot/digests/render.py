@@ -9,6 +9,7 @@ from aiogram.utils.formatting import Bold, Italic, Text, TextLink, as_line, as_l
 from bot.digests.compose import OTHER, DigestItem, FollowupDigest, PersonalDigest, Section
 from bot.i18n import Translator
 from bot.telegram.render import clip, format_date, theme_label
+from storage.rows import Theme
 
 
 def _item(item: DigestItem, tr: Translator, *, with_date: bool, others: tuple[str, ...] = (),
@@ -50,11 +51,11 @@ def _sources(item: DigestItem, tr: Translator) -> Text:
     return as_line(Italic(tr("digest_same_story")), " ", *names, end="")
 
 
-def _others(item: DigestItem, main: str, themes: dict[str, dict], tr: Translator) -> tuple[str, ...]:
+def _others(item: DigestItem, main: str, themes: dict[str, Theme], tr: Translator) -> tuple[str, ...]:
     return tuple(theme_label(themes[s], tr) for s in item.slugs if s != main and s in themes)
 
 
-def _section_title(section: Section, themes: dict[str, dict], tr: Translator) -> Text:
+def _section_title(section: Section, themes: dict[str, Theme], tr: Translator) -> Text:
     if section.slug == OTHER:
         return Bold(tr("digest_other"))
     return Bold(theme_label(themes[section.slug], tr))
@@ -66,7 +67,7 @@ def _item_html(item: DigestItem, language: str, others: tuple[str, ...], bot_use
     return _item(item, Translator(language), with_date=False, others=others, bot_username=bot_username).as_html()
 
 
-def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator, bot_username: str | None = None) -> str:
+def personal(digest: PersonalDigest, themes: dict[str, Theme], tr: Translator, bot_username: str | None = None) -> str:
     """Assembled from cached fragments (each already escaped HTML), as as_list(sep="\n\n") would."""
     since = format_date(digest.since, tr) if digest.since else ""
     blocks = [Bold(tr("digest_title")).as_html(), Italic(tr("digest_since", date=since, count=digest.count)).as_html()]
@@ -80,7 +81,7 @@ def personal(digest: PersonalDigest, themes: dict[str, dict], tr: Translator, bo
     return "\n\n".join(blocks)
 
 
-def followup(digest: FollowupDigest, themes: dict[str, dict], claims: dict[str, str], tr: Translator,
+def followup(digest: FollowupDigest, themes: dict[str, Theme], claims: dict[str, str], tr: Translator,
              bot_username: str | None, *, title: str | None = None) -> str:
     """`title`: an admin-made anchor's follow-up names its analysis (the first anchor's is fixed)."""
     cards_link = f"https://t.me/{bot_username}?start=themes" if bot_username else None

@@ -26,6 +26,7 @@ from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
+from storage.rows import Theme
 from storage.timeutil import from_db, to_db
 
 log = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class Outlook:
 class FollowupDraft:
     digest: compose.FollowupDigest
     start: str | None  # the previous follow-up's end (None: none yet)
-    themes: dict[str, dict]
+    themes: dict[str, Theme]
     claims: dict[str, str]  # per theme, the anchor's claim recapped above the new articles
     window: str = "all"  # the anchor's windows in digest_windows (the first anchor's kept their name)
     key: str = "followup"  # the outbox key prefix of its messages
@@ -103,9 +104,9 @@ class Digests:
         self.bot_username: str | None = None  # set at startup, for the t.me link to the theme cards
         self.word_filters = word_filters
 
-    async def _themes(self) -> tuple[list[str], dict[str, dict]]:
+    async def _themes(self) -> tuple[list[str], dict[str, Theme]]:
         themes = await self.cards.themes()
-        return [t["slug"] for t in themes], {t["slug"]: t for t in themes}
+        return [t.slug for t in themes], {t.slug: t for t in themes}
 
     # -- personal ---------------------------------------------------------------------------
 
@@ -130,7 +131,7 @@ class Digests:
         """Every due personal digest, composed but not sent, in batches (so 10,000 rendered
         digests never sit in memory at once).
 
-        SQL runs on the database thread, the rest on a worker thread: with 10,000 subscribers
+        SQL runs on the store's reader connections, the rest on a worker thread: with 10,000 subscribers
         the schedule arithmetic and rendering would otherwise hold the event loop."""
         subs = await self.store.call(subs_sql.scheduled)
         due = await asyncio.to_thread(_select_due, subs, now)
@@ -179,7 +180,7 @@ class Digests:
         rows = await self.store.call(digests_sql.new_since_analysis, to_db(article.date) or "", start=start,
                                      until=to_db(until))
         themes = await self.cards.themes(ref.id)
-        order, by_slug = [t["slug"] for t in themes], {t["slug"]: t for t in themes}
+        order, by_slug = [t.slug for t in themes], {t.slug: t for t in themes}
         digest = compose.followup(rows, order, from_db(start) or article.date, until)
         claims = {slug: ((article.theme(slug) or {}).get("sentences") or [""])[0] for slug in order}
         return FollowupDraft(digest, start, by_slug, claims, window, key, None if window == "all" else ref.title)
@@ -331,7 +332,7 @@ def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
 
 
 def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, compose.Window],
-                by_slug: dict[str, dict], bot_username: str | None,
+                by_slug: dict[str, Theme], bot_username: str | None,
                 matchers: dict[tuple[int, int], Matcher]) -> DueBatch:
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
     translators = {language: Translator(language) for language in LANGUAGES}

@@ -33,7 +33,8 @@ from storage import chats as chats_sql
 from storage import outbox as outbox_sql
 from storage import posts as posts_sql
 from storage.db import Store
-from storage.timeutil import from_db, to_db
+from storage.rows import PostRow
+from storage.timeutil import to_db
 
 KIND = "post"  # the outbox job kind and payload type of channel posts
 DRAFT_EDIT_WINDOW = timedelta(minutes=30)
@@ -62,13 +63,13 @@ class Post:
     send_attempts: int = 0
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Post:
+    def from_row(cls, row: PostRow) -> Post:
         return cls(
-            id=row["id"], admin_id=row["admin_id"], chat_id=row["chat_id"], target=row["target"], state=row["state"],
-            content=PostContent.from_json(row["content"]), options=PostOptions.from_json(row["options"]),
-            job_id=row["job_id"], scheduled_at=from_db(row["scheduled_at"]),
-            message_ids=tuple(json.loads(row["message_ids"] or "[]")), published_at=from_db(row["published_at"]),
-            preview_message_id=row["preview_message_id"], send_attempts=row.get("send_attempts") or 0,
+            id=row.id, admin_id=row.admin_id, chat_id=row.chat_id, target=row.target, state=row.state,
+            content=PostContent.from_json(row.content), options=PostOptions.from_json(row.options),
+            job_id=row.job_id, scheduled_at=row.scheduled_at, message_ids=row.message_ids,
+            published_at=row.published_at, preview_message_id=row.preview_message_id,
+            send_attempts=row.send_attempts,
         )
 
 
@@ -339,7 +340,7 @@ class Posting:
         """At start: tell admins about posts that went out (or failed) while nobody reported it."""
         settled = 0
         for row in await self.store.call(posts_sql.unsettled):
-            job = await self.outbox.job(row["job_id"]) if row["job_id"] else None
+            job = await self.outbox.job(row.job_id) if row.job_id else None
             if job is not None and job["state"] == "done":
                 await self._settle(Post.from_row(row))
                 settled += 1

@@ -27,6 +27,7 @@ from bot.services.articles import Article, Library
 from bot.net import FetchError
 from bot.nlp import TextEngine
 from bot.sources import SourceError, detect_source
+from bot.text import Theme
 from bot.text.proposer import ProposedTheme, theme_slug
 from storage import themes as catalog_sql
 from storage.db import Store
@@ -83,7 +84,7 @@ class AnchorDraft:
 class NewAnchor:
     slug: str
     title: str
-    themes: tuple[dict[str, Any], ...]  # catalog themes as stored
+    themes: tuple[Theme, ...]  # catalog themes as stored
     schedule: FollowupSchedule
 
 
@@ -173,7 +174,7 @@ class AnchorSetup:
         return await self._get(proposal_id)
 
     async def _anchor_of(self, article_id: int) -> bool:
-        return any(a["article_id"] == article_id for a in await self.store.call(catalog_sql.anchors))
+        return any(a.article_id == article_id for a in await self.store.call(catalog_sql.anchors))
 
     # -- editing ----------------------------------------------------------------------------
 
@@ -257,16 +258,16 @@ class AnchorSetup:
         """The analysis becomes an anchor: its catalog stored, the engine's catalog reloaded."""
         draft = await self._open(proposal_id)
         used = await self.store.call(catalog_sql.theme_slugs)
-        themes = tuple(replace(t, slug=theme_slug(t.title, used)).to_theme().to_dict() for t in draft.themes)
-        anchors = {a["slug"] for a in await self.store.call(catalog_sql.anchors)}
+        themes = tuple(replace(t, slug=theme_slug(t.title, used)).to_theme() for t in draft.themes)
+        anchors = {a.slug for a in await self.store.call(catalog_sql.anchors)}
         slug = theme_slug(draft.title, anchors)
         anchor_id = await self.store.call(catalog_sql.confirm_proposal, proposal_id, slug=slug, title=draft.title,
-                                          themes=list(themes), now=self.clock.iso())
+                                          themes=[t.to_dict() for t in themes], now=self.clock.iso())
         if anchor_id is None:
             raise Refusal("anchor_closed")
         self.engine.catalog = await stored_catalog(self.store)
         await self.audit.record(admin_id, "anchor.confirm", {"proposal": proposal_id, "anchor": slug,
-                                                             "themes": [t["slug"] for t in themes]})
+                                                             "themes": [t.slug for t in themes]})
         return NewAnchor(slug, draft.title, themes, draft.schedule)
 
     # -- follow-up schedules (issue 18) -----------------------------------------------------
@@ -297,11 +298,11 @@ class AnchorSetup:
                                     ok=False)
             raise Refusal("followup_schedule_no_anchor", slug=slug[:100])
         spec = await self._checked(admin_id, "followup.schedule", text, {"anchor": slug})
-        await self.store.call(catalog_sql.set_anchor_schedule, row["id"], spec, self.clock.iso())
-        await self.audit.record(admin_id, "followup.schedule", {"anchor": slug, "from": row["followup_cron"] or "default",
+        await self.store.call(catalog_sql.set_anchor_schedule, row.id, spec, self.clock.iso())
+        await self.audit.record(admin_id, "followup.schedule", {"anchor": slug, "from": row.followup_cron or "default",
                                                                 "to": spec or "default"})
         schedule = self.schedule(spec)
-        return Rescheduled(row["title"] or slug, schedule, schedule.next_after(self.clock.now()))
+        return Rescheduled(row.title or slug, schedule, schedule.next_after(self.clock.now()))
 
     async def _checked(self, admin_id: int, action: str, text: str, detail: dict[str, Any]) -> str | None:
         """The schedule an admin typed, validated as FOLLOWUP_CRON is (None: back to FOLLOWUP_CRON);

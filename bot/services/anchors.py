@@ -55,4 +55,4 @@ async def ensure_anchors(store: Store, library: Library) -> int:
 async def stored_catalog(store: Store) -> ThemeCatalog:
     """The catalog as the database holds it (admins may have added or edited themes)."""
     themes = await store.call(catalog_sql.themes)
-    return ThemeCatalog.from_dicts(themes) if themes else load_catalog()
+    return ThemeCatalog(themes) if themes else load_catalog()

@@ -139,8 +139,8 @@ class Library:
     async def anchor(self, slug: str | None = None) -> Article | None:
         """The named anchor analysis, or the first one registered."""
         rows = await self.store.call(catalog_sql.anchors)
-        chosen = next((r for r in rows if slug is None or r["slug"] == slug), None)
-        return await self.get(chosen["article_id"]) if chosen else None
+        chosen = next((r for r in rows if slug is None or r.slug == slug), None)
+        return await self.get(chosen.article_id) if chosen else None
 
     async def latest(self, limit: int = 5) -> list[Article]:
         rows = await self.store.call(articles_sql.latest, limit)

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from storage import audit as audit_sql
 from storage import chats as chats_sql
 from storage.db import Store
+from storage.rows import AuditEntry
 
 
 class AuditLog:
@@ -20,7 +21,7 @@ class AuditLog:
             audit_sql.record, at=self.clock.iso(), user_id=user_id, action=action, detail=detail, ok=ok
         )
 
-    async def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+    async def recent(self, limit: int = 20) -> list[AuditEntry]:
         return await self.store.call(audit_sql.recent, limit)
 
     async def names(self, user_ids: set[int]) -> dict[int, str]:

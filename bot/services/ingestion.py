@@ -37,6 +37,7 @@ from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_
                          resolve_source)
 from storage import sources as sources_sql
 from storage.db import Store
+from storage.rows import Source
 from storage.timeutil import to_db
 
 log = logging.getLogger(__name__)
@@ -222,14 +223,14 @@ class Ingestion:
         await self.audit.record(admin_id, "ingest", {"url": url, "articles": len(stored)})
         return stored
 
-    async def add_source_command(self, url: str, admin_id: int | None) -> tuple[dict, bool, int]:
+    async def add_source_command(self, url: str, admin_id: int | None) -> tuple[Source, bool, int]:
         """/addsource URL: `add_source`, audited, its failures refusals."""
         async with self._audited(admin_id, "source.add", url, f"/addsource {url}"):
             source, created, count = await self.add_source(url, admin_id)
-        await self.audit.record(admin_id, "source.add", {"url": url, "id": source["id"], "created": created})
+        await self.audit.record(admin_id, "source.add", {"url": url, "id": source.id, "created": created})
         return source, created, count
 
-    async def add_source(self, url: str, admin_id: int | None) -> tuple[dict, bool, int]:
+    async def add_source(self, url: str, admin_id: int | None) -> tuple[Source, bool, int]:
         """Detect the kind, collect once (the back catalogue, marked backfill), start polling.
         Returns (source row, created, articles stored). Adding a source that was disabled after
         repeated failures switches it back on (due now, failure count cleared)."""
@@ -245,75 +246,75 @@ class Ingestion:
                                              interval_s=DEFAULT_INTERVAL, added_by=admin_id, now=to_db(now) or "",
                                              next_poll_at=to_db(now + timedelta(seconds=DEFAULT_INTERVAL)))
         if not created:
-            if not row["enabled"]:
-                row = await self.store.call(sources_sql.enable, row["id"], now=to_db(now) or "")
+            if not row.enabled:
+                row = await self.store.call(sources_sql.enable, row.id, now=to_db(now) or "") or row
             return row, False, 0
         try:
             result = await collect(ref, self.fetcher, first_run=True, state={})
         except SourceError:
-            await self.store.call(sources_sql.delete, row["id"])
+            await self.store.call(sources_sql.delete, row.id)
             raise
         try:
-            stored = await self.store_articles(result.articles, source_id=row["id"], backfill=True)
+            stored = await self.store_articles(result.articles, source_id=row.id, backfill=True)
         except IngestStopped:
             # Half a back catalogue must not be left to routine polling (which would store the
             # rest as news); /addsource again stores the rest as backfill, skipping what is stored.
-            await self.store.call(sources_sql.delete, row["id"])
+            await self.store.call(sources_sql.delete, row.id)
             raise
         self._log_partial(row, result.errors)
-        await self.store.call(sources_sql.record_success, row["id"], state=result.state, new_items=len(stored),
-                              next_poll_at=to_db(now + timedelta(seconds=row["interval_s"])) or "", now=to_db(now) or "",
+        await self.store.call(sources_sql.record_success, row.id, state=result.state, new_items=len(stored),
+                              next_poll_at=to_db(now + timedelta(seconds=row.interval_s)) or "", now=to_db(now) or "",
                               page_errors=result.errors)
-        fresh = await self.store.call(sources_sql.get, row["id"])
+        fresh = await self.store.call(sources_sql.get, row.id)
         return fresh or row, True, len(stored)
 
-    async def _failed(self, source: dict, error: str, *, transient: bool) -> None:
+    async def _failed(self, source: Source, error: str, *, transient: bool) -> None:
         """Record a failed poll: exponential backoff, and after too many in a row disable the
         source and tell the admins (waiting longer for transient trouble such as 5xx)."""
         now = self.clock.now()
-        failures = source["failures"] + 1
-        delay = min(timedelta(seconds=source["interval_s"]) * (2 ** failures), MAX_BACKOFF)
+        failures = source.failures + 1
+        delay = min(timedelta(seconds=source.interval_s) * (2 ** failures), MAX_BACKOFF)
         disable = failures >= MAX_FAILURES and not transient or failures >= MAX_FAILURES * 2
-        await self.store.call(sources_sql.record_failure, source["id"], error=error,
+        await self.store.call(sources_sql.record_failure, source.id, error=error,
                               next_poll_at=to_db(now + delay) or "", disable=disable, now=to_db(now) or "")
-        log.warning("source failed", extra={"source": source["url"], "failures": failures, "error": error})
+        log.warning("source failed", extra={"source": source.url, "failures": failures, "error": error})
         if disable:
-            await self.notify("source_disabled_notice", {"id": source["id"], "url": source["url"],
+            await self.notify("source_disabled_notice", {"id": source.id, "url": source.url,
                                                          "failures": failures, "error": error})
 
-    async def poll(self, source: dict) -> int:
+    async def poll(self, source: Source) -> int:
         """Poll one source; returns how many articles were new or updated.
 
         Never raises for the source's own trouble: an unexpected exception (a parser bug on a
         changed page) is recorded as that source's failure like a SourceError, so it backs off
         instead of being retried every minute and the sources after it in `poll_due` still run."""
         now = self.clock.now()
-        ref = SourceRef(kind=source["kind"], url=source["url"], name=source.get("name"))
+        ref = SourceRef(kind=source.kind, url=source.url, name=source.name)
         try:
-            result = await collect(ref, self.fetcher, first_run=False, state=source["state"])
-            stored = await self.store_articles(result.articles, source_id=source["id"])
+            result = await collect(ref, self.fetcher, first_run=False, state=source.state)
+            stored = await self.store_articles(result.articles, source_id=source.id)
         except IngestStopped:
             return 0  # not recorded: the source stays due and the next start polls it again
         except SourceError as exc:
             await self._failed(source, str(exc), transient=exc.transient)
             return 0
         except Exception as exc:  # noqa: BLE001 - isolate one broken source from the rest
-            log.exception("source poll crashed", extra={"source": source["url"]})
+            log.exception("source poll crashed", extra={"source": source.url})
             # the library's own text is in the log above; /sources gets a line an admin can act on
             await self._failed(source, f"internal error ({type(exc).__name__}), details in the log", transient=False)
             return 0
         changed = sum(1 for s in stored if s.status != "unchanged")
         self._log_partial(source, result.errors)
-        await self.store.call(sources_sql.record_success, source["id"], state=result.state, new_items=changed,
-                              next_poll_at=to_db(now + timedelta(seconds=source["interval_s"])) or "",
+        await self.store.call(sources_sql.record_success, source.id, state=result.state, new_items=changed,
+                              next_poll_at=to_db(now + timedelta(seconds=source.interval_s)) or "",
                               now=to_db(now) or "", page_errors=result.errors)
         return changed
 
     @staticmethod
-    def _log_partial(source: dict, errors: list[str]) -> None:
+    def _log_partial(source: Source, errors: list[str]) -> None:
         """A page of a successful poll that failed: one warning each (they also go on the source's count)."""
         for error in errors:
-            log.warning("source page failed", extra={"source": source["url"], "error": error})
+            log.warning("source page failed", extra={"source": source.url, "error": error})
 
     async def poll_due(self) -> int:
         """The scheduler job: every enabled source whose time has come, one after another."""
@@ -325,7 +326,7 @@ class Ingestion:
             total += await self.poll(source)
         return total
 
-    async def sources(self) -> list[dict]:
+    async def sources(self) -> list[Source]:
         return await self.store.call(sources_sql.all_sources)
 
     async def delete_source(self, source_id: int, admin_id: int | None = None) -> bool:

@@ -173,14 +173,14 @@ class SourceLists:
 
     async def export(self, admin_id: int | None) -> tuple[bytes, int]:
         rows = await self.ingestion.sources()
-        outlines = [Outline(r["url"], r.get("name") or r["url"], html_url(r["kind"], r["url"])) for r in rows]
+        outlines = [Outline(r.url, r.name or r.url, html_url(r.kind, r.url)) for r in rows]
         await self.audit.record(admin_id, "source.export", {"sources": len(outlines)})
         return export(outlines, title="Zen Digest sources", created=self.clock.now()), len(outlines)
 
     async def preview(self, content: bytes) -> ImportPlan:
         """Parse off the event loop (a list of hundreds of feeds is real XML work)."""
         candidates = await asyncio.to_thread(read, content)
-        known = {r["url"] for r in await self.ingestion.sources()}
+        known = {r.url for r in await self.ingestion.sources()}
         return plan(candidates, known)
 
     def hold(self, chat_id: int, message_id: int, plan: ImportPlan) -> None:

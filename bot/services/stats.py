@@ -13,6 +13,7 @@ from storage import outbox as outbox_sql
 from storage import sources as sources_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
+from storage.rows import Source
 from storage.timeutil import to_db
 
 
@@ -23,7 +24,7 @@ class Stats:
     articles_by_theme: list[dict[str, Any]]
     recent_windows: list[dict[str, Any]]
     deliveries_24h: dict[str, int]
-    sources: list[dict[str, Any]]
+    sources: list[Source]
 
 
 class Statistics:

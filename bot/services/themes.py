@@ -1,20 +1,22 @@
-"""Theme cards: what the anchor says on a theme, and what has been published on it since."""
+"""Theme cards: what the anchor says on a theme, and what has been published on it since.
+
+`Theme` (a catalog theme as stored) is re-exported for the layers above, which never import storage."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
-
 from bot.services.articles import Article, Library
 from storage import themes as catalog_sql
 from storage.db import Store
-from storage.timeutil import from_db
+from storage.rows import Theme
+
+__all__ = ["AnchorRef", "Theme", "ThemeCard", "ThemeCards"]
 
 
 @dataclass(frozen=True)
 class ThemeCard:
-    theme: dict[str, Any]
+    theme: Theme
     anchor: Article
     subject: Article  # whose sentences the card quotes: the anchor, or any article on the theme
     position: int
@@ -29,7 +31,7 @@ class ThemeCard:
 
     @property
     def slug(self) -> str:
-        return self.theme["slug"]
+        return self.theme.slug
 
     @property
     def of_anchor(self) -> bool:
@@ -66,36 +68,35 @@ class ThemeCards:
         """English readers are offered a card's retelling (an LLM is configured)."""
         return self.library.can_translate
 
-    async def themes(self, anchor_id: int | None = None) -> list[dict[str, Any]]:
+    async def themes(self, anchor_id: int | None = None) -> list[Theme]:
         return await self.store.call(catalog_sql.themes, anchor_id)
 
     @staticmethod
-    def find(catalog: list[dict[str, Any]], text: str) -> str | None:
+    def find(catalog: list[Theme], text: str) -> str | None:
         """The theme a reader typed: a slug, a title in either language, or a piece of exactly one
         title ("визов" → visa-facilitation)."""
         wanted = " ".join(text.casefold().replace("ё", "е").split())
 
-        def names(theme: dict[str, Any]) -> list[str]:
-            return [str(theme.get(k) or "").casefold().replace("ё", "е") for k in ("slug", "title", "title_en")]
+        def names(theme: Theme) -> list[str]:
+            return [(name or "").casefold().replace("ё", "е") for name in (theme.slug, theme.title, theme.title_en)]
 
-        exact = [t["slug"] for t in catalog if wanted in names(t)]
+        exact = [t.slug for t in catalog if wanted in names(t)]
         if exact:
             return exact[0]
-        partial = [t["slug"] for t in catalog if len(wanted) >= 4 and any(wanted in n for n in names(t))]
+        partial = [t.slug for t in catalog if len(wanted) >= 4 and any(wanted in n for n in names(t))]
         return partial[0] if len(partial) == 1 else None
 
     async def anchors(self) -> list[AnchorRef]:
         rows = await self.store.call(catalog_sql.anchors)
-        return [AnchorRef(r["id"], r["slug"], r["title"] or r["slug"], r.get("followup_cron"),
-                          from_db(r.get("followup_since"))) for r in rows]
+        return [AnchorRef(r.id, r.slug, r.title or r.slug, r.followup_cron, r.followup_since) for r in rows]
 
     async def anchor_of(self, slug: str) -> Article | None:
         anchor_id = await self.store.call(catalog_sql.theme_anchor, slug)
         if anchor_id is None:
             return None
         anchors = await self.store.call(catalog_sql.anchors)
-        row = next((a for a in anchors if a["id"] == anchor_id), None)
-        return await self.library.get(row["article_id"]) if row else None
+        row = next((a for a in anchors if a.id == anchor_id), None)
+        return await self.library.get(row.article_id) if row else None
 
     async def card(self, slug: str, subject: Article | None = None) -> ThemeCard | None:
         """The anchor's card for `slug`; with `subject`, the same theme as that article covers it
@@ -109,7 +110,7 @@ class ThemeCards:
             return None
         anchor_id = await self.store.call(catalog_sql.theme_anchor, slug)
         themes = await self.themes(anchor_id)
-        position = next(i for i, t in enumerate(themes) if t["slug"] == slug)
+        position = next(i for i, t in enumerate(themes) if t.slug == slug)
         theme = themes[position]
         sentences = list((hit or {}).get("sentences", []))
         entities = [e for e in subject.analysis.get("entities", []) if _mentions(sentences, e["text"])]
@@ -117,7 +118,7 @@ class ThemeCards:
         return ThemeCard(
             theme=theme, anchor=anchor, subject=subject, position=position, total=len(themes),
             claim=sentences[:2], quotes=sentences[2:4],
-            keywords=list((hit or {}).get("keywords", []))[:8] or list(theme.get("keywords", []))[:6],
+            keywords=list((hit or {}).get("keywords", []))[:8] or list(theme.keywords)[:6],
             entities=entities[:8], related=related[:5], anchor_id=anchor_id or 0,
             anchor_position=next((k for k, a in enumerate(await self.anchors()) if a.id == anchor_id), 0),
         )
@@ -127,4 +128,4 @@ class ThemeCards:
         themes = await self.themes(anchor_id)
         if not themes:
             return None
-        return await self.card(themes[position % len(themes)]["slug"])
+        return await self.card(themes[position % len(themes)].slug)

@@ -87,7 +87,7 @@ def merge_keyboard(draft: AnchorDraft, index: int, tr: Translator) -> InlineKeyb
 
 
 def confirmed(anchor: NewAnchor, tr: Translator) -> str:
-    items = [Text("• ", theme_label(t, tr), " — ", Code(t["slug"])) for t in anchor.themes]
+    items = [Text("• ", theme_label(t, tr), " — ", Code(t.slug)) for t in anchor.themes]
     return as_list(as_list(Text(tr("anchor_confirmed", title=clip(anchor.title, 120), count=len(anchor.themes))), *items),
                    Text(tr("anchor_confirmed_note")), Text(schedule_line(anchor.schedule, tr)), sep="\n\n").as_html()
 

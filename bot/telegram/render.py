@@ -12,6 +12,7 @@ from bot.i18n import Translator
 from bot.services.articles import Article, without_tldr
 from bot.services.subscriptions import Subscription
 from bot.zones import zone_label
+from storage.rows import Theme
 
 MAX_TITLE = 120
 
@@ -44,12 +45,12 @@ def title_node(article: Article) -> Text:
     return TextLink(title, url=article.url) if article.url else Text(title)
 
 
-def theme_label(theme: dict, tr: Translator) -> str:
-    title = theme.get("title_en") if tr.language == "en" and theme.get("title_en") else theme.get("title")
-    return f"{theme.get('emoji', '•')} {title}"
+def theme_label(theme: Theme, tr: Translator) -> str:
+    title = theme.title_en if tr.language == "en" and theme.title_en else theme.title
+    return f"{theme.emoji or '•'} {title}"
 
 
-def summary(article: Article, themes: list[dict], tr: Translator) -> str:
+def summary(article: Article, themes: list[Theme], tr: Translator) -> str:
     """The /summary answer: title, byline, tl;dr, LLM retelling or key sentences, themes present."""
     byline = " · ".join(x for x in (article.author, article.channel, article_date(article, tr)) if x)
     parts: list = [Bold("📰 ", clip(article.title, MAX_TITLE))]
@@ -68,7 +69,7 @@ def summary(article: Article, themes: list[dict], tr: Translator) -> str:
         parts.append(as_list(Bold(tr("summary_abstract")), *[Text("• ", clip(s, 600)) for s in article.abstract]))
     elif bullets := without_tldr(article.summary, article.tldr):  # the tl;dr is already shown
         parts.append(as_list(*[Text("• ", clip(s, 600)) for s in bullets]))
-    labels = {t["slug"]: theme_label(t, tr) for t in themes}
+    labels = {t.slug: theme_label(t, tr) for t in themes}
     present = [labels[s] for s in article.theme_slugs if s in labels]
     if present:
         parts.append(as_line(Bold(tr("summary_themes")), " ", " · ".join(present), end=""))
@@ -88,8 +89,8 @@ def in_english(title: str, sentences: list[str], tr: Translator) -> str:
 def theme_card(card: ThemeCard, tr: Translator) -> str:
     theme = card.theme
     parts: list = [Bold(theme_label(theme, tr))]
-    if theme.get("description"):
-        parts.append(Italic(clip(theme["description"], 300)))
+    if theme.description:
+        parts.append(Italic(clip(theme.description, 300)))
     if not card.of_anchor:
         parts.append(as_line(Bold(tr("card_article")), " ", title_node(card.subject), end=""))
     if card.claim:
@@ -136,13 +137,13 @@ def _schedule(sub: Subscription, tr: Translator) -> str:
     return tr("freq_off")
 
 
-def _chosen_themes(sub: Subscription, themes: list[dict], tr: Translator) -> str:
+def _chosen_themes(sub: Subscription, themes: list[Theme], tr: Translator) -> str:
     if sub.themes is None:
         return tr("btn_all_themes")
-    return ", ".join(theme_label(t, tr) for t in themes if t["slug"] in sub.themes)
+    return ", ".join(theme_label(t, tr) for t in themes if t.slug in sub.themes)
 
 
-def subscription_summary(sub: Subscription, themes: list[dict], tr: Translator) -> str:
+def subscription_summary(sub: Subscription, themes: list[Theme], tr: Translator) -> str:
     """The real settings in one sentence (plain text, escape before HTML): what /subscribe and a
     card's follow button confirm, so nobody is told "weekly at 10:00" when it is Monday 08:00."""
     when = tr("freq_off") if sub.frequency == "off" else f"{_schedule(sub, tr)}, {zone_label(sub.timezone, tr.language)}"
@@ -150,7 +151,7 @@ def subscription_summary(sub: Subscription, themes: list[dict], tr: Translator) 
               followups=tr("on" if sub.followups else "off"))
 
 
-def subscription(sub: Subscription, themes: list[dict], tr: Translator) -> str:
+def subscription(sub: Subscription, themes: list[Theme], tr: Translator) -> str:
     """Current settings, always shown above the settings keyboard."""
     lines = [
         Bold(tr("settings_title")),

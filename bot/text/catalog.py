@@ -1,8 +1,9 @@
 """Theme catalog: themes as plain data (JSON), compiled lazily into lemma matchers.
 
 Why data, not code: admins add anchors and themes later, and the bot stores themes in SQLite as
-JSON. A theme is therefore a flat, JSON-serialisable record; everything derived from it (lemmatized
-phrases) is computed on first use and cached per catalog behind a lock.
+JSON. A theme is therefore a flat, JSON-serialisable record (`storage.rows.Theme`, the `themes`
+table's row); everything derived from it (lemmatized phrases) is computed on first use and cached
+per catalog behind a lock.
 """
 
 from __future__ import annotations
@@ -10,64 +11,20 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from storage.rows import Theme
+
 from .matcher import PhraseMatcher
 from .semantic import pieces_matrix
 
 DEFAULT_CATALOG = "kz-eu-2025.json"
-DEFAULT_THRESHOLD = 0.4  # chosen with the semantic knobs by cross-validation (bench/text_theme_cv.py)
 MEANING_IDF_POWER = 2.0  # lemmas weigh background_idf ** 2 in theme and article centroids (CV, see below)
-
-
-@dataclass(frozen=True)
-class Theme:
-    """One theme: card fields plus scoring data (keyword phrases, related words, frame).
-
-    keywords: phrases specific to the theme (ordinary Russian; lemmatized when compiled).
-    related: supporting words that add weight only when the theme's keywords are present.
-    context: the frame (places, people, organisations) an article should mention; an article
-        outside the frame needs much stronger theme evidence.
-    profile: a few sentences describing the theme in ordinary news vocabulary, written from the
-        anchor and the topic; with the description and the claims it is what an article's meaning
-        is compared with, so an article that says the same thing in other words still scores.
-    claims: the anchor analysis's own sentences on the theme (what its card quotes).
-    threshold: score (0..1) from which the theme counts as present.
-    """
-
-    slug: str
-    emoji: str = ""
-    title: str = ""
-    title_en: str = ""
-    description: str = ""
-    description_en: str = ""
-    profile: str = ""
-    claims: list[str] = field(default_factory=list)
-    keywords: list[str] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-    context: list[str] = field(default_factory=list)
-    threshold: float = DEFAULT_THRESHOLD
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], defaults: dict[str, Any] | None = None) -> Theme:
-        """Build from a JSON object; unknown keys are ignored, ``defaults`` fill missing ones."""
-        known = {f.name for f in fields(cls)}
-        merged = {**(defaults or {}), **data}
-        if not merged.get("slug"):
-            raise ValueError("theme without a slug")
-        values = {k: v for k, v in merged.items() if k in known}
-        for key in ("keywords", "related", "context", "claims"):
-            values[key] = [str(x) for x in values.get(key, [])]
-        values["threshold"] = float(values.get("threshold", DEFAULT_THRESHOLD))
-        return cls(**values)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ async def test_broadcast_reaches_every_subscriber_exactly_as_typed(delivery_app:
     rows = await app.services.store.call(outbox_sql.rows_of, job_id)
     assert all(r["state"] == "sent" and r["message_ids"] for r in rows)
     audit = await app.services.store.call(audit_sql.recent, 10)
-    assert {"broadcast.draft", "broadcast.confirm", "broadcast.done"} <= {a["action"] for a in audit}
+    assert {"broadcast.draft", "broadcast.confirm", "broadcast.done"} <= {a.action for a in audit}
 
 
 async def test_broadcast_survives_floods_5xx_blocked_users_and_a_migrated_group(delivery_app: LocalBot) -> None:

@@ -1,0 +1,181 @@
+"""Rows as they leave `storage/`: frozen dataclasses built by `from_row`, in sqlite-utils' style.
+
+Nothing above `storage/` sees a row dict or a timestamp string: dates are parsed here (aware
+UTC datetimes, see timeutil), JSON columns are decoded here, flags are bools. A consumer that
+wants a field reads an attribute the type checker knows, and a renamed column breaks here, once.
+
+A `Theme` is also the text engine's catalog record (`bot.text.catalog` compiles it): the
+`themes` table stores exactly that record as JSON, so it is defined once, beside the table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from storage.timeutil import from_db
+
+Row = dict[str, Any]
+DEFAULT_THRESHOLD = 0.4  # chosen with the semantic knobs by cross-validation (bench/text_theme_cv.py)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: card fields plus scoring data (keyword phrases, related words, frame).
+
+    keywords: phrases specific to the theme (ordinary Russian; lemmatized when compiled).
+    related: supporting words that add weight only when the theme's keywords are present.
+    context: the frame (places, people, organisations) an article should mention; an article
+        outside the frame needs much stronger theme evidence.
+    profile: a few sentences describing the theme in ordinary news vocabulary, written from the
+        anchor and the topic; with the description and the claims it is what an article's meaning
+        is compared with, so an article that says the same thing in other words still scores.
+    claims: the anchor analysis's own sentences on the theme (what its card quotes).
+    threshold: score (0..1) from which the theme counts as present.
+    """
+
+    slug: str
+    emoji: str = ""
+    title: str = ""
+    title_en: str = ""
+    description: str = ""
+    description_en: str = ""
+    profile: str = ""
+    claims: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    threshold: float = DEFAULT_THRESHOLD
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], defaults: dict[str, Any] | None = None) -> Theme:
+        """Build from a JSON object; unknown keys are ignored, ``defaults`` fill missing ones."""
+        known = {f.name for f in fields(cls)}
+        merged = {**(defaults or {}), **data}
+        if not merged.get("slug"):
+            raise ValueError("theme without a slug")
+        values = {k: v for k, v in merged.items() if k in known}
+        for key in ("keywords", "related", "context", "claims"):
+            values[key] = [str(x) for x in values.get(key, [])]
+        values["threshold"] = float(values.get("threshold", DEFAULT_THRESHOLD))
+        return cls(**values)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Theme:
+        return cls.from_dict(json.loads(row["data"]))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An anchor analysis with a theme catalog of its own (`anchors`)."""
+
+    id: int
+    slug: str
+    article_id: int
+    title: str
+    position: int
+    followup_cron: str | None = None  # its follow-up schedule; None: FOLLOWUP_CRON
+    followup_since: datetime | None = None  # when that schedule began
+
+    @classmethod
+    def from_row(cls, row: Row) -> Anchor:
+        return cls(id=row["id"], slug=row["slug"], article_id=row["article_id"], title=row["title"] or "",
+                   position=row["position"] or 0, followup_cron=row.get("followup_cron"),
+                   followup_since=from_db(row.get("followup_since")))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A polled source (`sources`): what, how it went, when next."""
+
+    id: int
+    kind: str
+    url: str
+    name: str | None
+    state: dict[str, Any]  # the collector's own cursor (JSON): passed back to it on the next poll
+    interval_s: int
+    enabled: bool
+    next_poll_at: datetime | None
+    items: int = 0
+    failures: int = 0
+    page_errors: int = 0
+    last_success_at: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    added_by: int | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Source:
+        return cls(id=row["id"], kind=row["kind"], url=row["url"], name=row.get("name"),
+                   state=json.loads(row["state"]) if row.get("state") else {}, interval_s=row["interval_s"],
+                   enabled=bool(row["enabled"]), next_poll_at=from_db(row.get("next_poll_at")),
+                   items=row.get("items") or 0, failures=row.get("failures") or 0,
+                   page_errors=row.get("page_errors") or 0, last_success_at=from_db(row.get("last_success_at")),
+                   last_error=row.get("last_error"), last_error_at=from_db(row.get("last_error_at")),
+                   added_by=row.get("added_by"))
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One admin action, allowed or refused (`audit`); `detail` decoded (a value that is not a
+    JSON object, from an older row, comes back as {"detail": value})."""
+
+    id: int
+    at: datetime
+    user_id: int | None
+    action: str
+    detail: dict[str, Any]
+    ok: bool
+
+    @classmethod
+    def from_row(cls, row: Row) -> AuditEntry:
+        at = from_db(row["at"])
+        assert at is not None  # NOT NULL
+        return cls(id=row["id"], at=at, user_id=row.get("user_id"), action=row["action"],
+                   detail=_object(row.get("detail")), ok=bool(row["ok"]))
+
+
+def _object(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw or "{}")
+    except ValueError:
+        return {"detail": raw}
+    return value if isinstance(value, dict) else {"detail": value}
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """An admin's post as stored (`posts`). `content` and `options` stay the posting package's
+    JSON (its `PostContent` / `PostOptions` decode them: storage does not know their shape)."""
+
+    id: int
+    admin_id: int
+    chat_id: int
+    target: str
+    state: str  # draft | queued | sent | failed | cancelled | deleted
+    text: str  # the plain text or caption, for lists (/queue) and the sqlite shell
+    content: str | None
+    options: str | None
+    job_id: int | None
+    scheduled_at: datetime | None
+    message_ids: tuple[int, ...]
+    published_at: datetime | None
+    preview_message_id: int | None
+    send_attempts: int
+    notified: bool
+    created_at: datetime | None
+
+    @classmethod
+    def from_row(cls, row: Row) -> PostRow:
+        return cls(id=row["id"], admin_id=row["admin_id"], chat_id=row["chat_id"], target=row["target"],
+                   state=row["state"], text=row.get("text") or "", content=row.get("content"),
+                   options=row.get("options"), job_id=row.get("job_id"), scheduled_at=from_db(row.get("scheduled_at")),
+                   message_ids=tuple(json.loads(row.get("message_ids") or "[]")),
+                   published_at=from_db(row.get("published_at")), preview_message_id=row.get("preview_message_id"),
+                   send_attempts=row.get("send_attempts") or 0, notified=bool(row.get("notified")),
+                   created_at=from_db(row.get("created_at")))
