@@ -7,6 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import reads
+from storage.rows import DigestWindow
 
 Row = dict[str, Any]
 
@@ -96,5 +97,5 @@ def last_window_end(db: Database, kind: str, recipient: str) -> str | None:
 
 
 @reads
-def recent_windows(db: Database, limit: int = 5) -> list[Row]:
-    return list(db["digest_windows"].rows_where(order_by="created_at desc", limit=limit))
+def recent_windows(db: Database, limit: int = 5) -> list[DigestWindow]:
+    return [DigestWindow.from_row(r) for r in db["digest_windows"].rows_where(order_by="created_at desc", limit=limit)]

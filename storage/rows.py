@@ -123,7 +123,8 @@ class Source:
 @dataclass(frozen=True)
 class AuditEntry:
     """One admin action, allowed or refused (`audit`); `detail` decoded (a value that is not a
-    JSON object, from an older row, comes back as {"detail": value})."""
+    JSON object, from an older row, comes back as {"detail": value}), its `at` — the time the
+    action was about, such as a scheduled post's — a datetime like the entry's own."""
 
     id: int
     at: datetime
@@ -145,7 +146,30 @@ def _object(raw: str | None) -> dict[str, Any]:
         value = json.loads(raw or "{}")
     except ValueError:
         return {"detail": raw}
-    return value if isinstance(value, dict) else {"detail": value}
+    if not isinstance(value, dict):
+        return {"detail": value}
+    if isinstance(value.get("at"), str):
+        try:
+            value["at"] = from_db(value["at"])
+        except ValueError:
+            pass  # not a stored timestamp: shown as written
+    return value
+
+
+@dataclass(frozen=True)
+class DigestWindow:
+    """A digest window sent (`digest_windows`): whose, which kind, up to when, how many articles."""
+
+    kind: str  # personal | followup
+    recipient: str
+    start: datetime | None
+    end: datetime | None
+    articles: int
+
+    @classmethod
+    def from_row(cls, row: Row) -> DigestWindow:
+        return cls(kind=row["kind"], recipient=row["recipient"], start=from_db(row.get("window_start")),
+                   end=from_db(row.get("window_end")), articles=row.get("articles") or 0)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from storage import audit as audit_sql
 from storage import outbox as outbox_sql
-from storage.db import Store, reads
+from storage.db import Store, backup_to, reads
 
 NOW = "2026-12-05T10:00:00+00:00"
 
@@ -77,3 +77,11 @@ async def test_a_function_marked_as_a_read_cannot_write(tmp_path: Path) -> None:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             await store.call(sneaky)
         assert await store.call(_audit_count) == 0
+
+
+async def test_a_backup_taken_from_a_reader_holds_what_was_committed(tmp_path: Path) -> None:
+    async with Store(tmp_path / "store.sqlite3") as store:
+        await store.call(outbox_sql.enqueue, kind="broadcast", items=_items(300), now=NOW)
+        await store.call(backup_to, str(tmp_path / "backups" / "copy.sqlite3"))
+    copy = Database(tmp_path / "backups" / "copy.sqlite3")
+    assert copy.execute("select count(*) from outbox where state = 'pending'").fetchone()[0] == 300

@@ -13,7 +13,7 @@ from storage import outbox as outbox_sql
 from storage import sources as sources_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
-from storage.rows import Source
+from storage.rows import DigestWindow, Source
 from storage.timeutil import to_db
 
 
@@ -22,7 +22,7 @@ class Stats:
     subscribers: dict[str, Any]
     articles_by_kind: list[dict[str, Any]]
     articles_by_theme: list[dict[str, Any]]
-    recent_windows: list[dict[str, Any]]
+    recent_windows: list[DigestWindow]
     deliveries_24h: dict[str, int]
     sources: list[Source]
 

@@ -18,7 +18,6 @@ from bot.telegram.render import clip, theme_label
 from bot.services.stats import Stats
 from bot.zones import zone_label
 from storage.rows import AuditEntry, Source, Theme
-from storage.timeutil import from_db
 
 
 def reason(error: str, tr: Translator) -> str:
@@ -57,8 +56,8 @@ def stats(figures: Stats, themes: list[Theme], zone: str, tr: Translator) -> str
                                                             broken=len(broken)), end=""))
     for s in broken[:5]:
         lines.append(Italic(f"#{s.id} {clip(s.name or s.url, 60)}: {reason(s.last_error or '', tr)}"))
-    windows = [tr("stats_window", what=tr(f"stats_window_{w['kind']}") if tr.has(f"stats_window_{w['kind']}") else w["kind"],
-                  when=local_time(from_db(w["window_end"]), zone), articles=w.get("articles") or 0) for w in figures.recent_windows]
+    windows = [tr("stats_window", what=tr(f"stats_window_{w.kind}") if tr.has(f"stats_window_{w.kind}") else w.kind,
+                  when=local_time(w.end, zone), articles=w.articles) for w in figures.recent_windows]
     lines.append(as_line(Bold(tr("stats_digests")), " ", "; ".join(windows) or "—", end=""))
     d = figures.deliveries_24h
     lines.append(as_line(Bold(tr("stats_deliveries")), " ",
@@ -73,8 +72,8 @@ def audit_line(row: AuditEntry, names: dict[int, str], zone: str, tr: Translator
     detail = {k: v for k, v in row.detail.items() if v is not None}
     if "error" in detail:
         detail["error"] = reason(str(detail["error"]), tr)
-    if isinstance(detail.get("at"), str):  # a time the action was about (a scheduled post's)
-        detail["at"] = local_time(from_db(detail["at"]), zone)
+    if isinstance(detail.get("at"), datetime):  # a time the action was about (a scheduled post's)
+        detail["at"] = local_time(detail["at"], zone)
     key = f"audit_{row.action}"
     if tr.has(key):
         template = tr(key)
