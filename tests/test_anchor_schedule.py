@@ -41,7 +41,7 @@ async def _tick(app: LocalBot, clock: FrozenClock, at: datetime) -> list[str]:  
 
 async def _refused_schedules(app: LocalBot) -> list[str]:  # noqa: F811
     rows = await app.services.store.call(audit_sql.recent, 50)
-    return [r["action"] for r in reversed(rows) if not r["ok"] and r["action"].endswith(".schedule")]
+    return [r.action for r in reversed(rows) if not r.ok and r.action.endswith(".schedule")]
 
 
 async def test_an_anchor_made_with_its_own_schedule_follows_up_on_it(app: LocalBot, server: LoopbackServer,  # noqa: F811
@@ -103,7 +103,7 @@ async def test_followup_schedule_changes_an_anchor_and_a_restart_keeps_it(sandbo
         assert "теперь выходят по расписанию wed 10:00 (Europe/Moscow); следующий: 11.03.2026 10:00" in moved.text
         assert await _refused_schedules(local) == ["followup.schedule", "followup.schedule", "followup.schedule"]
         rows = await local.services.store.call(audit_sql.recent, 1)
-        assert rows[0]["action"] == "followup.schedule" and rows[0]["ok"] and "wed 10:00" in rows[0]["detail"]
+        assert rows[0].action == "followup.schedule" and rows[0].ok and rows[0].detail["to"] == "wed 10:00"
 
     async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
         listing = await _say(local, "/followup_schedule")
