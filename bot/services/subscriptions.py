@@ -163,7 +163,7 @@ class Subscriptions:
         return await self._write(chat_id, thread, themes=None)
 
     async def _catalog(self) -> list[str]:
-        return [t["slug"] for t in await self.cards.themes()]
+        return [t.slug for t in await self.cards.themes()]
 
     async def _subscribed(self, chat_id: int, thread: int) -> Subscription:
         current = await self.get(chat_id, thread)
