@@ -65,6 +65,7 @@ class Core:
         self.callback_answers: list[dict[str, Any]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.errors: Counter[int] = Counter()
+        self.in_flight: Counter[str] = Counter()  # requests received and not answered yet, by method
         self.sent = 0
         self.edited = 0
         self.time_offset = 0  # seconds added to message dates (tests of the 48 h delete window)

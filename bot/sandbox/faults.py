@@ -7,6 +7,7 @@ makes each one reproducible on demand.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,7 @@ class Faults:
         self._failures: list[Failure] = []
         self._delays: list[tuple[float, frozenset[str] | None]] = []
         self._drops: list[list[Any]] = []  # [remaining, methods or None]
+        self._holds: dict[frozenset[str] | None, asyncio.Event] = {}
 
     # -- chat-level ---------------------------------------------------------------------------
 
@@ -99,6 +101,28 @@ class Faults:
         """Longest delay configured for ``method``."""
         lowered = method.lower()
         return max((s for s, m in self._delays if m is None or lowered in m), default=0.0)
+
+    def hold(self, methods: list[str] | tuple[str, ...] | None = None) -> None:
+        """Keep answers to ``methods`` (all when None) until :meth:`release`, however long.
+
+        Unlike a delay, a hold lets a test see what the client does while answers are outstanding
+        (how many requests it pipelines) without waiting any fixed time.
+        """
+        key = frozenset(m.lower() for m in methods) if methods else None
+        self._holds.setdefault(key, asyncio.Event())
+
+    def release(self) -> None:
+        """Answer every held request and stop holding."""
+        for gate in self._holds.values():
+            gate.set()
+        self._holds.clear()
+
+    async def pass_holds(self, method: str) -> None:
+        """Return once no hold covers ``method``."""
+        lowered = method.lower()
+        for key, gate in list(self._holds.items()):
+            if key is None or lowered in key:
+                await gate.wait()
 
     def drop_connections(
         self, count: int = 1, methods: list[str] | tuple[str, ...] | None = None

@@ -200,6 +200,21 @@ class Interaction:
                 raise AssertionError(self.dump(chat_id, headline))
             await self.core.notifier.wait(remaining)
 
+    async def wait_in_flight(self, method: str, count: int = 1, timeout: float = 5.0) -> None:
+        """Return once ``count`` ``method`` requests have arrived and are not answered yet.
+
+        Lets a test act while the bot's requests are outstanding (a long poll waiting, held sends)
+        instead of sleeping and hoping they got there.
+        """
+        deadline = time.monotonic() + timeout
+        while self.core.in_flight[method] < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {count} {method} request(s) in flight;"
+                    f" {self.core.in_flight[method]} are")
+            await self.core.notifier.wait(remaining)
+
     async def ask(
         self, text: str, *, user_id: int, chat_id: int | None = None, timeout: float = 5.0
     ) -> SentMessage:

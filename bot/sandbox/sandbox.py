@@ -53,6 +53,7 @@ class Sandbox(Interaction, MediaInteraction):
 
     async def stop(self) -> None:
         """Release long polls, stop webhook delivery and close the server."""
+        self.core.faults.release()
         await self.core.updates.close()
         await self._server.stop()
 
@@ -177,6 +178,14 @@ class Sandbox(Interaction, MediaInteraction):
     def set_delay(self, seconds: float, methods: Iterable[str] | None = None) -> None:
         """Answer ``methods`` (all when None) only after ``seconds``; 0 removes the delay."""
         self.core.faults.set_delay(seconds, tuple(methods) if methods else None)
+
+    def hold(self, methods: Iterable[str] | None = None) -> None:
+        """Keep answers to ``methods`` (all when None) until :meth:`release` (see ``wait_in_flight``)."""
+        self.core.faults.hold(tuple(methods) if methods else None)
+
+    def release(self) -> None:
+        """Answer every held request and stop holding."""
+        self.core.faults.release()
 
     def drop_connections(self, count: int = 1, methods: Iterable[str] | None = None) -> None:
         """Abort the next ``count`` requests' connections without an answer."""

@@ -72,10 +72,20 @@ class SandboxServer:
             return _error(unauthorized())
         entry = lookup(method)
         name = entry[0] if entry else method
+        # Counted from arrival to answer so tests can see a long poll waiting or sends pipelined.
+        self.core.in_flight[name] += 1
+        self.core.notifier.notify()
+        try:
+            return await self._answer(request, method, name, token)
+        finally:
+            self.core.in_flight[name] -= 1
+
+    async def _answer(self, request: web.Request, method: str, name: str, token: str) -> web.StreamResponse:
         faults = self.core.faults
         delay = faults.delay_for(name)
         if delay > 0:
             await asyncio.sleep(delay)
+        await faults.pass_holds(name)
         if faults.take_drop(name):
             return self._drop(request)
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -54,13 +53,12 @@ def demo_router() -> Router:
 
 
 async def test_get_updates_long_poll_and_offsets(sb: Sandbox, bot: Bot) -> None:
-    poll = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.05)
+    poll = asyncio.create_task(bot.get_updates(timeout=50))
+    await sb.wait_in_flight("getUpdates")  # the poll reached the sandbox and is held there
     assert not poll.done()
-    started = time.monotonic()
     sb.send_text("/start@zen_digest_sandbox_bot now", user_id=USER)
-    updates = await asyncio.wait_for(poll, 1)
-    assert time.monotonic() - started < 0.5
+    # The update ends the poll: waiting out its 50 s would fail this safety net, not pass slowly.
+    updates = await asyncio.wait_for(poll, 10)
     message = updates[0].message
     assert message and message.text == "/start@zen_digest_sandbox_bot now"
     assert [(e.type, e.offset, e.length) for e in message.entities or []] == [
