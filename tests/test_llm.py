@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ class FakeLlm:
     def __init__(self) -> None:
         self.mode = "ok"
         self.requests: list[dict[str, Any]] = []
+        self.answered = 0  # answers sent back (a "slow" one only once the test is over)
         self._release = asyncio.Event()  # lets a "slow" handler end when the test is over
         self._server: TestServer | None = None
 
@@ -75,6 +75,7 @@ class FakeLlm:
                 await asyncio.wait_for(self._release.wait(), 10)
             except asyncio.TimeoutError:
                 pass
+        self.answered += 1
         if self.mode == "500":
             return web.json_response({"error": {"message": "model crashed"}}, status=500)
         if self.mode == "garbage":
@@ -170,16 +171,14 @@ async def test_summarize_json_uses_the_retelling(tmp_path: Path, llm: FakeLlm, c
 async def test_slow_model_falls_back_within_the_timeout(tmp_path: Path, llm: FakeLlm, corridor_file: Path,
                                                        capsys: pytest.CaptureFixture[str],
                                                        caplog: pytest.LogCaptureFixture) -> None:
-    extractive = await summarize_json(make_settings(tmp_path), corridor_file, capsys)  # also loads the models
-    llm.mode = "slow"
-    started = time.monotonic()
+    extractive = await summarize_json(make_settings(tmp_path), corridor_file, capsys)
+    llm.mode = "slow"  # answers only when the test ends (or after 10 s)
     with caplog.at_level(logging.WARNING, logger="bot.text.llm"):
-        record = await summarize_json(llm_settings(tmp_path, llm), corridor_file, capsys)
-    elapsed = time.monotonic() - started
-    assert record == extractive
-    assert 3.5 < elapsed < 5.5, elapsed
+        record = await summarize_json(llm_settings(tmp_path, llm, llm_timeout=0.2), corridor_file, capsys)
+    assert record == extractive  # the reader got the extractive summary...
+    assert len(llm.requests) == 1 and llm.answered == 0  # ...while the model was still thinking
     warnings = [r for r in caplog.records if r.name == "bot.text.llm"]
-    assert len(warnings) == 1 and "timed out" in warnings[0].reason
+    assert len(warnings) == 1 and warnings[0].reason == "timed out after 0.2 s"  # LLM_TIMEOUT, as set
 
 
 @pytest.mark.parametrize("mode", ["500", "garbage", "no_choices", "empty", "oversized"])

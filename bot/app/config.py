@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: str | None = None
     llm_model: str | None = None
+    # Whole request, seconds: a reader's /summary must stay snappy (tests set a short one).
+    llm_timeout: float = Field(default=4.0, gt=0)
     webhook_url: str | None = None
     webhook_secret: str | None = None
     web_host: str = "0.0.0.0"

@@ -25,7 +25,6 @@ from bot.text.lang import sentences
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 4.0  # seconds, whole request: a reader's /summary must stay snappy
 MAX_RESPONSE_BYTES = 256_000
 MAX_INPUT_CHARS = 12_000  # ~3-4k tokens of Russian: fits small local models' context windows
 MAX_ANSWER_CHARS = 1_500  # 2-4 sentences are far shorter; longer means the model ignored the brief
@@ -55,13 +54,12 @@ _TERMINAL = (".", "!", "?", "…", "»", '"', ")")
 class LlmSummarizer:
     """One request per article to the configured model; ``None`` whenever anything is off."""
 
-    def __init__(self, settings: Settings, fetcher: HttpFetcher, *, timeout: float = DEFAULT_TIMEOUT,
-                 max_bytes: int = MAX_RESPONSE_BYTES) -> None:
+    def __init__(self, settings: Settings, fetcher: HttpFetcher, *, max_bytes: int = MAX_RESPONSE_BYTES) -> None:
         self.base_url = (settings.llm_base_url or "").strip().rstrip("/")
         self.model = (settings.llm_model or "").strip()
         self.api_key = (settings.llm_api_key or "").strip()
         self.fetcher = fetcher
-        self.timeout = timeout
+        self.timeout = settings.llm_timeout
         self.max_bytes = max_bytes
         self._paused_until = 0.0
         if self.base_url and not self.model:
