@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -66,16 +68,20 @@ def test_empty_text() -> None:
     assert analyze("", "").to_dict("x")["summary"] == []
 
 
-def test_english_text_does_not_crash() -> None:
-    text = (
-        "Kazakhstan and the European Union discussed the Middle Corridor in Astana on Monday. "
-        "Officials agreed to speed up rail and ferry links across the Caspian Sea. "
-        "The EU plans to invest in ports and logistics hubs along the route."
-    )
-    a = analyze("EU and Kazakhstan talk transport", text)
-    assert 1 <= len(a.summary) <= 3
-    assert a.tldr
-    a.to_dict("en")
+def test_english_text_is_summarized_from_its_own_sentences() -> None:
+    """`zendigest summarize --json` on an English file: the record has every PRODUCT.md key and
+    its tl;dr and summary are whole sentences of the text, in the text's order."""
+    said = [
+        "Kazakhstan and the European Union discussed the Middle Corridor in Astana on Monday.",
+        "Officials agreed to speed up rail and ferry links across the Caspian Sea.",
+        "The EU plans to invest in ports and logistics hubs along the route.",
+    ]
+    a = analyze("EU and Kazakhstan talk transport", " ".join(said))
+    record = json.loads(json.dumps(a.to_dict("news.txt"), ensure_ascii=False))
+    assert list(record) == ["source", "title", "tldr", "summary", "themes", "entities", "keywords"]
+    assert (record["source"], record["title"]) == ("news.txt", "EU and Kazakhstan talk transport")
+    assert 1 <= len(record["summary"]) <= 3 and record["tldr"] in record["summary"]
+    assert _positions(record["summary"], said) == sorted(_positions(record["summary"], said))
 
 
 def test_odd_characters_do_not_crash() -> None:
