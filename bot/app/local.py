@@ -42,6 +42,8 @@ class LocalBot:
             self.sandbox.add_channel(channel, title="Zen Digest channel")
         self.bot = build_bot(SANDBOX_TOKEN, self.sandbox.base_url)
         self.dp = build_dispatcher(self.services)
+        self.sandbox.track_handling()
+        self.dp.update.outer_middleware(self._report_handled)
         started = asyncio.Event()
         self.dp.startup.register(started.set)
         self._polling = asyncio.create_task(
@@ -54,12 +56,21 @@ class LocalBot:
             self._polling.result()
         return self
 
+    async def _report_handled(self, handler: Any, update: Any, data: dict[str, Any]) -> Any:
+        """Tell the sandbox when an update is done, so a test needs no grace period to know the
+        bot did nothing more (e.g. a button press answered with an alert only)."""
+        try:
+            return await handler(update, data)
+        finally:
+            self.sandbox.update_handled(update.update_id)
+
     async def stop(self) -> None:
         if self.dp is not None and self._polling is not None and not self._polling.done():
             with contextlib.suppress(RuntimeError):
                 await self.dp.stop_polling()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._polling
+        self.sandbox.track_handling(False)
         if self._own_sandbox:
             await self.sandbox.stop()
 

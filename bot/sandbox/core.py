@@ -66,6 +66,9 @@ class Core:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.errors: Counter[int] = Counter()
         self.in_flight: Counter[str] = Counter()  # requests received and not answered yet, by method
+        # update_ids the bot has finished handling, when its harness reports them (LocalBot does):
+        # then "the bot did nothing more" is an event instead of a grace period.
+        self.handled: set[int] | None = None
         self.sent = 0
         self.edited = 0
         self.time_offset = 0  # seconds added to message dates (tests of the 48 h delete window)

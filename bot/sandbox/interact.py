@@ -131,8 +131,23 @@ class Interaction:
             "data": data,
         }
         core.store.mark_inject(chat_id)
-        core.updates.inject({"callback_query": query})
+        update = core.updates.inject({"callback_query": query})
+        core.callbacks[query_id]["update_id"] = update["update_id"]
         return query_id
+
+    def track_handling(self, on: bool = True) -> None:
+        """The harness will (or, ``on=False``, no longer) call :meth:`update_handled` for every
+        update the bot finishes."""
+        if not on:
+            self.core.handled = None
+        elif self.core.handled is None:
+            self.core.handled = set()
+
+    def update_handled(self, update_id: int) -> None:
+        """The bot has finished handling ``update_id`` (its handler returned or failed)."""
+        if self.core.handled is not None:
+            self.core.handled.add(update_id)
+            self.core.notifier.notify()
 
     def add_my_chat_member(
         self,
@@ -236,12 +251,14 @@ class Interaction:
     ) -> SentMessage | None:
         """Press a button and return the bot's first send/edit in the chat.
 
-        Returns None if the bot only answered the callback query: after the answer the sandbox
-        waits ``grace`` seconds for a follow-up message or edit before concluding there is none.
+        Returns None if the bot only answered the callback query: once the bot reports the
+        update handled (see ``track_handling``), or else after waiting ``grace`` seconds after
+        the answer for a follow-up message or edit.
         """
         store = self.core.store
         mark = self.mark()
         query_id = self.press_button(chat_id, message_id, data, user_id=user_id)
+        update_id = self.core.callbacks[query_id]["update_id"]
         deadline = time.monotonic() + timeout
         answered_at: float | None = None
         while True:
@@ -253,12 +270,17 @@ class Interaction:
                 a["callback_query_id"] == query_id for a in self.core.callback_answers
             ):
                 answered_at = now
-            if answered_at is not None and now - answered_at >= grace:
+            handled = self.core.handled
+            if answered_at is not None and (
+                update_id in handled if handled is not None else now - answered_at >= grace
+            ):
                 return None
             if now >= deadline:
                 headline = f"no reaction to button {data!r} within {timeout}s"
                 raise AssertionError(self.dump(chat_id, headline))
-            until = deadline if answered_at is None else min(deadline, answered_at + grace)
+            until = deadline
+            if answered_at is not None and handled is None:
+                until = min(deadline, answered_at + grace)
             await self.core.notifier.wait(until - now)
 
     def dump(self, chat_id: int, headline: str) -> str:
