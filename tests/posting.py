@@ -73,7 +73,7 @@ async def press(sb: Sandbox, message: SentMessage, label: str, user_id: int = AD
                 return answer
         if time.monotonic() > deadline:
             raise AssertionError(sb.dump(message.chat_id, f"no answer to {label!r}"))
-        await sb.core.notifier.wait(0.05)
+        await sb.core.notifier.wait(deadline - time.monotonic())  # answers wake it too
 
 
 def channel(sb: Sandbox) -> list[SentMessage]:

@@ -200,12 +200,11 @@ async def test_a_long_on_demand_digest_is_split_not_refused(app: LocalBot, clock
     app.sandbox.send_text("/digest", user_id=MOSCOW_READER)
     first = (await app.sandbox.wait_for(MOSCOW_READER, 1, after=mark))[0]
     assert "Ваш дайджест" in first.text
-    for _ in range(50):
-        parts = app.sandbox.messages(MOSCOW_READER)
-        if "/settings" in parts[-1].text:  # the footer closes the last part
-            break
-        await asyncio.sleep(0.05)
-    assert len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5
+    while "/settings" not in (parts := app.sandbox.messages(MOSCOW_READER))[-1].text and loop.time() < deadline:
+        await app.sandbox.core.notifier.wait(deadline - loop.time())  # the footer closes the last part
+    assert "/settings" in parts[-1].text and len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)
     shown = "\n".join(p.text for p in parts)
     assert all(f"{VISAS[0]} — выпуск {i}" in shown for i in range(8))
 

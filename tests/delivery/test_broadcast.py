@@ -31,7 +31,7 @@ async def admin_message(app: LocalBot, prefix: str, contains: str = "", timeout:
         for message in app.sandbox.messages(ADMIN_ID):
             if message.text.startswith(prefix) and contains in message.text:
                 return message.text
-        await asyncio.sleep(0.05)
+        await app.sandbox.core.notifier.wait(deadline - loop.time())  # woken by each send or edit
     raise AssertionError(app.sandbox.dump(ADMIN_ID, f"no message {prefix!r} containing {contains!r}"))
 
 

@@ -125,7 +125,7 @@ async def test_rapid_taps_are_answered_first_and_the_last_state_wins(delivery_ap
         "13:00" not in sb.message(uid, menus[uid].message_id).text for uid in readers
     ):
         assert loop.time() < deadline, sb.dump(readers[0], "taps not all answered / shown")
-        await asyncio.sleep(0.05)
+        await sb.core.notifier.wait(deadline - loop.time())  # each answer and edit wakes it
     answers = sb.callback_answers[answered:]
     assert [a["show_alert"] for a in answers] == [False] * len(answers)
     assert {a["text"] for a in answers} == {"Сохранено"}
