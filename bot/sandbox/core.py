@@ -66,9 +66,10 @@ class Core:
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.errors: Counter[int] = Counter()
         self.in_flight: Counter[str] = Counter()  # requests received and not answered yet, by method
-        # update_ids the bot has finished handling, when its harness reports them (LocalBot does):
-        # then "the bot did nothing more" is an event instead of a grace period.
-        self.handled: set[int] | None = None
+        # When the bot's harness reports finished updates (LocalBot does), "the bot did nothing
+        # more" is an event instead of a grace period: update_id -> done, for updates a test awaits.
+        self.reports_handling = False
+        self.handled: dict[int, bool] = {}
         self.sent = 0
         self.edited = 0
         self.time_offset = 0  # seconds added to message dates (tests of the 48 h delete window)

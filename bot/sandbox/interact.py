@@ -138,15 +138,12 @@ class Interaction:
     def track_handling(self, on: bool = True) -> None:
         """The harness will (or, ``on=False``, no longer) call :meth:`update_handled` for every
         update the bot finishes."""
-        if not on:
-            self.core.handled = None
-        elif self.core.handled is None:
-            self.core.handled = set()
+        self.core.reports_handling = on
 
     def update_handled(self, update_id: int) -> None:
         """The bot has finished handling ``update_id`` (its handler returned or failed)."""
-        if self.core.handled is not None:
-            self.core.handled.add(update_id)
+        if update_id in self.core.handled:  # only updates a test is waiting on are remembered
+            self.core.handled[update_id] = True
             self.core.notifier.notify()
 
     def add_my_chat_member(
@@ -255,10 +252,19 @@ class Interaction:
         update handled (see ``track_handling``), or else after waiting ``grace`` seconds after
         the answer for a follow-up message or edit.
         """
-        store = self.core.store
         mark = self.mark()
         query_id = self.press_button(chat_id, message_id, data, user_id=user_id)
         update_id = self.core.callbacks[query_id]["update_id"]
+        self.core.handled[update_id] = False
+        try:
+            return await self._reaction(chat_id, mark, query_id, update_id, data, timeout, grace)
+        finally:
+            del self.core.handled[update_id]
+
+    async def _reaction(
+        self, chat_id: int, mark: int, query_id: str, update_id: int, data: str, timeout: float, grace: float
+    ) -> SentMessage | None:
+        store = self.core.store
         deadline = time.monotonic() + timeout
         answered_at: float | None = None
         while True:
@@ -270,16 +276,16 @@ class Interaction:
                 a["callback_query_id"] == query_id for a in self.core.callback_answers
             ):
                 answered_at = now
-            handled = self.core.handled
+            reported = self.core.reports_handling
             if answered_at is not None and (
-                update_id in handled if handled is not None else now - answered_at >= grace
+                self.core.handled[update_id] if reported else now - answered_at >= grace
             ):
                 return None
             if now >= deadline:
                 headline = f"no reaction to button {data!r} within {timeout}s"
                 raise AssertionError(self.dump(chat_id, headline))
             until = deadline
-            if answered_at is not None and handled is None:
+            if answered_at is not None and not reported:
                 until = min(deadline, answered_at + grace)
             await self.core.notifier.wait(until - now)
 
