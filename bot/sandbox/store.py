@@ -25,13 +25,19 @@ class Notifier:
             self._event = None
 
     async def wait(self, timeout: float) -> None:
-        """Return on the next notify() or after ``timeout`` seconds, whichever comes first."""
+        """Return on the next notify() or after ``timeout`` seconds, whichever comes first.
+
+        asyncio.timeout, not wait_for: on Python 3.11 wait_for returns normally when a cancel and
+        a notify() meet, so a follower loop cancelled at shutdown (the terminal chat on Ctrl-C)
+        swallowed the cancel and kept the process alive.
+        """
         if timeout <= 0:
             return
         if self._event is None:
             self._event = asyncio.Event()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._event.wait()
 
 
 class MessageStore:
