@@ -3,7 +3,7 @@
 A loopback aiohttp server serves synthetic RSS feeds (invented Russian news sentences, full
 text in ``content:encoded``). They are registered as sources on a fresh database and polled by
 the scheduler's own entry point, ``Ingestion.poll_due``: guarded fetch, feed parsing, HTML-to-text
-extraction, summary, themes, lemmas and storage through the real Library. A heartbeat task
+extraction, summary, themes, lemmas and storage through the real Articles service. A heartbeat task
 sleeping 10 ms records how late it wakes up: the longest lateness is the longest time the event
 loop was blocked, i.e. how long a reader's /start could have waited behind the ingestion.
 
@@ -45,7 +45,7 @@ from bot.services.anchors import ensure_anchors, stored_catalog
 from bot.services.audit import AuditLog
 from bot.clock import Clock
 from bot.services.ingestion import Ingestion
-from bot.services.articles import Library
+from bot.services.articles import Articles
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
 from storage import sources as sources_sql
@@ -181,12 +181,12 @@ async def measure(mode: str, items: int, feed_count: int, long_every: int) -> di
         store = await Store(Path(tmp) / "bench.sqlite3").open()
         engine = InlineEngine() if mode == "inline" else TextEngine()
         clock = Clock()
-        library = Library(store, engine, clock)
+        articles = Articles(store, engine, clock)
         await engine.warm_up()
-        await ensure_anchors(store, library)
+        await ensure_anchors(store, articles)
         engine.catalog = await stored_catalog(store)
         fetcher = HttpFetcher(allow_private=True)
-        ingestion = Ingestion(store, library, fetcher, clock, AuditLog(store, clock))
+        ingestion = Ingestion(store, articles, fetcher, clock, AuditLog(store, clock))
         for path in feeds:
             await store.call(sources_sql.add, kind="feed", url=base + path, name="bench", interval_s=900,
                              added_by=None, now=clock.iso())

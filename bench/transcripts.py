@@ -116,7 +116,7 @@ async def main(lines: int) -> None:
             for user_id, language in ((RU, "ru"), (EN, "en"), (ADMIN, "ru")):
                 local.sandbox.add_user(user_id, first_name={RU: "Анна", EN: "Jane", ADMIN: "Админ"}[user_id],
                                        language_code=language)
-            await local.services.library.add(*ARTICLE, kind="file")
+            await local.services.articles.add(*ARTICLE, kind="file")
             print("(one new article is in the library: «" + ARTICLE[0] + "»)")
             print("\n=== Russian reader ===")
             await russian_reader(local, lines)

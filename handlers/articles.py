@@ -1,4 +1,4 @@
-"""/latest, /summary, /search: reading the library."""
+"""/latest, /summary, /search: reading the articles."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.i18n import Translator
-from bot.services.articles import Library
+from bot.services.articles import Articles
 from bot.services.summaries import Summaries, SummaryView
 from bot.services.themes import ThemeCards
 from bot.telegram import render
@@ -23,8 +23,8 @@ async def send_summary(message: Message, view: SummaryView, tr: Translator) -> N
                          disable_web_page_preview=True)
 
 
-async def latest(message: Message, tr: Translator, library: Library) -> None:
-    items = await library.latest(5)
+async def latest(message: Message, tr: Translator, articles: Articles) -> None:
+    items = await articles.latest(5)
     if not items:
         await message.answer(tr("latest_empty"))
         return
@@ -46,12 +46,12 @@ async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Tra
     await query.answer()
 
 
-async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, library: Library,
+async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, articles: Articles,
                      cards: ThemeCards) -> None:
     """An English retelling of an article (its text) or of a theme card (what the analysis says)."""
     source: tuple[str, str, str] | None = None
     if callback_data.article:
-        article = await library.get(callback_data.article)
+        article = await articles.get(callback_data.article)
         source = (f"a{article.id}", article.title, article.text) if article else None
     elif card := await cards.card(callback_data.slug):
         source = (f"t{card.slug}:{card.anchor.id}", render.theme_label(card.theme, tr), " ".join(card.claim + card.quotes))
@@ -60,17 +60,17 @@ async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Transla
         return
     await query.answer(tr("translating"))
     key, title, text = source
-    retold = await library.in_english(key, title, text)
+    retold = await articles.in_english(key, title, text)
     await query.message.answer(render.in_english(title, retold, tr) if retold else tr("translation_failed"),
                                disable_web_page_preview=True)
 
 
-async def search(message: Message, command: CommandObject, tr: Translator, library: Library) -> None:
+async def search(message: Message, command: CommandObject, tr: Translator, articles: Articles) -> None:
     query = (command.args or "").strip()
     if len(query) < 2:
         await message.answer(tr("search_usage"))
         return
-    found = await library.search(query)
+    found = await articles.search(query)
     if not found:
         await message.answer(tr("search_empty", query=render.plain(render.clip(query, 100))))
         return

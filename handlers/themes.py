@@ -12,7 +12,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.telegram import render
 from bot.services.themes import ThemeCard, ThemeCards
 from bot.i18n import Translator
-from bot.services.articles import Library
+from bot.services.articles import Articles
 from bot.telegram.permissions import ChatAdmins
 from bot.services.subscriptions import Subscriptions
 from handlers import keyboards
@@ -106,9 +106,9 @@ async def open_card(query: CallbackQuery, callback_data: ThemeOpen, tr: Translat
     await query.answer()
 
 
-async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Translator, library: Library,
+async def article_card(query: CallbackQuery, callback_data: ArticleTheme, tr: Translator, articles: Articles,
                        cards: ThemeCards, subscriptions: Subscriptions) -> None:
-    article = await library.get(callback_data.article)
+    article = await articles.get(callback_data.article)
     card = await cards.card(callback_data.slug, subject=article) if article else None
     if card is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
@@ -147,9 +147,9 @@ def _flip(button: InlineKeyboardButton, data: ThemeFollow, following: bool, tr: 
     return button.model_copy(update={"text": tr("btn_following_theme" if following else "btn_follow_theme")})
 
 
-async def anchor_text(query: CallbackQuery, callback_data: AnchorText, tr: Translator, library: Library,
+async def anchor_text(query: CallbackQuery, callback_data: AnchorText, tr: Translator, articles: Articles,
                       cards: ThemeCards) -> None:
-    article = await library.get(callback_data.article)
+    article = await articles.get(callback_data.article)
     if article is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)
         return

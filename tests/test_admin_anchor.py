@@ -144,7 +144,7 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     assert "1/8" in str(december.buttons)
 
     energy = "Под Самаркандом построят солнечную электростанцию"
-    article, _ = await app.services.library.add(
+    article, _ = await app.services.articles.add(
         energy, "Европейские компании построят в Узбекистане солнечные и ветровые электростанции. Зелёный "
                 "водород с этих станций будут экспортировать в Европу по трубопроводу через Каспий. Европейский "
                 "инвестиционный банк выделил кредит на солнечный парк.", kind="file")
@@ -172,7 +172,7 @@ async def test_followup_now_previews_each_anchor_and_posts_the_one_confirmed(app
     editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
     await _press(app, editor, "Подтвердить")
     energy = "Под Самаркандом построят солнечную электростанцию"
-    await app.services.library.add(energy, "Европейские компании построят в Узбекистане солнечные электростанции. "
+    await app.services.articles.add(energy, "Европейские компании построят в Узбекистане солнечные электростанции. "
                                            "Зелёный водород будут экспортировать в Европу через Каспий.", kind="file")
     mark = app.sandbox.mark()
     app.sandbox.send_text("/followup", user_id=ADMIN_ID)
@@ -206,7 +206,7 @@ async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox:
         done = await _press(local, renamed, "Подтвердить")
         assert "теперь опорный анализ" in done.text
         anchors = await local.services.store.call(catalog_sql.anchors)
-        article = await local.services.library.get(anchors[1].article_id)
+        article = await local.services.articles.get(anchors[1].article_id)
         assert article is not None and article.url == "https://t.me/zen_test_channel/1"
 
 

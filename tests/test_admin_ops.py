@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 async def test_followup_now_posts_to_the_channel_and_is_audited(app: LocalBot) -> None:
-    await app.services.library.add(*CORRIDOR, kind="file")
+    await app.services.articles.add(*CORRIDOR, kind="file")
     preview = await app.sandbox.ask("/followup", user_id=ADMIN_ID, timeout=10)
     assert "материалов 1" in preview.text and app.sandbox.messages(SANDBOX_CHANNEL_ID) == []
     mark = app.sandbox.mark()
@@ -36,7 +36,7 @@ async def test_stats_and_audit_show_what_happened(app: LocalBot) -> None:
     app.sandbox.send_text("/subscribe", user_id=READER_ID)
     await app.sandbox.wait_for(READER_ID, 2, after=mark)
     await post_preview(app.sandbox, "/post Проверка")  # the post, then its control message
-    await app.services.library.add(*CORRIDOR, kind="file")
+    await app.services.articles.add(*CORRIDOR, kind="file")
     await app.services.audit.record(ADMIN_ID, "ingest", {"url": "http://127.0.0.1/x", "error": "address 127.0.0.1 is not allowed"},
                                     ok=False)
     stats = await app.sandbox.ask("/stats", user_id=ADMIN_ID)

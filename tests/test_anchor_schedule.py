@@ -66,13 +66,13 @@ async def test_an_anchor_made_with_its_own_schedule_follows_up_on_it(app: LocalB
     assert "kz-eu-2025: mon 10:00 (FOLLOWUP_CRON); следующий: 16.03.2026 10:00" in december_line
     assert TITLE[:40] in ours_line and ours_line.endswith(": thu 09:00; следующий: 12.03.2026 09:00")
 
-    await app.services.library.add(*ENERGY, kind="file")
-    await app.services.library.add(*CORRIDOR, kind="file")
+    await app.services.articles.add(*ENERGY, kind="file")
+    await app.services.articles.add(*CORRIDOR, kind="file")
     # Thursday 09:00: only the new anchor's follow-up goes out; the December one waits for Monday
     posted = await _tick(app, clock, THURSDAY)
     assert len(posted) == 1 and OURS in posted[0] and ENERGY[0] in posted[0]
     clock.set(datetime(2026, 3, 13, 12, 0, tzinfo=timezone.utc))
-    await app.services.library.add(*HYDROGEN, kind="file")  # on Friday
+    await app.services.articles.add(*HYDROGEN, kind="file")  # on Friday
     # Monday 10:00: the December follow-up, with the corridor news; the new anchor's waits for Thursday
     posted = await _tick(app, clock, MONDAY)
     assert len(posted) == 2 and DECEMBER in posted[1] and CORRIDOR[0] in posted[1] and OURS not in posted[1]
@@ -108,7 +108,7 @@ async def test_followup_schedule_changes_an_anchor_and_a_restart_keeps_it(sandbo
     async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
         listing = await _say(local, "/followup_schedule")
         assert "kz-eu-2025: wed 10:00; следующий: 11.03.2026 10:00" in listing.text
-        await local.services.library.add(*CORRIDOR, kind="file")
+        await local.services.articles.add(*CORRIDOR, kind="file")
         posted = await _tick(local, clock, datetime(2026, 3, 11, 7, 0, tzinfo=timezone.utc))  # Wednesday 10:00
         assert len(posted) == 1 and DECEMBER in posted[0] and CORRIDOR[0] in posted[0]
         # FOLLOWUP_CRON's Monday no longer sends it; "default" brings FOLLOWUP_CRON back from then on

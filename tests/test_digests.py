@@ -36,7 +36,7 @@ async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> Async
 
 
 async def add(app: LocalBot, doc: tuple[str, str], expect: str | None) -> int:
-    article, _ = await app.services.library.add(doc[0], doc[1], kind="file")
+    article, _ = await app.services.articles.add(doc[0], doc[1], kind="file")
     if expect is None:
         assert article.theme_slugs == [], article.theme_slugs
     else:
@@ -194,7 +194,7 @@ async def test_a_long_on_demand_digest_is_split_not_refused(app: LocalBot, clock
     long_tail = " ".join(f"Подробности читайте в полной версии материала, часть {n}." for n in range(8))
     for doc in (CORRIDOR, VISAS, UNRELATED):
         for i in range(8):  # a full section (8 items) for each of three sections
-            await app.services.library.add(f"{doc[0]} — выпуск {i}", f"{doc[1]} {long_tail} Выпуск {i}.", kind="file")
+            await app.services.articles.add(f"{doc[0]} — выпуск {i}", f"{doc[1]} {long_tail} Выпуск {i}.", kind="file")
     clock.advance(minutes=1)
     mark = app.sandbox.mark()
     app.sandbox.send_text("/digest", user_id=MOSCOW_READER)
@@ -213,7 +213,7 @@ async def test_hostile_text_is_escaped_in_every_view(app: LocalBot, clock: Froze
     """The sandbox parses HTML like Telegram and refuses anything unescaped: every view must pass."""
     title = 'Средний коридор <b>&amp; "порты" <script>alert(1)</script> & a<b'
     text = CORRIDOR[1] + " Цены <выросли> на 5% & более, а > меньше </i> <a href='x'>ссылка</a>."
-    article, _ = await app.services.library.add(title, text, kind="feed", url="https://example.org/a?x=1&y=<2>")
+    article, _ = await app.services.articles.add(title, text, kind="feed", url="https://example.org/a?x=1&y=<2>")
     assert "transport-corridors" in article.theme_slugs
     mark = app.sandbox.mark()
     app.sandbox.send_text("/subscribe", user_id=MOSCOW_READER)

@@ -31,7 +31,7 @@ async def subscribed_digest(app: LocalBot, clock: FrozenClock, *docs: tuple[str,
     """Store the articles after the subscription, reach the weekly slot, return the digest text."""
     clock.advance(minutes=1)
     for i, (title, text) in enumerate(docs):
-        await app.services.library.add(title, text, kind="feed", url=f"https://news{i}.example/a/{i}")
+        await app.services.articles.add(title, text, kind="feed", url=f"https://news{i}.example/a/{i}")
     await run_slot(app, clock)
     digests = [m.text for m in app.sandbox.messages(READER_ID) if "Ваш дайджест" in m.text]
     assert len(digests) == 1, digests

@@ -120,10 +120,10 @@ async def test_summary_shows_the_retelling_and_keeps_extractive_analysis(
         tmp_path: Path, sandbox: Sandbox, llm: FakeLlm) -> None:
     settings = llm_settings(tmp_path, llm, llm_api_key="sekret")
     async with LocalBot(settings, sandbox=sandbox) as app:
-        article, status = await app.services.library.add(*CORRIDOR, kind="file")
+        article, status = await app.services.articles.add(*CORRIDOR, kind="file")
         reply = await app.sandbox.ask(f"/summary {article.id}", user_id=READER_ID)
         asked = len(llm.requests)
-        again, again_status = await app.services.library.add(*CORRIDOR, kind="file")
+        again, again_status = await app.services.articles.add(*CORRIDOR, kind="file")
         preview = await app.sandbox.ask(f"/summary {llm.base}/news/page", user_id=READER_ID, timeout=10)
     assert status == "new" and again_status == "unchanged"
     assert "Пересказ (нейросеть):" in reply.text and "Коротко:" in reply.text
@@ -147,7 +147,7 @@ async def test_summary_shows_the_retelling_and_keeps_extractive_analysis(
 async def test_failing_model_shows_the_extractive_summary(tmp_path: Path, sandbox: Sandbox, llm: FakeLlm) -> None:
     llm.mode = "500"
     async with LocalBot(llm_settings(tmp_path, llm), sandbox=sandbox) as app:
-        article, _ = await app.services.library.add(*CORRIDOR, kind="file")
+        article, _ = await app.services.articles.add(*CORRIDOR, kind="file")
         reply = await app.sandbox.ask(f"/summary {article.id}", user_id=READER_ID)
     assert llm.requests and article.abstract == []
     assert "Пересказ (нейросеть)" not in reply.text and "Коротко:" in reply.text

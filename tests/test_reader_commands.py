@@ -36,7 +36,7 @@ async def test_summary_without_argument_is_the_cleaned_anchor(app: LocalBot) -> 
 
 
 async def test_summary_by_id_and_bad_arguments(app: LocalBot) -> None:
-    anchor = await app.services.library.anchor()
+    anchor = await app.services.articles.anchor()
     assert anchor is not None
     by_id = await app.sandbox.ask(f"/summary {anchor.id}", user_id=READER_ID)
     assert ANCHOR_TITLE in by_id.text
@@ -67,7 +67,7 @@ async def test_themes_navigation_edits_the_same_message(app: LocalBot) -> None:
 
 
 async def test_every_theme_card_quotes_the_anchor(app: LocalBot) -> None:
-    anchor = await app.services.library.anchor()
+    anchor = await app.services.articles.anchor()
     assert anchor is not None
     for slug in SLUGS:
         reply = await app.sandbox.ask(f"/theme {slug}", user_id=READER_ID)
@@ -93,7 +93,7 @@ async def test_unknown_and_missing_slug_list_the_catalog(app: LocalBot) -> None:
 async def test_latest_empty_then_lists_ingested(app: LocalBot) -> None:
     empty = await app.sandbox.ask("/latest", user_id=READER_ID)
     assert "пока нет" in empty.text
-    article, status = await app.services.library.add(
+    article, status = await app.services.articles.add(
         "Средний коридор: новые грузы через Каспий",
         "Объём перевозок по Транскаспийскому международному транспортному маршруту вырос. "
         "Казахстан и ЕС договорились о модернизации портов Актау и Курык.",
@@ -135,7 +135,7 @@ async def test_a_crashing_handler_still_answers(app: LocalBot, monkeypatch) -> N
     async def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(app.services.library, "latest", broken)
+    monkeypatch.setattr(app.services.articles, "latest", broken)
     reply = await app.sandbox.ask("/latest", user_id=READER_ID)
     assert "Что-то пошло не так" in reply.text and "disk on fire" not in reply.text
     still_alive = await app.sandbox.ask("/start", user_id=READER_ID)
@@ -145,7 +145,7 @@ async def test_a_crashing_handler_still_answers(app: LocalBot, monkeypatch) -> N
 async def test_summary_of_an_article_opens_its_own_theme_cards(app: LocalBot) -> None:
     from tests.articles import VISAS
 
-    article, _ = await app.services.library.add(*VISAS, kind="file")
+    article, _ = await app.services.articles.add(*VISAS, kind="file")
     reply = await app.sandbox.ask(f"/summary {article.id}", user_id=READER_ID)
     data = reply.button("Визов")
     assert data.startswith("ac:")
@@ -159,7 +159,7 @@ async def test_summary_of_an_article_opens_its_own_theme_cards(app: LocalBot) ->
 
 
 async def test_search_finds_names_in_every_case_form(app: LocalBot) -> None:
-    article, _ = await app.services.library.add(
+    article, _ = await app.services.articles.add(
         "Токаев встретился с Каллас в Астане",
         "Президент Казахстана Касым-Жомарт Токаев обсудил с Каей Каллас транспортные коридоры. "
         "Канцлер Шольц и президент Мирзиёев прислали поздравления.",
@@ -175,7 +175,7 @@ async def test_search_finds_names_in_every_case_form(app: LocalBot) -> None:
 
 
 async def test_articles_indexed_before_names_are_reindexed_on_start(app: LocalBot) -> None:
-    article, _ = await app.services.library.add("Визит в Брюссель", "Токаев прилетел в Брюссель.", kind="file")
+    article, _ = await app.services.articles.add("Визит в Брюссель", "Токаев прилетел в Брюссель.", kind="file")
 
     def forget_names(db) -> None:  # as stored by a bot before names were indexed in all forms
         db.execute("update articles set search_lemmas = 'токай прилететь в брюссель', search_version = 0 where id = ?",
@@ -185,7 +185,7 @@ async def test_articles_indexed_before_names_are_reindexed_on_start(app: LocalBo
     await app.services.store.call(forget_names)
     missed = await app.sandbox.ask("/search Токаева", user_id=READER_ID)
     assert "ничего не нашлось" in missed.text
-    assert await app.services.library.reindex_search() == 1
+    assert await app.services.articles.reindex_search() == 1
     found = await app.sandbox.ask("/search Токаева", user_id=READER_ID)
     assert "Визит в Брюссель" in found.text
 

@@ -16,9 +16,9 @@ BOTH = (
 
 
 async def test_an_article_on_two_themes_is_listed_once_and_a_duplicate_copy_not_at_all(app: LocalBot) -> None:
-    article, _ = await app.services.library.add(*BOTH, kind="file")
+    article, _ = await app.services.articles.add(*BOTH, kind="file")
     assert len(article.theme_slugs) >= 2, article.theme_slugs
-    await app.services.library.add(BOTH[0], BOTH[1] + " Источник: лента агентства.", kind="feed",
+    await app.services.articles.add(BOTH[0], BOTH[1] + " Источник: лента агентства.", kind="feed",
                                    url="https://example.org/news/corridor-visas")
     reply = await app.sandbox.ask("/digest", user_id=READER_ID)
     text = reply.text
@@ -36,7 +36,7 @@ async def test_an_article_on_two_themes_is_listed_once_and_a_duplicate_copy_not_
 async def test_deep_links_open_a_theme_card_and_an_article(app: LocalBot) -> None:
     card = await app.sandbox.ask("/start theme_visa-facilitation", user_id=READER_ID)
     assert "Тема 4 из 8" in card.text and card.button("🔔 Следить за темой")
-    anchor = await app.services.library.anchor()
+    anchor = await app.services.articles.anchor()
     assert anchor is not None
     summary = await app.sandbox.ask(f"/start a_{anchor.id}", user_id=READER_ID)
     assert summary.text.startswith("📰 Казахстан – ЕС в декабре 2025 года")
@@ -49,7 +49,7 @@ async def test_deep_links_open_a_theme_card_and_an_article(app: LocalBot) -> Non
 
 
 async def test_a_digest_telegram_refuses_is_reported_instead_of_vanishing(app: LocalBot) -> None:
-    await app.services.library.add(*BOTH, kind="file")
+    await app.services.articles.add(*BOTH, kind="file")
     app.sandbox.fail_next("sendMessage", 400, description="Bad Request: the digest was refused")
     reply = await app.sandbox.ask("/digest", user_id=READER_ID)
     assert reply.text == "Не получилось отправить ответ: Telegram его не принял. Попробуйте ещё раз чуть позже."

@@ -59,7 +59,7 @@ async def test_a_fresh_bot_posts_no_empty_followup_and_waits_for_its_first_slot(
     assert followups(app.sandbox, SANDBOX_CHANNEL_ID) == [] and followups(app.sandbox, READER_ID) == []
 
     clock.advance(hours=2)
-    await app.services.library.add(*CORRIDOR, kind="file")
+    await app.services.articles.add(*CORRIDOR, kind="file")
     await tick(app)  # an article arriving after the slot waits for the next one
     assert followups(app.sandbox, SANDBOX_CHANNEL_ID) == []
     clock.set(SECOND_SLOT)
@@ -77,7 +77,7 @@ async def test_followup_command_previews_then_publishes_once(app: LocalBot, cloc
     assert nothing.buttons == [] and sb.messages(SANDBOX_CHANNEL_ID) == []
 
     clock.advance(hours=1)
-    await app.services.library.add(*CORRIDOR, kind="file")
+    await app.services.articles.add(*CORRIDOR, kind="file")
     clock.advance(hours=1)
     preview = await sb.ask("/followup", user_id=ADMIN_ID)
     assert preview.text.startswith("Предпросмотр обзора изменений: материалов 1")
@@ -102,7 +102,7 @@ async def test_followup_command_previews_then_publishes_once(app: LocalBot, cloc
     assert after.text.startswith("Нового с 01.12.2026 нет")
 
     clock.advance(hours=1)
-    await app.services.library.add(*VISAS, kind="file")
+    await app.services.articles.add(*VISAS, kind="file")
     second = await sb.ask("/followup", user_id=ADMIN_ID)
     assert await press(sb, second, "Отмена") == "Обзор изменений не опубликован."
     assert len(followups(sb, SANDBOX_CHANNEL_ID)) == 1
@@ -113,11 +113,11 @@ async def test_late_article_is_dated_inside_the_period_and_cards_agree(app: Loca
     whose period then starts at 03.12; the card lists the same articles as new."""
     sb = app.sandbox
     clock.set(datetime(2026, 12, 5, 9, 0, tzinfo=timezone.utc))
-    await app.services.library.add(*VISAS, kind="file")
+    await app.services.articles.add(*VISAS, kind="file")
     preview = await sb.ask("/followup", user_id=ADMIN_ID)
     await press(sb, preview, "Опубликовать")
     clock.advance(hours=3)
-    await app.services.library.add(*CORRIDOR, kind="file", published=datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc))
+    await app.services.articles.add(*CORRIDOR, kind="file", published=datetime(2026, 12, 3, 8, 0, tzinfo=timezone.utc))
     clock.advance(hours=1)
     late = await sb.ask("/followup", user_id=ADMIN_ID)
     assert "Материалы с 03.12.2026 по 05.12.2026" in late.text

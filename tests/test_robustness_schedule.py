@@ -97,7 +97,7 @@ async def new_york(sandbox: Sandbox, tmp_path: Path, fall_back_clock: FrozenCloc
 async def test_bot_keeps_answering_and_posts_one_followup_across_the_fall_back(
         new_york: LocalBot, fall_back_clock: FrozenClock) -> None:
     sb = new_york.sandbox
-    await new_york.services.library.add(*CORRIDOR, kind="file")
+    await new_york.services.articles.add(*CORRIDOR, kind="file")
     posted = []
     for _ in range(4 * 6):  # 00:00 EDT .. 04:45 EST, a pass every 15 minutes
         report = await new_york.services.digests.tick()
@@ -128,7 +128,7 @@ async def test_a_subscription_with_an_unloadable_zone_does_not_stop_the_others(
         # tz database here lacks): it must be skipped, not take everyone's digest down.
         await app.services.store.call(subs_sql.update, 1002, clock.iso(), timezone="Mars/Olympus_Mons")
         clock.advance(minutes=5)
-        await app.services.library.add(*CORRIDOR, kind="file")
+        await app.services.articles.add(*CORRIDOR, kind="file")
         clock.set(datetime(2026, 1, 12, 6, 5, tzinfo=timezone.utc))  # 09:05 Moscow
         report = await app.services.digests.tick()
         await app.services.outbox.wait_idle()

@@ -29,7 +29,7 @@ OTHER = ("https://portnews.example/kuryk", "Порт Курык расширит
 async def store_reports(app: LocalBot, clock: FrozenClock) -> None:
     for url, title, text in [*FERRY, OTHER]:
         clock.advance(minutes=1)
-        await app.services.library.add(title, text, kind="feed", url=url, published=clock.now())
+        await app.services.articles.add(title, text, kind="feed", url=url, published=clock.now())
 
 
 async def test_three_sources_of_one_story_give_one_digest_entry(app: LocalBot, clock: FrozenClock) -> None:

@@ -31,7 +31,7 @@ async def in_topic_say(app: LocalBot, text: str, thread: int, replies: int = 1) 
 
 async def digest_run(app: LocalBot, clock: FrozenClock, when: datetime, doc: tuple[str, str], n: int) -> None:
     clock.set(when - timedelta(hours=3))  # before both topics' slots (09:00 and 10:00 Moscow)
-    await app.services.library.add(doc[0], doc[1], kind="feed", url=f"https://news.example/{n}")
+    await app.services.articles.add(doc[0], doc[1], kind="feed", url=f"https://news.example/{n}")
     await run_slot(app, clock, when)
 
 

@@ -102,7 +102,7 @@ async def ingest(settings: Settings, inputs: list[str]) -> int:
     await services.start()
 
     async def store(doc: Document) -> None:
-        article, state = await services.library.add(
+        article, state = await services.articles.add(
             doc.title, doc.text, kind=doc.kind, url=doc.url, author=doc.author, published=doc.published,
             external_id=doc.external_id,
         )

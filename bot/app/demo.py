@@ -50,7 +50,7 @@ async def demo(settings: Settings) -> int:
 
             with resources.as_file(resources.files("bot.data").joinpath("demo", "article.txt")) as path:
                 doc = read_text_file(path)
-            article, _ = await local.services.library.add(doc.title, doc.text, kind="file")
+            article, _ = await local.services.articles.add(doc.title, doc.text, kind="file")
             print(f"\n(admin ingests a new article: #{article.id} «{article.title}», "
                   f"themes: {', '.join(article.theme_slugs) or '-'})", flush=True)
             for text in ("/latest", "/search порты Каспия", "/theme transport-corridors", "/subscribe", "/digest"):

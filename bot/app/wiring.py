@@ -35,7 +35,7 @@ from bot.delivery import Outbox, RateLimits, Sender, Throttle
 from bot.digests.service import Digests
 from bot.i18n import LANGUAGES, Translator
 from bot.services.ingestion import Ingestion, make_fetcher
-from bot.services.articles import Library
+from bot.services.articles import Articles
 from bot.text.llm import LlmSummarizer
 from bot.telegram.middlewares import AdminOnly, ContextMiddleware
 from bot.net import HttpFetcher
@@ -66,7 +66,7 @@ class Services:
     clock: Clock
     store: Store
     engine: TextEngine
-    library: Library
+    articles: Articles
     cards: ThemeCards
     audit: AuditLog
     posting: Posting
@@ -101,8 +101,8 @@ class Services:
         """Open storage, load models and the shipped anchors (idempotent)."""
         await self.store.open()
         await self.engine.warm_up()
-        await ensure_anchors(self.store, self.library)
-        await self.library.reindex_search()
+        await ensure_anchors(self.store, self.articles)
+        await self.articles.reindex_search()
         self.engine.catalog = await stored_catalog(self.store)
         # The models are loaded for good: moving them out of the collector's sight keeps full
         # collections (triggered by big digest or ingest runs) from pausing the loop for 100+ ms.
@@ -136,7 +136,7 @@ class Services:
 
 
 HANDLER_SERVICES = (
-    "settings", "library", "cards", "summaries", "subscriptions", "word_filters", "digests", "statistics", "audit",
+    "settings", "articles", "cards", "summaries", "subscriptions", "word_filters", "digests", "statistics", "audit",
     "posting", "broadcasts", "ingestion", "source_lists", "anchor_setup", "channel_posts", "chats", "chat_admins",
     "sender", "storage_alarm", "followups",
 )
@@ -162,18 +162,18 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     store = Store(settings.database_path)
     engine = TextEngine()
     fetcher = make_fetcher(settings)
-    library = Library(store, engine, clock, llm=LlmSummarizer(settings, fetcher))  # extractive-only when LLM_* unset
+    articles = Articles(store, engine, clock, llm=LlmSummarizer(settings, fetcher))  # extractive-only when LLM_* unset
     audit = AuditLog(store, clock)
-    cards = ThemeCards(store, library)
+    cards = ThemeCards(store, articles)
     word_filters = WordFilters(store, clock)
     chats = ChatRegistry(store, clock)
     sender = Sender(paid=settings.paid_broadcast)
     throttle = Throttle(RateLimits.from_settings(settings), chats)
     outbox = Outbox(store, clock, sender, throttle=throttle)
-    ingestion = Ingestion(store, library, fetcher, clock, audit)
-    digests = Digests(store, library, cards, word_filters, clock, settings, outbox.enqueue)
+    ingestion = Ingestion(store, articles, fetcher, clock, audit)
+    digests = Digests(store, articles, cards, word_filters, clock, settings, outbox.enqueue)
     return Services(
-        settings=settings, clock=clock, store=store, engine=engine, library=library, cards=cards, audit=audit,
+        settings=settings, clock=clock, store=store, engine=engine, articles=articles, cards=cards, audit=audit,
         posting=Posting(store, clock, settings, audit, sender, outbox),
         subscriptions=Subscriptions(store, clock, settings, cards), word_filters=word_filters,
         digests=digests, followups=Followups(digests, cards, audit),
@@ -183,8 +183,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         throttle=throttle, chats=chats, sender=sender, outbox=outbox,
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
-        anchor_setup=AnchorSetup(store, library, engine, ingestion, audit, clock, settings),
-        summaries=Summaries(library, cards, ingestion), admin_notices=AdminNotices(settings, chats, sender),
+        anchor_setup=AnchorSetup(store, articles, engine, ingestion, audit, clock, settings),
+        summaries=Summaries(articles, cards, ingestion), admin_notices=AdminNotices(settings, chats, sender),
     )
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable
 from zoneinfo import ZoneInfoNotFoundError
 
-from bot.services.articles import Library
+from bot.services.articles import Articles
 from bot.services.themes import AnchorRef, ThemeCards
 from bot.clock import Clock
 from bot.app.config import Settings
@@ -93,10 +93,10 @@ class FollowupRun:
 
 
 class Digests:
-    def __init__(self, store: Store, library: Library, cards: ThemeCards, word_filters: WordFilters, clock: Clock,
+    def __init__(self, store: Store, articles: Articles, cards: ThemeCards, word_filters: WordFilters, clock: Clock,
                  settings: Settings, deliver: Deliver) -> None:
         self.store = store
-        self.library = library
+        self.articles = articles
         self.cards = cards
         self.clock = clock
         self.settings = settings
@@ -171,7 +171,7 @@ class Digests:
         since its previous one (the first: since the analysis), composed but not sent; None
         without that anchor. Each anchor has its own windows and its own themes."""
         keyed = await self._anchor_key(anchor)
-        article = await self.library.anchor(keyed[0].slug) if keyed else None
+        article = await self.articles.anchor(keyed[0].slug) if keyed else None
         if keyed is None or article is None:
             return None
         ref, window, key = keyed

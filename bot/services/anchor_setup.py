@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.refusal import FetchRefused, Refusal
 from bot.services.ingestion import SOURCE_KINDS, Ingestion
 from bot.app.inputs import InputError, parse_text
-from bot.services.articles import Article, Library
+from bot.services.articles import Article, Articles
 from bot.net import FetchError
 from bot.nlp import TextEngine
 from bot.sources import SourceError, detect_source
@@ -103,10 +103,10 @@ def _merged(a: ProposedTheme, b: ProposedTheme) -> ProposedTheme:
 
 
 class AnchorSetup:
-    def __init__(self, store: Store, library: Library, engine: TextEngine, ingestion: Ingestion, audit: AuditLog,
+    def __init__(self, store: Store, articles: Articles, engine: TextEngine, ingestion: Ingestion, audit: AuditLog,
                  clock: Clock, settings: Settings) -> None:
         self.store = store
-        self.library = library
+        self.articles = articles
         self.engine = engine
         self.ingestion = ingestion
         self.audit = audit
@@ -148,9 +148,9 @@ class AnchorSetup:
         if doc is None or len(doc.text) < MIN_TEXT:
             await self.audit.record(admin_id, "anchor.propose", {"url": url, "error": "text too short"}, ok=False)
             raise Refusal("anchor_too_short", chars=MIN_TEXT)
-        article = await self.library.by_url(url) if url else None
+        article = await self.articles.by_url(url) if url else None
         if article is None:
-            article, _ = await self.library.add(doc.title, doc.text, kind=kind, url=url, author=doc.author)
+            article, _ = await self.articles.add(doc.title, doc.text, kind=kind, url=url, author=doc.author)
         return await self._propose(admin_id, chat_id, article)
 
     async def _propose(self, admin_id: int, chat_id: int, article: Article) -> AnchorDraft:

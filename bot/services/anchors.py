@@ -13,7 +13,7 @@ from datetime import datetime
 from importlib import resources
 from typing import Any
 
-from bot.services.articles import Library
+from bot.services.articles import Articles
 from bot.text import ThemeCatalog, clean_page_text, load_catalog
 from storage import themes as catalog_sql
 from storage.db import Store
@@ -32,7 +32,7 @@ def _theme_file(name: str) -> ThemeCatalog:
         return load_catalog(path)
 
 
-async def ensure_anchors(store: Store, library: Library) -> int:
+async def ensure_anchors(store: Store, articles: Articles) -> int:
     """Load every shipped anchor not yet stored; returns how many were added."""
     added = 0
     for meta in shipped_anchors():
@@ -40,7 +40,7 @@ async def ensure_anchors(store: Store, library: Library) -> int:
             continue
         raw = resources.files("bot.data").joinpath("anchors", meta["page"]).read_text(encoding="utf-8")
         page = clean_page_text(raw)
-        article, _ = await library.add(
+        article, _ = await articles.add(
             page.title, page.text, kind="anchor", url=meta.get("url"), author=page.author,
             channel=meta.get("channel"), published=datetime.fromisoformat(meta["published"]),
             external_id=f"anchor:{meta['slug']}",

@@ -1,4 +1,4 @@
-"""The article library: what readers ask for (anchor, latest, by id/URL, search) and how texts enter it."""
+"""The articles: what readers ask for (anchor, latest, by id/URL, search) and how texts enter it."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ class Article:
         )
 
 
-class Library:
+class Articles:
     """Reads and writes articles through the store; analysis goes through the text engine."""
 
     def __init__(self, store: Store, engine: TextEngine, clock: Clock, llm: LlmSummarizer | None = None) -> None:
@@ -176,7 +176,7 @@ class Library:
     async def preview(self, title: str, text: str, *, url: str | None = None, author: str | None = None,
                       published: datetime | None = None) -> Article:
         """Analyse without storing (a reader's /summary of an outside URL must not enter the
-        channel's library and digests)."""
+        channel's articles and digests)."""
         analysis = await self.engine.analyze(title, text)
         data = analysis.to_dict(url or title)
         if abstract := await self._abstract(title, text, content_hash(f"{title}\n{text}")):

@@ -1,6 +1,6 @@
 """Sources in, articles out: adding sources, polling them on schedule, one-off URL ingestion.
 
-Each collected article goes through the library (analysed off the loop, deduplicated by
+Each collected article goes through the Articles service (analysed off the loop, deduplicated by
 canonical URL, external id and content hash). A source's first collection is its back catalogue:
 stored and searchable but marked `backfill`, so a new source never floods the digests.
 Failures back off exponentially; after MAX_FAILURES in a row the source is disabled and the
@@ -29,7 +29,7 @@ from bot.clock import Clock
 from bot.app.config import Settings
 from bot.cooldown import Cooldown
 from bot.refusal import FetchRefused, Refusal
-from bot.services.articles import Article, Library
+from bot.services.articles import Article, Articles
 from bot.services.audit import AuditLog
 from bot.services.lookup import parse_article_ref
 from bot.net import FetchError, HttpFetcher
@@ -71,7 +71,7 @@ class IngestStopped(Refusal):
 
 
 def external_key(item: ParsedArticle) -> str | None:
-    """The external id to store for an article (the library treats it as a global identity).
+    """The external id to store for an article (the Articles service treats it as a global identity).
 
     Dzen ids and Telegram "channel/post" ids are global, and so are URL, urn: and tag: guids.
     Plain feed guids ("1", "post-42") are unique only within one site: two feeds both using
@@ -112,9 +112,9 @@ async def _no_notice(key: str, params: dict[str, object]) -> None:
 
 
 class Ingestion:
-    def __init__(self, store: Store, library: Library, fetcher: HttpFetcher, clock: Clock, audit: AuditLog) -> None:
+    def __init__(self, store: Store, articles: Articles, fetcher: HttpFetcher, clock: Clock, audit: AuditLog) -> None:
         self.store = store
-        self.library = library
+        self.articles = articles
         self.fetcher = fetcher
         self.clock = clock
         self.audit = audit
@@ -147,16 +147,16 @@ class Ingestion:
         except asyncio.TimeoutError:
             log.warning("ingestion still running at shutdown", extra={"jobs": self._jobs})
 
-    async def store_articles(self, articles: list[ParsedArticle], *, source_id: int | None = None,
+    async def store_articles(self, parsed: list[ParsedArticle], *, source_id: int | None = None,
                              backfill: bool = False) -> list[Stored]:
         """Store each article in turn; on a graceful stop, raise IngestStopped between two."""
-        articles = [item for item in articles if storable(item)]
+        parsed = [item for item in parsed if storable(item)]
         stored = []
-        for item in articles:
+        for item in parsed:
             if self._stopping:
-                raise IngestStopped(len(stored), len(articles))
+                raise IngestStopped(len(stored), len(parsed))
             title = item.title or item.text[:80]
-            article, status = await self.library.add(
+            article, status = await self.articles.add(
                 title, item.text, kind=item.source_kind, url=item.url or None, author=item.author,
                 published=item.published, external_id=external_key(item), source_id=source_id, backfill=backfill,
             )
@@ -165,7 +165,7 @@ class Ingestion:
 
     async def preview_url(self, url: str, user_id: int | None = None) -> Article:
         """A reader's /summary of an outside URL: fetched (guarded, size- and time-capped) and
-        analysed, never stored — it must not enter the channel's library or digests. One such
+        analysed, never stored — it must not enter the channel's articles or digests. One such
         fetch per user every PREVIEW_COOLDOWN seconds (Refusal "fetch_cooldown" otherwise)."""
         left = self.preview_cooldown.wait_left(user_id)
         if left:
@@ -177,7 +177,7 @@ class Ingestion:
         if not found:
             raise Refusal("fetch_nothing")
         first = found[0]
-        return await self.library.preview(first.title, first.text, url=first.url or None, author=first.author,
+        return await self.articles.preview(first.title, first.text, url=first.url or None, author=first.author,
                                           published=first.published)
 
     async def fetch(self, url: str, *, max_items: int | None = None) -> list[ParsedArticle]:

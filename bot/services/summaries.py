@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.refusal import Refusal
-from bot.services.articles import Article, Library
+from bot.services.articles import Article, Articles
 from bot.services.ingestion import Ingestion
 from bot.services.lookup import parse_article_ref
 from bot.services.themes import ThemeCards
@@ -24,19 +24,19 @@ class SummaryView:
 
 
 class Summaries:
-    def __init__(self, library: Library, cards: ThemeCards, ingestion: Ingestion) -> None:
-        self.library = library
+    def __init__(self, articles: Articles, cards: ThemeCards, ingestion: Ingestion) -> None:
+        self.articles = articles
         self.cards = cards
         self.ingestion = ingestion
 
     async def lookup(self, args: str | None, user_id: int | None) -> SummaryView:
-        """`/summary [ID|URL]`: no argument is the anchor; a URL not in the library is read
+        """`/summary [ID|URL]`: no argument is the anchor; a URL not stored is read
         live (never stored). Refusals: a malformed argument, nothing found, a URL that cannot
         be read (FetchRefused), the per-user fetch cooldown."""
         ref = parse_article_ref(args)
         if ref is None:
             raise Refusal("summary_bad_arg")
-        article = await self.library.find(ref)
+        article = await self.articles.find(ref)
         if article is None and ref.kind == "url":
             article = await self.ingestion.preview_url(ref.value, user_id)
         if article is None:
@@ -45,9 +45,9 @@ class Summaries:
 
     async def stored(self, article_id: int) -> SummaryView | None:
         """A stored article by id (a deep link or a button); None when it is gone."""
-        article = await self.library.get(article_id)
+        article = await self.articles.get(article_id)
         return await self.view(article) if article is not None else None
 
     async def view(self, article: Article) -> SummaryView:
         themes = await self.cards.themes()
-        return SummaryView(article, tuple(themes), bool(article.id) and self.library.can_translate)
+        return SummaryView(article, tuple(themes), bool(article.id) and self.articles.can_translate)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from bot.services.articles import Article, Library
+from bot.services.articles import Article, Articles
 from storage import themes as catalog_sql
 from storage.db import Store
 from storage.rows import Theme
@@ -59,14 +59,14 @@ class AnchorRef:
 class ThemeCards:
     """Builds cards from the stored anchor analysis and catalog; no NLP at request time."""
 
-    def __init__(self, store: Store, library: Library) -> None:
+    def __init__(self, store: Store, articles: Articles) -> None:
         self.store = store
-        self.library = library
+        self.articles = articles
 
     @property
     def can_translate(self) -> bool:
         """English readers are offered a card's retelling (an LLM is configured)."""
-        return self.library.can_translate
+        return self.articles.can_translate
 
     async def themes(self, anchor_id: int | None = None) -> list[Theme]:
         return await self.store.call(catalog_sql.themes, anchor_id)
@@ -96,7 +96,7 @@ class ThemeCards:
             return None
         anchors = await self.store.call(catalog_sql.anchors)
         row = next((a for a in anchors if a.id == anchor_id), None)
-        return await self.library.get(row.article_id) if row else None
+        return await self.articles.get(row.article_id) if row else None
 
     async def card(self, slug: str, subject: Article | None = None) -> ThemeCard | None:
         """The anchor's card for `slug`; with `subject`, the same theme as that article covers it
@@ -114,7 +114,7 @@ class ThemeCards:
         theme = themes[position]
         sentences = list((hit or {}).get("sentences", []))
         entities = [e for e in subject.analysis.get("entities", []) if _mentions(sentences, e["text"])]
-        related = [a for a in await self.library.related(slug, since=anchor.date, limit=6) if a.id != subject.id]
+        related = [a for a in await self.articles.related(slug, since=anchor.date, limit=6) if a.id != subject.id]
         return ThemeCard(
             theme=theme, anchor=anchor, subject=subject, position=position, total=len(themes),
             claim=sentences[:2], quotes=sentences[2:4],
