@@ -77,8 +77,8 @@ async def heartbeat(stop: asyncio.Event, worst: list[float]) -> None:
 
 async def naive(services, subs: list[dict]) -> int:
     """Baseline: one query and one render per subscriber, on the loop."""
-    themes = await services.cards.themes()
-    order, by_slug = [t["slug"] for t in themes], {t["slug"]: t for t in themes}
+    catalog = await services.themes.catalog()
+    order, by_slug = [t.slug for t in catalog], {t.slug: t for t in catalog}
     sent = 0
     for sub in subs:
         rows = await services.store.call(digests_sql.articles_between, sub["last_sent_end"], to_db(NOW), limit=500)
@@ -94,7 +94,7 @@ async def run(size: int, articles: int, with_baseline: bool) -> dict[str, float]
         settings = Settings(_env_file=None, database_path=Path(tmp) / "bench.sqlite3")
         services = build_services(settings, FrozenClock(NOW))
         await services.start()
-        slugs = [t["slug"] for t in await services.cards.themes()]
+        slugs = [t.slug for t in await services.themes.catalog()]
         await services.store.call(fill, size, articles, slugs)
         stop, worst = asyncio.Event(), [0.0]
         beat = asyncio.create_task(heartbeat(stop, worst))

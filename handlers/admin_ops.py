@@ -13,7 +13,7 @@ from bot.telegram import admin_render
 from bot.telegram import render
 
 from bot.services.stats import Statistics
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 from bot.services.followups import Followups
 from bot.delivery import Sender
 from bot.digests.service import Digests
@@ -24,10 +24,10 @@ from handlers.errors import delivered
 from handlers.keyboards import AnchorFollowupAction, FollowupAction
 
 
-async def followup(message: Message, tr: Translator, digests: Digests, sender: Sender, cards: ThemeCards) -> None:
+async def followup(message: Message, tr: Translator, digests: Digests, sender: Sender, themes: Themes) -> None:
     """Shows each anchor's follow-up exactly as the channel will get it (the first anchor's as
     always, then those admins added, each naming its analysis); nothing is sent before Publish."""
-    anchors = await cards.anchors()
+    anchors = await themes.anchors()
     if not anchors:
         await message.answer(tr("followup_no_anchor"))
         return
@@ -66,11 +66,11 @@ async def followup_action(query: CallbackQuery, callback_data: FollowupAction | 
         await query.message.answer(note)
 
 
-async def show_stats(message: Message, tr: Translator, statistics: Statistics, cards: ThemeCards,
+async def show_stats(message: Message, tr: Translator, statistics: Statistics, themes: Themes,
                      subscriptions: Subscriptions) -> None:
     figures = await statistics.collect()
     zone = await subscriptions.zone_of(message.chat.id)
-    await message.answer(admin_render.stats(figures, await cards.themes(), zone, tr))
+    await message.answer(admin_render.stats(figures, await themes.catalog(), zone, tr))
 
 
 async def show_audit(message: Message, tr: Translator, audit: AuditLog, subscriptions: Subscriptions) -> None:

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot.i18n import Translator
 from bot.services.articles import Articles
 from bot.services.summaries import Summaries, SummaryView
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 from bot.telegram import render
 from handlers import keyboards
 from handlers.keyboards import ArticleOpen, InEnglish
@@ -47,13 +47,13 @@ async def open_article(query: CallbackQuery, callback_data: ArticleOpen, tr: Tra
 
 
 async def in_english(query: CallbackQuery, callback_data: InEnglish, tr: Translator, articles: Articles,
-                     cards: ThemeCards) -> None:
+                     themes: Themes) -> None:
     """An English retelling of an article (its text) or of a theme card (what the analysis says)."""
     source: tuple[str, str, str] | None = None
     if callback_data.article:
         article = await articles.get(callback_data.article)
         source = (f"a{article.id}", article.title, article.text) if article else None
-    elif card := await cards.card(callback_data.slug):
+    elif card := await themes.card(callback_data.slug):
         source = (f"t{card.slug}:{card.anchor.id}", render.theme_label(card.theme, tr), " ".join(card.claim + card.quotes))
     if source is None or not isinstance(query.message, Message):
         await query.answer(tr("stale_button"), show_alert=True)

@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 from bot.telegram.commands import admin_commands, reader_commands
 from bot.app.config import Settings
 from bot.i18n import Translator
@@ -17,15 +17,15 @@ from handlers.articles import send_summary
 from handlers.themes import send_card
 
 
-async def start(message: Message, command: CommandObject, tr: Translator, cards: ThemeCards, summaries: Summaries,
+async def start(message: Message, command: CommandObject, tr: Translator, themes: Themes, summaries: Summaries,
                 subscriptions: Subscriptions) -> None:
     """Deep links: `?start=themes` (the follow-up's link) opens the theme cards,
     `?start=theme_<slug>` one card, `?start=a_<id>` an article's summary. A link that no longer
     leads anywhere gets the greeting, as a plain /start would."""
     args = command.args or ""
-    if args == "themes" and await send_card(message, cards, tr, subscriptions):
+    if args == "themes" and await send_card(message, themes, tr, subscriptions):
         return
-    if args.startswith("theme_") and await send_card(message, cards, tr, subscriptions, args[len("theme_"):].lower()):
+    if args.startswith("theme_") and await send_card(message, themes, tr, subscriptions, args[len("theme_"):].lower()):
         return
     if args.startswith("a_") and args[2:].isdigit() and len(args) < 14:
         view = await summaries.stored(int(args[2:]))

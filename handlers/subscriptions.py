@@ -9,7 +9,7 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.telegram import render
-from bot.services.themes import Theme, ThemeCards
+from bot.services.themes import Theme, Themes
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
@@ -29,21 +29,21 @@ class ZoneForm(StatesGroup):
     typing = State()
 
 
-async def _show(message: Message, sub: Subscription, tr: Translator, cards: ThemeCards, *, edit: bool,
+async def _show(message: Message, sub: Subscription, tr: Translator, themes: Themes, *, edit: bool,
                 screen: str = "menu", sender: Sender | None = None, subscriptions: Subscriptions | None = None) -> None:
     """Send the settings screen, or (``edit``) show it in place through the sender's coalesced
     edits, rendered from the stored settings when the edit is made: rapid taps on one keyboard
     end with its last state, not one paced edit per tap."""
     if not edit:
-        themes = await cards.themes()
-        await message.answer(render.subscription(sub, themes, tr), reply_markup=_markup(screen, sub, themes, tr))
+        catalog = await themes.catalog()
+        await message.answer(render.subscription(sub, catalog, tr), reply_markup=_markup(screen, sub, catalog, tr))
         return
     assert sender is not None and subscriptions is not None
 
     async def current() -> tuple[str, InlineKeyboardMarkup]:
         now = await subscriptions.get(message.chat.id, sub.thread_id) or sub
-        themes = await cards.themes()
-        return render.subscription(now, themes, tr), _markup(screen, now, themes, tr)
+        catalog = await themes.catalog()
+        return render.subscription(now, catalog, tr), _markup(screen, now, catalog, tr)
 
     await sender.show_latest(message.chat.id, message.message_id, current)
 
@@ -52,17 +52,17 @@ def _markup(screen: str, sub: Subscription, themes: list[Theme], tr: Translator)
     return settings_kb.menu(sub, tr) if screen == "menu" else settings_kb.screen(screen, sub, themes, tr)
 
 
-async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions, cards: ThemeCards,
+async def subscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions, themes: Themes,
                     chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         await message.answer(tr("group_admins_only"))
         return
     sub, state = await subscriptions.subscribe(message.chat.id, topic_of(message))
-    summary = render.plain(render.subscription_summary(sub, await cards.themes(), tr))
+    summary = render.plain(render.subscription_summary(sub, await themes.catalog(), tr))
     await message.answer(tr(f"subscribed_{state}", summary=summary))
     if sub.thread_id:
         await message.answer(tr("topic_subscribed"))
-    await _show(message, sub, tr, cards, edit=False)
+    await _show(message, sub, tr, themes, edit=False)
 
 
 async def unsubscribe(message: Message, bot: Bot, tr: Translator, subscriptions: Subscriptions,
@@ -79,7 +79,7 @@ TYPED_ZONE = ("tz", "zone", "пояс")
 
 
 async def settings(message: Message, command: CommandObject, bot: Bot, tr: Translator, subscriptions: Subscriptions,
-                   word_filters: WordFilters, cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+                   word_filters: WordFilters, themes: Themes, chat_admins: ChatAdmins) -> None:
     """Buttons for everything; `/settings hour 7`, `/settings tz Asia/Almaty`, `/settings mute WORD`
     and `/settings only WORD` for those who type. In a forum topic: that topic's subscription."""
     sub = await subscriptions.get(message.chat.id, topic_of(message))
@@ -107,7 +107,7 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
         else:
             hour = parse_int(typed)
             sub = await subscriptions.set_hour(chat_id, hour if hour is not None else render.clip(typed, 20), thread)
-    await _show(message, sub, tr, cards, edit=False)
+    await _show(message, sub, tr, themes, edit=False)
 
 
 async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests,
@@ -123,7 +123,7 @@ async def digest(message: Message, tr: Translator, subscriptions: Subscriptions,
                                 thread_id=thread or None))
 
 
-async def _press(data: Setting, subscriptions: Subscriptions, cards: ThemeCards, chat_id: int,
+async def _press(data: Setting, subscriptions: Subscriptions, themes: Themes, chat_id: int,
                  thread: int) -> tuple[Subscription, str]:
     """A settings button → its change, and the screen to show next: weekly needs a weekday next,
     a theme toggle keeps the theme screen, the rest go back to the menu. Anything unexpected is a
@@ -141,14 +141,14 @@ async def _press(data: Setting, subscriptions: Subscriptions, cards: ThemeCards,
         return await subscriptions.set_followups(chat_id, data.v == "1", thread), "menu"
     if data.f == "tha":
         return await subscriptions.set_all_themes(chat_id, thread), "th"
-    themes = await cards.themes() if data.f == "th" else []
-    if number is not None and 0 <= number < len(themes):  # the button names the theme by its place
-        return await subscriptions.flip_theme(chat_id, themes[number].slug, thread), "th"
+    catalog = await themes.catalog() if data.f == "th" else []
+    if number is not None and 0 <= number < len(catalog):  # the button names the theme by its place
+        return await subscriptions.flip_theme(chat_id, catalog[number].slug, thread), "th"
     raise SettingError("stale_button")
 
 
 async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr: Translator, state: FSMContext,
-                     subscriptions: Subscriptions, cards: ThemeCards, chat_admins: ChatAdmins, sender: Sender) -> None:
+                     subscriptions: Subscriptions, themes: Themes, chat_admins: ChatAdmins, sender: Sender) -> None:
     """The press is answered as soon as its outcome is known, before the (paced) edit."""
     found = await pressed(query, bot, tr, subscriptions, chat_admins)
     if found is None:
@@ -156,7 +156,7 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
     message, sub = found
     if callback_data.f == "menu":
         await query.answer()
-        await _show(message, sub, tr, cards, edit=True, screen=callback_data.v or "menu", sender=sender,
+        await _show(message, sub, tr, themes, edit=True, screen=callback_data.v or "menu", sender=sender,
                     subscriptions=subscriptions)
         return
     if callback_data.f == "tzt":
@@ -164,18 +164,18 @@ async def on_setting(query: CallbackQuery, callback_data: Setting, bot: Bot, tr:
         await query.answer()
         await message.answer(tr("settings_type_zone"))
         return
-    sub, next_screen = await _press(callback_data, subscriptions, cards, message.chat.id, sub.thread_id)
+    sub, next_screen = await _press(callback_data, subscriptions, themes, message.chat.id, sub.thread_id)
     await query.answer(tr("saved"))
-    await _show(message, sub, tr, cards, edit=True, screen=next_screen, sender=sender, subscriptions=subscriptions)
+    await _show(message, sub, tr, themes, edit=True, screen=next_screen, sender=sender, subscriptions=subscriptions)
 
 
 async def typed_zone(message: Message, bot: Bot, tr: Translator, state: FSMContext, subscriptions: Subscriptions,
-                     cards: ThemeCards, chat_admins: ChatAdmins) -> None:
+                     themes: Themes, chat_admins: ChatAdmins) -> None:
     if not await _allowed(message, bot, chat_admins, message.from_user and message.from_user.id):
         return
     sub = await subscriptions.set_zone(message.chat.id, message.text or "", topic_of(message))
     await state.clear()
-    await _show(message, sub, tr, cards, edit=False)
+    await _show(message, sub, tr, themes, edit=False)
 
 
 def make_router() -> Router:

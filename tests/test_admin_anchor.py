@@ -16,7 +16,7 @@ from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sandbox import Sandbox
 from bot.sandbox.models import SentMessage
 from storage import audit as audit_sql
-from storage import themes as catalog_sql
+from storage import themes as themes_sql
 from tests.anchor_article import PARAGRAPHS, TEXT, TITLE
 from tests.conftest import ADMIN_ID, READER_ID, make_settings
 from tests.sources.conftest import LoopbackServer, server  # noqa: F401 - the loopback site fixture
@@ -67,7 +67,7 @@ async def _audit_actions(app: LocalBot) -> list[str]:
 
 
 async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: LoopbackServer) -> None:  # noqa: F811
-    shipped_before = await app.services.store.call(catalog_sql.themes)
+    shipped_before = await app.services.store.call(themes_sql.themes)
     editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)  # "reading…", then the editor
     assert f"Опорный анализ: «{TITLE}»" in editor.text and "Тема 1 из" in editor.text
     titles = _listed(editor)
@@ -99,14 +99,14 @@ async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: L
 
     done = await _press(app, merged, "Подтвердить")
     assert f"«{TITLE}» теперь опорный анализ" in done.text and "Большое партнёрство &lt;ЕС&gt;" not in done.text
-    anchors = await app.services.store.call(catalog_sql.anchors)
+    anchors = await app.services.store.call(themes_sql.anchors)
     assert len(anchors) == 2
-    new_themes = await app.services.store.call(catalog_sql.themes, anchors[1].id)
+    new_themes = await app.services.store.call(themes_sql.themes, anchors[1].id)
     assert [t.title for t in new_themes] == _listed(merged)
     slugs = [t.slug for t in new_themes]
     assert len(set(slugs)) == len(slugs) and not SHIPPED & set(slugs)
     assert all(slug in done.text for slug in slugs)
-    assert await app.services.store.call(catalog_sql.themes, anchors[0].id) == shipped_before
+    assert await app.services.store.call(themes_sql.themes, anchors[0].id) == shipped_before
     # the merged theme quotes both themes' sentences
     assert "Железная дорога Китай — Киргизия — Узбекистан" in " ".join(new_themes[1].claims)
     assert "Зелёный водород" in " ".join(new_themes[1].claims)
@@ -117,7 +117,7 @@ async def test_admin_makes_an_analysis_an_anchor_by_url(app: LocalBot, server: L
 
     # a second press of "confirm" (a double tap) adds nothing
     again = await app.sandbox.click(done.chat_id, done.message_id, merged.button("Подтвердить"), user_id=ADMIN_ID)
-    assert again is None and len(await app.services.store.call(catalog_sql.anchors)) == 2
+    assert again is None and len(await app.services.store.call(themes_sql.anchors)) == 2
 
 
 async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: LocalBot, server: LoopbackServer,  # noqa: F811
@@ -133,7 +133,7 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
     assert "Чьи темы показать" in chooser.text
     card = await _press(app, chooser, TITLE[:20], user_id=READER_ID)
     assert titles[0] in card.text and f"1/{len(titles)}" in str(card.buttons)
-    first_theme = (await app.services.store.call(catalog_sql.themes, 2))[0]
+    first_theme = (await app.services.store.call(themes_sql.themes, 2))[0]
     assert first_theme.claims[0][:60] in card.text  # what the analysis says: its own sentences
     counter = await _press(app, card, f"1/{len(titles)}", user_id=READER_ID)  # the list: this anchor's themes only
     assert sum(len(row) for row in counter.buttons) == len(titles)
@@ -148,7 +148,7 @@ async def test_readers_choose_the_anchor_and_new_articles_get_its_themes(app: Lo
         energy, "Европейские компании построят в Узбекистане солнечные и ветровые электростанции. Зелёный "
                 "водород с этих станций будут экспортировать в Европу по трубопроводу через Каспий. Европейский "
                 "инвестиционный банк выделил кредит на солнечный парк.", kind="file")
-    new_slugs = {t.slug for t in await app.services.store.call(catalog_sql.themes, 2)}
+    new_slugs = {t.slug for t in await app.services.store.call(themes_sql.themes, 2)}
     assert new_slugs & set(article.theme_slugs)
 
     # the scheduled pass sends each anchor's follow-up on its own: the new one names its
@@ -205,7 +205,7 @@ async def test_anchor_as_a_reply_to_a_forwarded_post_survives_a_restart(sandbox:
         assert _listed(renamed)[0] == "Новая тема"
         done = await _press(local, renamed, "Подтвердить")
         assert "теперь опорный анализ" in done.text
-        anchors = await local.services.store.call(catalog_sql.anchors)
+        anchors = await local.services.store.call(themes_sql.anchors)
         article = await local.services.articles.get(anchors[1].article_id)
         assert article is not None and article.url == "https://t.me/zen_test_channel/1"
 
@@ -229,7 +229,7 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     # the reader cannot press the admin's editor buttons either
     editor = await _say(app, f"/anchor {server.base}/uz-eu-2026", count=2)
     answer = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=READER_ID)
-    assert answer is None and len(await app.services.store.call(catalog_sql.anchors)) == 1
+    assert answer is None and len(await app.services.store.call(themes_sql.anchors)) == 1
     assert (await app.services.store.call(audit_sql.recent, 1))[0].action == "refused"
     # a title that is not one is refused and the theme keeps its own; cancelling closes the proposal
     titles = _listed(editor)
@@ -239,7 +239,7 @@ async def test_anchor_is_refused_for_readers_and_bad_input_is_explained(app: Loc
     cancelled = await _press(app, editor, "Отмена")
     assert "Предложение отменено" in cancelled.text
     late = await app.sandbox.click(editor.chat_id, editor.message_id, editor.button("Подтвердить"), user_id=ADMIN_ID)
-    assert late is None and len(await app.services.store.call(catalog_sql.anchors)) == 1
+    assert late is None and len(await app.services.store.call(themes_sql.anchors)) == 1
     assert "уже подтверждено или отменено" in app.sandbox.core.callback_answers[-1].get("text", "")
     after = await _say(app, "Просто текст")  # no longer awaited as a title: an ordinary message again
     assert titles[0] not in after.text

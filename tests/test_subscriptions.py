@@ -34,7 +34,7 @@ async def test_subscribe_when_subscribed_states_the_real_settings(app: LocalBot)
     await subscriptions.set_hour(READER_ID, 8)
     await subscriptions.set_zone(READER_ID, "Алматы")
     await subscriptions.set_all_themes(READER_ID)
-    slugs = [t.slug for t in await app.services.cards.themes()]
+    slugs = [t.slug for t in await app.services.themes.catalog()]
     for slug in slugs[1:]:
         await subscriptions.flip_theme(READER_ID, slug)
     again, keyboard = await subscribe(app, READER_ID)

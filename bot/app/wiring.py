@@ -24,7 +24,7 @@ from bot.services.anchors import ensure_anchors, stored_catalog
 from bot.services.admin_notices import AdminNotices
 from bot.services.audit import AuditLog
 from bot.services.broadcasts import Broadcasts
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 from bot.services.chats import ChatRegistry
 from bot.services.followups import Followups
 from bot.clock import Clock
@@ -67,7 +67,7 @@ class Services:
     store: Store
     engine: TextEngine
     articles: Articles
-    cards: ThemeCards
+    themes: Themes
     audit: AuditLog
     posting: Posting
     subscriptions: Subscriptions
@@ -136,7 +136,7 @@ class Services:
 
 
 HANDLER_SERVICES = (
-    "settings", "articles", "cards", "summaries", "subscriptions", "word_filters", "digests", "statistics", "audit",
+    "settings", "articles", "themes", "summaries", "subscriptions", "word_filters", "digests", "statistics", "audit",
     "posting", "broadcasts", "ingestion", "source_lists", "anchor_setup", "channel_posts", "chats", "chat_admins",
     "sender", "storage_alarm", "followups",
 )
@@ -164,19 +164,19 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     fetcher = make_fetcher(settings)
     articles = Articles(store, engine, clock, llm=LlmSummarizer(settings, fetcher))  # extractive-only when LLM_* unset
     audit = AuditLog(store, clock)
-    cards = ThemeCards(store, articles)
+    themes = Themes(store, articles)
     word_filters = WordFilters(store, clock)
     chats = ChatRegistry(store, clock)
     sender = Sender(paid=settings.paid_broadcast)
     throttle = Throttle(RateLimits.from_settings(settings), chats)
     outbox = Outbox(store, clock, sender, throttle=throttle)
     ingestion = Ingestion(store, articles, fetcher, clock, audit)
-    digests = Digests(store, articles, cards, word_filters, clock, settings, outbox.enqueue)
+    digests = Digests(store, articles, themes, word_filters, clock, settings, outbox.enqueue)
     return Services(
-        settings=settings, clock=clock, store=store, engine=engine, articles=articles, cards=cards, audit=audit,
+        settings=settings, clock=clock, store=store, engine=engine, articles=articles, themes=themes, audit=audit,
         posting=Posting(store, clock, settings, audit, sender, outbox),
-        subscriptions=Subscriptions(store, clock, settings, cards), word_filters=word_filters,
-        digests=digests, followups=Followups(digests, cards, audit),
+        subscriptions=Subscriptions(store, clock, settings, themes), word_filters=word_filters,
+        digests=digests, followups=Followups(digests, themes, audit),
         statistics=Statistics(store, clock),
         chat_admins=ChatAdmins(), scheduler=build_scheduler(settings),
         fetcher=fetcher, ingestion=ingestion, channel_posts=ChannelPosts(ingestion, settings),
@@ -184,7 +184,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         broadcasts=Broadcasts(store, outbox, sender, audit), storage_alarm=StorageAlarm(store),
         source_lists=SourceLists(ingestion, audit, clock),
         anchor_setup=AnchorSetup(store, articles, engine, ingestion, audit, clock, settings),
-        summaries=Summaries(articles, cards, ingestion), admin_notices=AdminNotices(settings, chats, sender),
+        summaries=Summaries(articles, themes, ingestion), admin_notices=AdminNotices(settings, chats, sender),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from zoneinfo import ZoneInfoNotFoundError
 
 from bot.services.articles import Articles
-from bot.services.themes import AnchorRef, ThemeCards
+from bot.services.themes import AnchorRef, Themes
 from bot.clock import Clock
 from bot.app.config import Settings
 from bot.delivery import OutboxItem
@@ -93,11 +93,11 @@ class FollowupRun:
 
 
 class Digests:
-    def __init__(self, store: Store, articles: Articles, cards: ThemeCards, word_filters: WordFilters, clock: Clock,
+    def __init__(self, store: Store, articles: Articles, themes: Themes, word_filters: WordFilters, clock: Clock,
                  settings: Settings, deliver: Deliver) -> None:
         self.store = store
         self.articles = articles
-        self.cards = cards
+        self.themes = themes
         self.clock = clock
         self.settings = settings
         self.deliver = deliver
@@ -105,8 +105,8 @@ class Digests:
         self.word_filters = word_filters
 
     async def _themes(self) -> tuple[list[str], dict[str, Theme]]:
-        themes = await self.cards.themes()
-        return [t.slug for t in themes], {t.slug: t for t in themes}
+        catalog = await self.themes.catalog()
+        return [t.slug for t in catalog], {t.slug: t for t in catalog}
 
     # -- personal ---------------------------------------------------------------------------
 
@@ -159,7 +159,7 @@ class Digests:
     async def _anchor_key(self, slug: str | None) -> tuple[AnchorRef, str, str] | None:
         """The anchor (the first when `slug` is None) with its window name and outbox key prefix:
         the first anchor keeps the names it always had, so its windows carry on."""
-        anchors = await self.cards.anchors()
+        anchors = await self.themes.anchors()
         index = next((k for k, a in enumerate(anchors) if slug is None or a.slug == slug), None)
         if index is None:
             return None
@@ -179,8 +179,8 @@ class Digests:
         start = await self.store.call(digests_sql.last_window_end, "followup", window)
         rows = await self.store.call(digests_sql.new_since_analysis, to_db(article.date) or "", start=start,
                                      until=to_db(until))
-        themes = await self.cards.themes(ref.id)
-        order, by_slug = [t.slug for t in themes], {t.slug: t for t in themes}
+        catalog = await self.themes.catalog(ref.id)
+        order, by_slug = [t.slug for t in catalog], {t.slug: t for t in catalog}
         digest = compose.followup(rows, order, from_db(start) or article.date, until)
         claims = {slug: ((article.theme(slug) or {}).get("sentences") or [""])[0] for slug in order}
         return FollowupDraft(digest, start, by_slug, claims, window, key, None if window == "all" else ref.title)
@@ -271,7 +271,7 @@ class Digests:
             if slot is not None:
                 upcoming.append((sub["chat_id"], slot))
         followups = []
-        for ref in await self.cards.anchors():
+        for ref in await self.themes.anchors():
             keyed = await self._anchor_key(ref.slug)
             draft = await self.compose_followup(anchor=ref.slug)
             last = await self.store.call(digests_sql.last_window_end, "followup", keyed[1]) if keyed else None
@@ -300,7 +300,7 @@ class Digests:
             if batch.marks:
                 await self.store.call(subs_sql.mark_slots, batch.marks, self.clock.iso())
         # Every anchor's follow-up on its own windows; the report keeps the first anchor's run.
-        for k, ref in enumerate(await self.cards.anchors()):
+        for k, ref in enumerate(await self.themes.anchors()):
             try:
                 slot = await self._followup_due(now, record=not dry_run, anchor=ref.slug)
             except ValueError as exc:  # a schedule written by hand that does not parse: the others still run

@@ -29,7 +29,7 @@ from bot.nlp import TextEngine
 from bot.sources import SourceError, detect_source
 from bot.text import Theme
 from bot.text.proposer import ProposedTheme, theme_slug
-from storage import themes as catalog_sql
+from storage import themes as themes_sql
 from storage.db import Store
 
 MAX_TITLE = 60
@@ -166,7 +166,7 @@ class AnchorSetup:
         if not proposal.themes:
             await self.audit.record(admin_id, "anchor.propose", {"article": article.id, "error": "no themes"}, ok=False)
             raise Refusal("anchor_no_themes")
-        proposal_id = await self.store.call(catalog_sql.add_proposal, admin_id=admin_id, chat_id=chat_id,
+        proposal_id = await self.store.call(themes_sql.add_proposal, admin_id=admin_id, chat_id=chat_id,
                                             article_id=article.id, title=article.title,
                                             themes=_dicts(proposal.themes), now=self.clock.iso())
         await self.audit.record(admin_id, "anchor.propose", {"proposal": proposal_id, "article": article.id,
@@ -174,12 +174,12 @@ class AnchorSetup:
         return await self._get(proposal_id)
 
     async def _anchor_of(self, article_id: int) -> bool:
-        return any(a.article_id == article_id for a in await self.store.call(catalog_sql.anchors))
+        return any(a.article_id == article_id for a in await self.store.call(themes_sql.anchors))
 
     # -- editing ----------------------------------------------------------------------------
 
     async def _get(self, proposal_id: int) -> AnchorDraft:
-        row = await self.store.call(catalog_sql.proposal, proposal_id)
+        row = await self.store.call(themes_sql.proposal, proposal_id)
         if row is None:
             raise Refusal("anchor_gone")
         return AnchorDraft.from_row(row, self.schedule(row.get("followup_cron")))
@@ -198,7 +198,7 @@ class AnchorSetup:
     async def _save(self, admin_id: int, draft: AnchorDraft, themes: list[ProposedTheme], action: str,
                     detail: dict[str, Any], *, awaiting: int | None = None,
                     awaiting_by: int | None = None) -> AnchorDraft:
-        saved = await self.store.call(catalog_sql.update_proposal, draft.id, themes=_dicts(themes),
+        saved = await self.store.call(themes_sql.update_proposal, draft.id, themes=_dicts(themes),
                                       awaiting=awaiting, awaiting_by=awaiting_by, now=self.clock.iso())
         if not saved:
             raise Refusal("anchor_closed")
@@ -212,7 +212,7 @@ class AnchorSetup:
                                 awaiting=index, awaiting_by=admin_id)
 
     async def awaiting(self, admin_id: int) -> AnchorDraft | None:
-        row = await self.store.call(catalog_sql.awaiting_title, admin_id)
+        row = await self.store.call(themes_sql.awaiting_title, admin_id)
         return AnchorDraft.from_row(row, self.schedule(row.get("followup_cron"))) if row else None
 
     async def rename(self, admin_id: int, proposal_id: int, title: str) -> AnchorDraft:
@@ -248,7 +248,7 @@ class AnchorSetup:
                                 {"into": themes[index - (other < index)].title, "merged": gone.title})
 
     async def cancel(self, admin_id: int, proposal_id: int) -> bool:
-        closed = await self.store.call(catalog_sql.close_proposal, proposal_id, self.clock.iso())
+        closed = await self.store.call(themes_sql.close_proposal, proposal_id, self.clock.iso())
         await self.audit.record(admin_id, "anchor.cancel", {"proposal": proposal_id}, ok=closed)
         return closed
 
@@ -257,11 +257,11 @@ class AnchorSetup:
     async def confirm(self, admin_id: int, proposal_id: int) -> NewAnchor:
         """The analysis becomes an anchor: its catalog stored, the engine's catalog reloaded."""
         draft = await self._open(proposal_id)
-        used = await self.store.call(catalog_sql.theme_slugs)
+        used = await self.store.call(themes_sql.theme_slugs)
         themes = tuple(replace(t, slug=theme_slug(t.title, used)).to_theme() for t in draft.themes)
-        anchors = {a.slug for a in await self.store.call(catalog_sql.anchors)}
+        anchors = {a.slug for a in await self.store.call(themes_sql.anchors)}
         slug = theme_slug(draft.title, anchors)
-        anchor_id = await self.store.call(catalog_sql.confirm_proposal, proposal_id, slug=slug, title=draft.title,
+        anchor_id = await self.store.call(themes_sql.confirm_proposal, proposal_id, slug=slug, title=draft.title,
                                           themes=[t.to_dict() for t in themes], now=self.clock.iso())
         if anchor_id is None:
             raise Refusal("anchor_closed")
@@ -284,7 +284,7 @@ class AnchorSetup:
         if draft.awaiting != SCHEDULE:
             return await self.rename(admin_id, proposal_id, text)
         spec = await self._checked(admin_id, "anchor.schedule", text, {"proposal": draft.id})
-        if not await self.store.call(catalog_sql.set_proposal_schedule, draft.id, spec, self.clock.iso()):
+        if not await self.store.call(themes_sql.set_proposal_schedule, draft.id, spec, self.clock.iso()):
             raise Refusal("anchor_closed")
         await self.audit.record(admin_id, "anchor.schedule", {"proposal": draft.id, "schedule": spec or "default"})
         return await self._get(draft.id)
@@ -292,13 +292,13 @@ class AnchorSetup:
     async def reschedule(self, admin_id: int, slug: str, text: str) -> Rescheduled:
         """/followup_schedule SLUG SPEC: an anchor's follow-ups move to SPEC ("default": back to
         FOLLOWUP_CRON) from now on; the first one is its first slot after this moment."""
-        row = await self.store.call(catalog_sql.anchor_by_slug, slug)
+        row = await self.store.call(themes_sql.anchor_by_slug, slug)
         if row is None:
             await self.audit.record(admin_id, "followup.schedule", {"anchor": slug[:100], "error": "no such anchor"},
                                     ok=False)
             raise Refusal("followup_schedule_no_anchor", slug=slug[:100])
         spec = await self._checked(admin_id, "followup.schedule", text, {"anchor": slug})
-        await self.store.call(catalog_sql.set_anchor_schedule, row.id, spec, self.clock.iso())
+        await self.store.call(themes_sql.set_anchor_schedule, row.id, spec, self.clock.iso())
         await self.audit.record(admin_id, "followup.schedule", {"anchor": slug, "from": row.followup_cron or "default",
                                                                 "to": spec or "default"})
         schedule = self.schedule(spec)

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.services.articles import Articles
 from bot.text import ThemeCatalog, clean_page_text, load_catalog
-from storage import themes as catalog_sql
+from storage import themes as themes_sql
 from storage.db import Store
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ async def ensure_anchors(store: Store, articles: Articles) -> int:
     """Load every shipped anchor not yet stored; returns how many were added."""
     added = 0
     for meta in shipped_anchors():
-        if await store.call(catalog_sql.anchor_by_slug, meta["slug"]):
+        if await store.call(themes_sql.anchor_by_slug, meta["slug"]):
             continue
         raw = resources.files("bot.data").joinpath("anchors", meta["page"]).read_text(encoding="utf-8")
         page = clean_page_text(raw)
@@ -46,7 +46,7 @@ async def ensure_anchors(store: Store, articles: Articles) -> int:
             external_id=f"anchor:{meta['slug']}",
         )
         themes = _theme_file(meta["themes"]).to_dicts()
-        await store.call(catalog_sql.add_anchor, meta["slug"], article.id, page.title, themes)
+        await store.call(themes_sql.add_anchor, meta["slug"], article.id, page.title, themes)
         log.info("anchor loaded", extra={"slug": meta["slug"], "article_id": article.id})
         added += 1
     return added
@@ -54,5 +54,5 @@ async def ensure_anchors(store: Store, articles: Articles) -> int:
 
 async def stored_catalog(store: Store) -> ThemeCatalog:
     """The catalog as the database holds it (admins may have added or edited themes)."""
-    themes = await store.call(catalog_sql.themes)
+    themes = await store.call(themes_sql.themes)
     return ThemeCatalog(themes) if themes else load_catalog()

@@ -15,7 +15,7 @@ from bot.nlp import TextEngine
 from bot.services.search import INDEX_VERSION, match_query, name_terms
 from bot.sources import canonical_url, content_hash
 from storage import articles as articles_sql
-from storage import themes as catalog_sql
+from storage import themes as themes_sql
 from storage import digests as digests_sql
 from storage.db import Store
 from storage.timeutil import from_db, to_db
@@ -138,7 +138,7 @@ class Articles:
 
     async def anchor(self, slug: str | None = None) -> Article | None:
         """The named anchor analysis, or the first one registered."""
-        rows = await self.store.call(catalog_sql.anchors)
+        rows = await self.store.call(themes_sql.anchors)
         chosen = next((r for r in rows if slug is None or r.slug == slug), None)
         return await self.get(chosen.article_id) if chosen else None
 

@@ -7,13 +7,13 @@ from datetime import datetime
 
 from bot.digests.service import Digests, FollowupRun
 from bot.services.audit import AuditLog
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 
 
 class Followups:
-    def __init__(self, digests: Digests, cards: ThemeCards, audit: AuditLog) -> None:
+    def __init__(self, digests: Digests, themes: Themes, audit: AuditLog) -> None:
         self.digests = digests
-        self.cards = cards
+        self.themes = themes
         self.audit = audit
 
     async def publish(self, admin_id: int, until: datetime, anchor_id: int | None = None) -> FollowupRun | None:
@@ -21,7 +21,7 @@ class Followups:
         first anchor's). None for an anchor that is gone; a run without envelopes was already sent."""
         slug = None
         if anchor_id is not None:
-            slug = next((a.slug for a in await self.cards.anchors() if a.id == anchor_id), None)
+            slug = next((a.slug for a in await self.themes.anchors() if a.id == anchor_id), None)
             if slug is None:
                 return None
         run = await self.digests.followup(until=until, anchor=slug)

@@ -9,7 +9,7 @@ from bot.clock import Clock
 from bot.app.config import Settings
 from bot.refusal import Refusal
 from bot.zones import parse_zone
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 from storage import subscriptions as subs_sql
 from storage.db import Store
 
@@ -66,11 +66,11 @@ class Subscriptions:
     follow button): each checks the chat (or topic) is subscribed, validates, writes, and returns
     the subscription as it now is; a refused value is a SettingError with the reason to show."""
 
-    def __init__(self, store: Store, clock: Clock, settings: Settings, cards: ThemeCards) -> None:
+    def __init__(self, store: Store, clock: Clock, settings: Settings, themes: Themes) -> None:
         self.store = store
         self.clock = clock
         self.settings = settings
-        self.cards = cards  # the catalog theme choices are checked against
+        self.themes = themes  # the catalog theme choices are checked against
 
     def defaults(self) -> dict[str, Any]:
         """PRODUCT.md: weekly at 10:00 in TIMEZONE, follow-ups on, all themes."""
@@ -163,7 +163,7 @@ class Subscriptions:
         return await self._write(chat_id, thread, themes=None)
 
     async def _catalog(self) -> list[str]:
-        return [t.slug for t in await self.cards.themes()]
+        return [t.slug for t in await self.themes.catalog()]
 
     async def _subscribed(self, chat_id: int, thread: int) -> Subscription:
         current = await self.get(chat_id, thread)

@@ -10,7 +10,7 @@ from bot.refusal import Refusal
 from bot.services.articles import Article, Articles
 from bot.services.ingestion import Ingestion
 from bot.services.lookup import parse_article_ref
-from bot.services.themes import ThemeCards
+from bot.services.themes import Themes
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,9 @@ class SummaryView:
 
 
 class Summaries:
-    def __init__(self, articles: Articles, cards: ThemeCards, ingestion: Ingestion) -> None:
+    def __init__(self, articles: Articles, themes: Themes, ingestion: Ingestion) -> None:
         self.articles = articles
-        self.cards = cards
+        self.themes = themes
         self.ingestion = ingestion
 
     async def lookup(self, args: str | None, user_id: int | None) -> SummaryView:
@@ -49,5 +49,5 @@ class Summaries:
         return await self.view(article) if article is not None else None
 
     async def view(self, article: Article) -> SummaryView:
-        themes = await self.cards.themes()
-        return SummaryView(article, tuple(themes), bool(article.id) and self.articles.can_translate)
+        catalog = await self.themes.catalog()
+        return SummaryView(article, tuple(catalog), bool(article.id) and self.articles.can_translate)

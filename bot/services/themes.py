@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from bot.services.articles import Article, Articles
-from storage import themes as catalog_sql
+from storage import themes as themes_sql
 from storage.db import Store
 from storage.rows import Theme
 
-__all__ = ["AnchorRef", "Theme", "ThemeCard", "ThemeCards"]
+__all__ = ["AnchorRef", "Theme", "ThemeCard", "Themes"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class AnchorRef:
     followup_since: datetime | None = None  # when that schedule was set (None: the bot's first start)
 
 
-class ThemeCards:
+class Themes:
     """Builds cards from the stored anchor analysis and catalog; no NLP at request time."""
 
     def __init__(self, store: Store, articles: Articles) -> None:
@@ -68,8 +68,9 @@ class ThemeCards:
         """English readers are offered a card's retelling (an LLM is configured)."""
         return self.articles.can_translate
 
-    async def themes(self, anchor_id: int | None = None) -> list[Theme]:
-        return await self.store.call(catalog_sql.themes, anchor_id)
+    async def catalog(self, anchor_id: int | None = None) -> list[Theme]:
+        """The themes of one anchor's catalog (None: every anchor's), in card order."""
+        return await self.store.call(themes_sql.themes, anchor_id)
 
     @staticmethod
     def find(catalog: list[Theme], text: str) -> str | None:
@@ -87,14 +88,14 @@ class ThemeCards:
         return partial[0] if len(partial) == 1 else None
 
     async def anchors(self) -> list[AnchorRef]:
-        rows = await self.store.call(catalog_sql.anchors)
+        rows = await self.store.call(themes_sql.anchors)
         return [AnchorRef(r.id, r.slug, r.title or r.slug, r.followup_cron, r.followup_since) for r in rows]
 
     async def anchor_of(self, slug: str) -> Article | None:
-        anchor_id = await self.store.call(catalog_sql.theme_anchor, slug)
+        anchor_id = await self.store.call(themes_sql.theme_anchor, slug)
         if anchor_id is None:
             return None
-        anchors = await self.store.call(catalog_sql.anchors)
+        anchors = await self.store.call(themes_sql.anchors)
         row = next((a for a in anchors if a.id == anchor_id), None)
         return await self.articles.get(row.article_id) if row else None
 
@@ -108,8 +109,8 @@ class ThemeCards:
         hit = subject.theme(slug)
         if hit is None and subject is not anchor:
             return None
-        anchor_id = await self.store.call(catalog_sql.theme_anchor, slug)
-        themes = await self.themes(anchor_id)
+        anchor_id = await self.store.call(themes_sql.theme_anchor, slug)
+        themes = await self.catalog(anchor_id)
         position = next(i for i, t in enumerate(themes) if t.slug == slug)
         theme = themes[position]
         sentences = list((hit or {}).get("sentences", []))
@@ -125,7 +126,7 @@ class ThemeCards:
 
     async def card_at(self, position: int, anchor_id: int | None = None) -> ThemeCard | None:
         """Card by position (wrapping around), for ◀ ▶ navigation."""
-        themes = await self.themes(anchor_id)
+        themes = await self.catalog(anchor_id)
         if not themes:
             return None
         return await self.card(themes[position % len(themes)].slug)
