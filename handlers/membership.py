@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated, Message
 
-from bot.services.chats import ChatRegistry
+from bot.delivery.chats import ChatRegistry
 
 
 async def left(event: ChatMemberUpdated, chats: ChatRegistry) -> None:

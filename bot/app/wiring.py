@@ -25,7 +25,7 @@ from bot.services.admin_notices import AdminNotices
 from bot.services.audit import AuditLog
 from bot.services.broadcasts import Broadcasts
 from bot.services.themes import Themes
-from bot.services.chats import ChatRegistry
+from bot.delivery.chats import ChatRegistry
 from bot.services.followups import Followups
 from bot.clock import Clock
 from bot.refusal import Refusal

@@ -43,7 +43,7 @@ from aiogram.exceptions import (
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.services.chats import ChatRegistry
+from bot.delivery.chats import ChatRegistry
 from bot.delivery.limiter import BULK, INTERACTIVE, Limiter, RateLimits
 from bot.delivery.split import plain_text
 

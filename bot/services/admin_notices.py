@@ -8,7 +8,7 @@ from html import escape
 from bot.app.config import Settings
 from bot.delivery import Sender
 from bot.i18n import Translator
-from bot.services.chats import ChatRegistry
+from bot.delivery.chats import ChatRegistry
 
 
 class AdminNotices:

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
 from bot.app.config import Settings
 from bot.services.audit import AuditLog
-from bot.services.chats import ChatRegistry
+from bot.delivery.chats import ChatRegistry
 from bot.services.storage_alarm import StorageAlarm
 from bot.i18n import Translator
 from bot.telegram.permissions import ChatAdmins, is_admin

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiogram import Bot
 
-from bot.services.chats import ChatRegistry
+from bot.delivery.chats import ChatRegistry
 from bot.clock import Clock
 from bot.delivery import RateLimits, RetryPolicy, Throttle
 from bot.app.local import LocalBot
