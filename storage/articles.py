@@ -9,55 +9,62 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage.db import reads
+from storage.rows import Article, SearchText
 
 Row = dict[str, Any]
 
 
+def _first(db: Database, column: str, value: object) -> Row | None:
+    rows = list(db["articles"].rows_where(f"{column} = ?", [value], limit=1))
+    return rows[0] if rows else None
+
+
+def _find(db: Database, *, url: str | None, external_id: str | None, content_hash: str) -> Row | None:
+    """The stored article this one is: same canonical URL, else external id, else text."""
+    existing = _first(db, "url", url) if url else None
+    if existing is None and external_id:
+        existing = _first(db, "external_id", external_id)
+    return existing or _first(db, "content_hash", content_hash)
+
+
+def _article(row: Row | None) -> Article | None:
+    return Article.from_row(row) if row else None
+
+
 @reads
-def get(db: Database, article_id: int) -> Row | None:
+def get(db: Database, article_id: int) -> Article | None:
     try:
-        return db["articles"].get(article_id)
+        return Article.from_row(db["articles"].get(article_id))
     except NotFoundError:
         return None
 
 
 @reads
-def by_url(db: Database, url: str) -> Row | None:
-    rows = list(db["articles"].rows_where("url = ?", [url], limit=1))
-    return rows[0] if rows else None
+def by_url(db: Database, url: str) -> Article | None:
+    return _article(_first(db, "url", url))
 
 
 @reads
-def by_external_id(db: Database, external_id: str) -> Row | None:
-    rows = list(db["articles"].rows_where("external_id = ?", [external_id], limit=1))
-    return rows[0] if rows else None
+def by_hash(db: Database, content_hash: str) -> Article | None:
+    return _article(_first(db, "content_hash", content_hash))
 
 
 @reads
-def by_hash(db: Database, content_hash: str) -> Row | None:
-    rows = list(db["articles"].rows_where("content_hash = ?", [content_hash], limit=1))
-    return rows[0] if rows else None
-
-
-@reads
-def latest(db: Database, limit: int = 5, *, exclude_kind: str | None = "anchor") -> list[Row]:
+def latest(db: Database, limit: int = 5, *, exclude_kind: str | None = "anchor") -> list[Article]:
     where = "kind != ?" if exclude_kind else None
     params = [exclude_kind] if exclude_kind else None
     order = "coalesce(published, created_at) desc, id desc"
-    return list(db["articles"].rows_where(where, params, order_by=order, limit=limit))
+    return [Article.from_row(r) for r in db["articles"].rows_where(where, params, order_by=order, limit=limit)]
 
 
 @reads
-def find_existing(db: Database, *, url: str | None, external_id: str | None, content_hash: str) -> Row | None:
+def find_existing(db: Database, *, url: str | None, external_id: str | None, content_hash: str) -> Article | None:
     """The stored article this one is: same canonical URL, else external id, else text."""
-    existing = by_url(db, url) if url else None
-    if existing is None and external_id:
-        existing = by_external_id(db, external_id)
-    return existing or by_hash(db, content_hash)
+    return _article(_find(db, url=url, external_id=external_id, content_hash=content_hash))
 
 
-def is_unchanged(existing: Row | None, title: str, content_hash: str) -> bool:
-    return existing is not None and existing["content_hash"] == content_hash and existing["title"] == title
+def is_unchanged(existing: Article | None, title: str, content_hash: str) -> bool:
+    return existing is not None and existing.content_hash == content_hash and existing.title == title
 
 
 def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, str]:
@@ -66,10 +73,9 @@ def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, 
     Identity is the canonical URL, else the external id, else the content hash, so the same
     article arriving by two routes stays one row. Returns (id, "new" | "updated" | "unchanged").
     """
-    existing = find_existing(db, url=row.get("url"), external_id=row.get("external_id"),
-                             content_hash=row["content_hash"])
+    existing = _find(db, url=row.get("url"), external_id=row.get("external_id"), content_hash=row["content_hash"])
     if existing is not None:
-        if is_unchanged(existing, row["title"], row["content_hash"]):
+        if existing["content_hash"] == row["content_hash"] and existing["title"] == row["title"]:
             return existing["id"], "unchanged"
         update = {k: v for k, v in row.items() if k not in ("created_at", "id", "backfill") and v is not None}
         # A stored date is never overwritten by a re-parsed one (sources give relative dates).
@@ -88,31 +94,27 @@ def save(db: Database, row: Row, themes: list[tuple[str, float]]) -> tuple[int, 
 
 
 @reads
-def search(db: Database, match_query: str, limit: int = 10) -> list[Row]:
+def search(db: Database, match_query: str, limit: int = 10) -> list[Article]:
     """FTS5 match over title and lemmas; `match_query` is already built from lemmas by the caller."""
     sql = (
         "select articles.*, bm25(articles_fts) as rank from articles_fts "
         "join articles on articles.rowid = articles_fts.rowid "
         "where articles_fts match ? order by rank limit ?"
     )
-    return list(db.query(sql, [match_query, limit]))
+    return [Article.from_row(r) for r in db.query(sql, [match_query, limit])]
 
 
 @reads
-def stale_search_terms(db: Database, version: int, limit: int = 200) -> list[Row]:
-    """Articles whose search terms predate indexing `version` (id, title, text, terms)."""
-    return list(db.query("select id, title, text, search_lemmas from articles where search_version < ? order by id "
-                         "limit ?", [version, limit]))
+def stale_search_terms(db: Database, version: int, limit: int = 200) -> list[SearchText]:
+    """Articles whose search terms predate indexing `version`."""
+    return [SearchText.from_row(r) for r in db.query("select id, title, text, search_lemmas from articles where search_version < ? order by id "
+                         "limit ?", [version, limit])]
 
 
 def set_search_terms(db: Database, updates: list[tuple[int, str]], version: int) -> None:
     for article_id, terms in updates:
         db.execute("update articles set search_lemmas = ?, search_version = ? where id = ?",
                    [terms, version, article_id])
-
-
-def analysis_of(row: Row) -> dict[str, Any]:
-    return json.loads(row["analysis"]) if row.get("analysis") else {}
 
 
 @reads
@@ -127,14 +129,14 @@ def counts_by_theme(db: Database) -> list[Row]:
         "where a.kind != 'anchor' group by t.slug order by n desc"))
 
 
-def make_anchor(db: Database, article_id: int, themes: list[dict[str, Any]]) -> None:
+def mark_as_anchor(db: Database, article_id: int, themes: list[dict[str, Any]]) -> None:
     """An article an admin made an anchor: shown as the analysis it is (never as news in digests),
     its themes the confirmed ones, each with the claims the admin kept as its sentences — it was
     analysed before those themes existed, and its cards and follow-ups quote them."""
-    row = get(db, article_id)
-    if row is None:
+    article = get(db, article_id)
+    if article is None:
         return
-    analysis = analysis_of(row)
+    analysis = dict(article.analysis)
     analysis["themes"] = [{"slug": t["slug"], "title": t.get("title", ""), "score": 1.0,
                            "sentences": list(t.get("claims", [])), "keywords": list(t.get("keywords", []))[:8]}
                           for t in themes]

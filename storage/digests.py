@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import reads
-from storage.rows import DigestWindow
+from storage.rows import Article, DigestWindow
 
 Row = dict[str, Any]
 
@@ -60,6 +60,12 @@ def new_since_analysis(db: Database, analysis_date: str, *, start: str | None = 
     sql += "order by coalesce(a.published, a.created_at) desc, a.id desc limit ?"
     params.append(limit)
     return [_with_slugs(r) for r in db.query(sql, params)]
+
+
+@reads
+def related(db: Database, analysis_date: str, *, slug: str, limit: int) -> list[Article]:
+    """Articles on `slug` new since the analysis: what a theme card lists under "since then"."""
+    return [Article.from_row(r) for r in new_since_analysis(db, analysis_date, slug=slug, limit=limit)]
 
 
 def _with_slugs(row: Row) -> Row:

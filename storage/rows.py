@@ -71,6 +71,69 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class Article:
+    """An article as the bot shows it (`articles`): stored fields plus the engine's analysis
+    (decoded JSON: summary, tl;dr, themes with their sentences, entities, the LLM's abstract)."""
+
+    id: int
+    title: str
+    text: str
+    kind: str
+    url: str | None = None
+    author: str | None = None
+    channel: str | None = None
+    published: datetime | None = None
+    tldr: str = ""
+    analysis: dict[str, Any] = field(default_factory=dict)
+    added: datetime | None = None
+    content_hash: str = ""  # identity of the text: the same text stored again is "unchanged"
+
+    @property
+    def date(self) -> datetime | None:
+        """Publication date when the source gave one, else when the bot received it."""
+        return self.published or self.added
+
+    @property
+    def summary(self) -> list[str]:
+        return list(self.analysis.get("summary", []))
+
+    @property
+    def abstract(self) -> list[str]:
+        """The LLM's retelling when one was made (``summary``/``tldr`` stay extractive)."""
+        return list(self.analysis.get("abstract") or [])
+
+    @property
+    def theme_slugs(self) -> list[str]:
+        return [t["slug"] for t in self.analysis.get("themes", [])]
+
+    def theme(self, slug: str) -> dict[str, Any] | None:
+        return next((t for t in self.analysis.get("themes", []) if t["slug"] == slug), None)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Article:
+        return cls(
+            id=row["id"], title=row["title"], text=row["text"], kind=row["kind"], url=row.get("url"),
+            author=row.get("author"), channel=row.get("channel"), published=from_db(row.get("published")),
+            tldr=row.get("tldr") or "", analysis=json.loads(row["analysis"]) if row.get("analysis") else {},
+            added=from_db(row.get("created_at")), content_hash=row.get("content_hash") or "",
+        )
+
+
+@dataclass(frozen=True)
+class SearchText:
+    """What re-indexing an article for search reads: its text and the search terms it has."""
+
+    id: int
+    title: str
+    text: str
+    terms: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> SearchText:
+        return cls(id=row["id"], title=row["title"] or "", text=row["text"] or "", terms=row["search_lemmas"] or "")
+
+
+@dataclass(frozen=True)
 class Anchor:
     """An anchor analysis with a theme catalog of its own (`anchors`)."""
 

@@ -118,7 +118,7 @@ def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, t
     anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
     db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
                [row.get("followup_cron"), now, anchor_id])
-    articles_sql.make_anchor(db, row["article_id"], themes)
+    articles_sql.mark_as_anchor(db, row["article_id"], themes)
     db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
                "anchor_id = ?, updated_at = ? "
                "where id = ?", [anchor_id, now, proposal_id])

@@ -9,6 +9,7 @@ import time
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.sources import parse_telegram_page
 from storage import articles as articles_sql
+from storage.rows import Article
 from tests.conftest import READER_ID
 
 URL = "https://t.me/zen_test_channel/{id}"
@@ -21,12 +22,12 @@ PAGE = """<html><body><section class="tgme_channel_history js-message_history">
 <time datetime="2026-12-01T10:00:00+00:00">10:00</time></a></div></section></body></html>"""
 
 
-async def stored(app: LocalBot, url: str, needle: str, timeout: float = 10.0) -> dict:
+async def stored(app: LocalBot, url: str, needle: str, timeout: float = 10.0) -> Article:
     """The article at ``url`` once its text contains ``needle`` (the update is handled in the background)."""
     deadline = time.monotonic() + timeout
     while True:
         row = await app.services.store.call(articles_sql.by_url, url)
-        if row is not None and needle in row["text"]:
+        if row is not None and needle in row.text:
             return row
         if time.monotonic() > deadline:
             raise AssertionError(f"no article at {url} containing {needle!r}: {row}")
@@ -38,7 +39,7 @@ async def test_a_post_made_by_hand_is_found_by_search_right_away(app: LocalBot) 
     post = sb.channel_post(SANDBOX_CHANNEL_ID, POST)
     url = URL.format(id=post["message_id"])
     row = await stored(app, url, "Актау")
-    assert row["kind"] == "telegram" and row["title"] == "Паромная линия через Каспий удвоит рейсы"
+    assert row.kind == "telegram" and row.title == "Паромная линия через Каспий удвоит рейсы"
     found = await sb.ask("/search паромов", user_id=READER_ID, timeout=10)
     assert "Паромная линия через Каспий" in found.text
 
@@ -48,7 +49,7 @@ async def test_a_post_made_by_hand_is_found_by_search_right_away(app: LocalBot) 
     page = parse_telegram_page(PAGE.format(id=post["message_id"], text=POST.replace("\n", "<br/>")),
                                name="zen_test_channel")
     [again] = await app.services.ingestion.store_articles(page.posts)
-    assert again.article.id == row["id"]
+    assert again.article.id == row.id
 
 
 async def test_posts_of_other_channels_are_not_taken(app: LocalBot) -> None:

@@ -1,12 +1,12 @@
-"""The articles: what readers ask for (anchor, latest, by id/URL, search) and how texts enter it."""
+"""The articles: what readers ask for (anchor, latest, by id/URL, search) and how texts enter it.
+
+`Article` (an article as stored, `storage.rows`) is re-exported for the layers above, which never import storage."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from bot.clock import Clock
 from bot.text.llm import LlmSummarizer
@@ -18,7 +18,10 @@ from storage import articles as articles_sql
 from storage import themes as themes_sql
 from storage import digests as digests_sql
 from storage.db import Store
-from storage.timeutil import from_db, to_db
+from storage.rows import Article
+from storage.timeutil import to_db
+
+__all__ = ["Article", "Articles", "without_tldr"]
 
 
 def _plain(sentence: str) -> str:
@@ -31,52 +34,6 @@ def without_tldr(sentences: list[str], tldr: str) -> list[str]:
     head = _plain(tldr)
     return [s for s in sentences if not head or not (_plain(s) == head or _plain(s).startswith(head)
                                                      or head.startswith(_plain(s)))]
-
-
-@dataclass(frozen=True)
-class Article:
-    """An article as the bot shows it: stored fields plus the engine's analysis."""
-
-    id: int
-    title: str
-    text: str
-    kind: str
-    url: str | None = None
-    author: str | None = None
-    channel: str | None = None
-    published: datetime | None = None
-    tldr: str = ""
-    analysis: dict[str, Any] = field(default_factory=dict)
-    added: datetime | None = None
-
-    @property
-    def date(self) -> datetime | None:
-        """Publication date when the source gave one, else when the bot received it."""
-        return self.published or self.added
-
-    @property
-    def summary(self) -> list[str]:
-        return list(self.analysis.get("summary", []))
-
-    @property
-    def abstract(self) -> list[str]:
-        """The LLM's retelling when one was made (``summary``/``tldr`` stay extractive)."""
-        return list(self.analysis.get("abstract") or [])
-
-    @property
-    def theme_slugs(self) -> list[str]:
-        return [t["slug"] for t in self.analysis.get("themes", [])]
-
-    def theme(self, slug: str) -> dict[str, Any] | None:
-        return next((t for t in self.analysis.get("themes", []) if t["slug"] == slug), None)
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "Article":
-        return cls(
-            id=row["id"], title=row["title"], text=row["text"], kind=row["kind"], url=row.get("url"),
-            author=row.get("author"), channel=row.get("channel"), published=from_db(row.get("published")),
-            tldr=row.get("tldr") or "", analysis=articles_sql.analysis_of(row), added=from_db(row.get("created_at")),
-        )
 
 
 class Articles:
@@ -98,7 +55,7 @@ class Articles:
             return None
         known = await self.store.call(articles_sql.by_hash, digest)
         if known is not None:
-            return articles_sql.analysis_of(known).get("abstract")
+            return known.abstract or None
         return await self.llm.summarize(title, text)
 
     @property
@@ -122,12 +79,10 @@ class Articles:
         return retold
 
     async def get(self, article_id: int) -> Article | None:
-        row = await self.store.call(articles_sql.get, article_id)
-        return Article.from_row(row) if row else None
+        return await self.store.call(articles_sql.get, article_id)
 
     async def by_url(self, url: str) -> Article | None:
-        row = await self.store.call(articles_sql.by_url, url)
-        return Article.from_row(row) if row else None
+        return await self.store.call(articles_sql.by_url, url)
 
     async def find(self, ref: ArticleRef) -> Article | None:
         if ref.kind == "anchor":
@@ -143,8 +98,7 @@ class Articles:
         return await self.get(chosen.article_id) if chosen else None
 
     async def latest(self, limit: int = 5) -> list[Article]:
-        rows = await self.store.call(articles_sql.latest, limit)
-        return [Article.from_row(r) for r in rows]
+        return await self.store.call(articles_sql.latest, limit)
 
     async def search(self, query: str, limit: int = 8) -> list[Article]:
         """Word-form search: each query word matches any of its keys (lemma, and for names every
@@ -152,26 +106,23 @@ class Articles:
         match = await asyncio.to_thread(match_query, query)
         if not match:
             return []
-        rows = await self.store.call(articles_sql.search, match, limit)
-        return [Article.from_row(r) for r in rows]
+        return await self.store.call(articles_sql.search, match, limit)
 
     async def reindex_search(self) -> int:
         """Give articles stored before the current indexing their name keys (bot.services.search); on start,
         in batches off the event loop. Returns how many were re-indexed."""
         done = 0
-        while rows := await self.store.call(articles_sql.stale_search_terms, INDEX_VERSION):
+        while stale := await self.store.call(articles_sql.stale_search_terms, INDEX_VERSION):
             updates = await asyncio.to_thread(
-                lambda: [(r["id"], " ".join([r["search_lemmas"] or "", *name_terms(f"{r['title']}\n{r['text']}")]))
-                         for r in rows])
+                lambda: [(a.id, " ".join([a.terms, *name_terms(f"{a.title}\n{a.text}")])) for a in stale])
             await self.store.call(articles_sql.set_search_terms, updates, INDEX_VERSION)
-            done += len(rows)
+            done += len(stale)
         return done
 
     async def related(self, slug: str, *, since: datetime | None = None, limit: int = 5) -> list[Article]:
         """Articles on the theme that are new since the analysis published at `since`: the same
         definition the follow-up digest uses (storage.digests.NEW_SINCE_ANALYSIS)."""
-        rows = await self.store.call(digests_sql.new_since_analysis, to_db(since) or "", slug=slug, limit=limit)
-        return [Article.from_row(r) for r in rows]
+        return await self.store.call(digests_sql.related, to_db(since) or "", slug=slug, limit=limit)
 
     async def preview(self, title: str, text: str, *, url: str | None = None, author: str | None = None,
                       published: datetime | None = None) -> Article:
@@ -198,7 +149,7 @@ class Articles:
         existing = await self.store.call(articles_sql.find_existing, url=url, external_id=external_id,
                                          content_hash=digest)
         if articles_sql.is_unchanged(existing, title, digest):
-            return Article.from_row(existing), "unchanged"
+            return existing, "unchanged"
         analysis = await self.engine.analyze(title, text)
         data = analysis.to_dict(url or title)
         tldr = analysis.tldr
