@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from storage.db import reads
 from storage.rows import Article, DigestWindow
+from storage.timeutil import from_db
 
 Row = dict[str, Any]
 
@@ -74,13 +76,15 @@ def _with_slugs(row: Row) -> Row:
     return row
 
 
-def schedule_start(db: Database, kind: str, now: str, *, record: bool = True) -> str:
+def schedule_start(db: Database, kind: str, now: str, *, record: bool = True) -> datetime:
     """When the `kind` schedule was first switched on: set to `now` on the first call (unless
     `record` is off, as on a dry run: then `now` is only returned)."""
     if record:
         db.execute("insert or ignore into schedule_starts (kind, started_at) values (?, ?)", [kind, now])
     row = db.execute("select started_at from schedule_starts where kind = ?", [kind]).fetchone()
-    return row[0] if row else now
+    started = from_db(row[0] if row else now)
+    assert started is not None
+    return started
 
 
 def record_window(db: Database, *, kind: str, recipient: str, start: str | None, end: str, articles: int, now: str) -> bool:
@@ -95,11 +99,11 @@ def record_window(db: Database, *, kind: str, recipient: str, start: str | None,
 
 
 @reads
-def last_window_end(db: Database, kind: str, recipient: str) -> str | None:
+def last_window_end(db: Database, kind: str, recipient: str) -> datetime | None:
     row = db.execute(
         "select max(window_end) from digest_windows where kind = ? and recipient = ?", [kind, recipient]
     ).fetchone()
-    return row[0] if row else None
+    return from_db(row[0]) if row else None
 
 
 @reads

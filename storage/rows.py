@@ -266,3 +266,35 @@ class PostRow:
                    published_at=from_db(row.get("published_at")), preview_message_id=row.get("preview_message_id"),
                    send_attempts=row.get("send_attempts") or 0, notified=bool(row.get("notified")),
                    created_at=from_db(row.get("created_at")))
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Who gets which digest, when, about what (`subscriptions`): a chat (thread 0) or one topic
+    of a forum chat. `language` is its chat's (read by the schedule, None elsewhere); the two
+    times are what the schedule compares and where the next personal digest starts."""
+
+    chat_id: int
+    active: bool
+    frequency: str
+    weekday: int
+    hour: int
+    timezone: str
+    themes: list[str] | None  # None: all themes
+    followups: bool
+    thread_id: int = 0  # a forum topic subscribed on its own (0: the chat)
+    last_slot: datetime | None = None  # the newest schedule slot handled
+    last_sent_end: datetime | None = None  # where the window of the last digest sent ended
+    language: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Subscription:
+        return cls(chat_id=row["chat_id"], active=bool(row["active"]), frequency=row["frequency"],
+                   weekday=row["weekday"], hour=row["hour"], timezone=row["timezone"],
+                   themes=json.loads(row["themes"]) if row.get("themes") else None,
+                   followups=bool(row["followups"]), thread_id=row.get("thread_id") or 0,
+                   last_slot=from_db(row.get("last_slot")), last_sent_end=from_db(row.get("last_sent_end")),
+                   language=row.get("language"))
+
+    def wants(self, slug: str) -> bool:
+        return self.themes is None or slug in self.themes

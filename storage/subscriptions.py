@@ -11,25 +11,20 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage.db import reads
+from storage.rows import Subscription
 
 Row = dict[str, Any]
 
 
-def _decode(row: Row) -> Row:
-    row = dict(row)
-    row["themes"] = json.loads(row["themes"]) if row.get("themes") else None
-    return row
-
-
 @reads
-def get(db: Database, chat_id: int, thread: int = 0) -> Row | None:
+def get(db: Database, chat_id: int, thread: int = 0) -> Subscription | None:
     try:
-        return _decode(db["subscriptions"].get((chat_id, thread)))
+        return Subscription.from_row(db["subscriptions"].get((chat_id, thread)))
     except NotFoundError:
         return None
 
 
-def subscribe(db: Database, chat_id: int, defaults: Row, now: str, thread: int = 0) -> tuple[Row, str]:
+def subscribe(db: Database, chat_id: int, defaults: Row, now: str, thread: int = 0) -> tuple[Subscription, str]:
     """Activate; an earlier subscription comes back with its settings. Returns (row, state):
     "new", "restored" (was inactive) or "already" (was active: nothing changed)."""
     existing = get(db, chat_id, thread)
@@ -37,7 +32,7 @@ def subscribe(db: Database, chat_id: int, defaults: Row, now: str, thread: int =
         # Written even when already active: /subscribe is a write the user asked for, and a
         # database that refuses writes must say so every time, not only on the first try.
         db["subscriptions"].update((chat_id, thread), {"active": 1, "updated_at": now})
-        state = "already" if existing["active"] else "restored"
+        state = "already" if existing.active else "restored"
     else:
         db["subscriptions"].insert({**defaults, "chat_id": chat_id, "thread_id": thread, "active": 1, "last_slot": now,
                                     "last_sent_end": now, "created_at": now, "updated_at": now})
@@ -50,13 +45,13 @@ def subscribe(db: Database, chat_id: int, defaults: Row, now: str, thread: int =
 def unsubscribe(db: Database, chat_id: int, now: str, thread: int = 0) -> bool:
     """Also how a dead forum topic's subscription ends (the chat itself stays active)."""
     existing = get(db, chat_id, thread)
-    if existing is None or not existing["active"]:
+    if existing is None or not existing.active:
         return False
     db["subscriptions"].update((chat_id, thread), {"active": 0, "updated_at": now})
     return True
 
 
-def update(db: Database, chat_id: int, now: str, *, thread: int = 0, **fields: Any) -> Row | None:
+def update(db: Database, chat_id: int, now: str, *, thread: int = 0, **fields: Any) -> Subscription | None:
     if "themes" in fields:
         fields["themes"] = None if fields["themes"] is None else json.dumps(sorted(fields["themes"]))
     db["subscriptions"].update((chat_id, thread), {**fields, "updated_at": now})
@@ -64,22 +59,23 @@ def update(db: Database, chat_id: int, now: str, *, thread: int = 0, **fields: A
 
 
 @reads
-def scheduled(db: Database) -> list[Row]:
-    """Active subscriptions of active chats with a personal schedule."""
+def scheduled(db: Database) -> list[Subscription]:
+    """Active subscriptions of active chats with a personal schedule, with their chat's language."""
     sql = (
         "select s.*, c.language as language from subscriptions s join chats c on c.id = s.chat_id "
         "where s.active = 1 and c.active = 1 and s.frequency != 'off'"
     )
-    return [_decode(r) for r in db.query(sql)]
+    return [Subscription.from_row(r) for r in db.query(sql)]
 
 
 @reads
-def followup_recipients(db: Database) -> list[Row]:
+def followup_recipients(db: Database) -> list[tuple[int, int, str | None]]:
+    """Who opted in to follow-ups, as (chat, forum topic or 0, the chat's language)."""
     sql = (
         "select s.chat_id, s.thread_id, c.language as language from subscriptions s join chats c on c.id = s.chat_id "
         "where s.active = 1 and c.active = 1 and s.followups = 1 order by s.chat_id, s.thread_id"
     )
-    return list(db.query(sql))
+    return [(r["chat_id"], r["thread_id"], r["language"]) for r in db.query(sql)]
 
 
 def recipient(chat_id: int, thread: int = 0) -> str:

@@ -181,8 +181,8 @@ async def test_stored_subscription_matches_what_the_user_chose(app: LocalBot) ->
     await subscribe_daily(app, ALMATY_READER, 7, "Asia/Almaty")
     row = await app.services.store.call(subs_sql.get, ALMATY_READER)
     assert row is not None
-    assert (row["frequency"], row["hour"], row["timezone"], row["themes"], row["followups"]) == (
-        "daily", 7, "Asia/Almaty", None, 1)
+    assert (row.frequency, row.hour, row.timezone, row.themes, row.followups) == (
+        "daily", 7, "Asia/Almaty", None, True)
 
 
 def test_fixture_files_are_not_eval_data() -> None:

@@ -150,7 +150,7 @@ async def test_zones_that_are_not_places_are_refused(app: LocalBot, typed: str) 
     reply = (await sb.wait_for(READER_ID, 1, after=mark))[0]
     assert reply.text.startswith("Часового пояса «") and typed in reply.text
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row["timezone"] == "Europe/Moscow"
+    assert row.timezone == "Europe/Moscow"
 
 
 @pytest.mark.parametrize("spec,weekdays", [

@@ -51,7 +51,7 @@ async def test_unsubscribe_then_subscribe_restores_settings(app: LocalBot) -> No
     bye = await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
     assert "отписаны" in bye.text
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and row["active"] == 0
+    assert row is not None and not row.active
     again, keyboard = await subscribe(app, READER_ID)
     assert "восстановлена" in again.text and "07:00" in keyboard.text
     twice = await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
@@ -71,13 +71,13 @@ async def test_typed_time_zone_is_validated(app: LocalBot) -> None:
     good = await app.sandbox.ask("asia/tokyo", user_id=READER_ID)
     assert "Токио (UTC+9)" in good.text
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and row["timezone"] == "Asia/Tokyo"
+    assert row is not None and row.timezone == "Asia/Tokyo"
     for typed, shown, stored in (("Ташкент", "Ташкент (UTC+5)", "Asia/Tashkent"), ("almaty", "Алматы (UTC+5)", "Asia/Almaty"),
                                  ("UTC+5", "Часовой пояс: UTC+5", "Etc/GMT-5"), ("Нью-Йорк", "Нью-Йорк (UTC−5)", "America/New_York")):
         reply = await app.sandbox.ask(f"/settings tz {typed}", user_id=READER_ID)
         assert shown in reply.text, (typed, reply.text)
         row = await app.services.store.call(subs_sql.get, READER_ID)
-        assert row is not None and row["timezone"] == stored
+        assert row is not None and row.timezone == stored
 
 
 async def test_typed_bad_values_and_stale_buttons_change_nothing(app: LocalBot) -> None:
@@ -91,7 +91,7 @@ async def test_typed_bad_values_and_stale_buttons_change_nothing(app: LocalBot) 
     usage = await app.sandbox.ask("/settings colour red", user_id=READER_ID)
     assert "/settings hour 7" in usage.text
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and (row["hour"], row["timezone"]) == (10, "Europe/Moscow")
+    assert row is not None and (row.hour, row.timezone) == (10, "Europe/Moscow")
     typed = await app.sandbox.ask("/settings hour 8", user_id=READER_ID)
     assert "08:00" in typed.text
     await app.sandbox.ask("/unsubscribe", user_id=READER_ID)
@@ -103,14 +103,14 @@ async def test_cannot_untick_the_last_theme(app: LocalBot) -> None:
     _, keyboard = await subscribe(app, READER_ID)
     await app.services.subscriptions.flip_theme(READER_ID, "visa-facilitation")
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and "visa-facilitation" not in row["themes"] and len(row["themes"]) == 7
+    assert row is not None and "visa-facilitation" not in row.themes and len(row.themes) == 7
     screen = await app.sandbox.click(READER_ID, keyboard.message_id, keyboard.button("🏷"), user_id=READER_ID)
     assert screen is not None
     all_button = screen.button("Все темы")
     back_to_all = await app.sandbox.click(READER_ID, screen.message_id, all_button, user_id=READER_ID)
     assert back_to_all is not None
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and row["themes"] is None
+    assert row is not None and row.themes is None
 
 
 async def test_settings_without_subscription(app: LocalBot) -> None:
@@ -130,7 +130,7 @@ async def test_only_group_admins_manage_the_group_subscription(app: LocalBot) ->
     assert await sb.click(GROUP, keyboard.message_id, keyboard.button("🔔"), user_id=GROUP_MEMBER) is None
     assert "администраторы" in sb.callback_answers[-1]["text"]
     row = await app.services.store.call(subs_sql.get, GROUP)
-    assert row is not None and row["followups"] == 1
+    assert row is not None and row.followups
     toggled = await sb.click(GROUP, keyboard.message_id, keyboard.button("🔔"), user_id=GROUP_ADMIN)
     assert toggled is not None and "выключены" in toggled.text
 
@@ -142,16 +142,16 @@ async def test_follow_a_theme_from_its_card(app: LocalBot) -> None:
     assert edited is not None and edited.button("✅ Вы следите за темой")  # the button shows the new state
     assert sb.callback_answers[-1]["text"].startswith("Вы подписаны на дайджест по этой теме: дайджест еженедельно")
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and row["active"] == 1 and row["themes"] == ["visa-facilitation"]
+    assert row is not None and row.active and row.themes == ["visa-facilitation"]
     other = await sb.ask("/theme human-rights", user_id=READER_ID)
     added = await sb.click(READER_ID, other.message_id, other.button("🔔"), user_id=READER_ID)
     assert added is not None and "добавлена" in sb.callback_answers[-1]["text"]
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and row["themes"] == ["human-rights", "visa-facilitation"]
+    assert row is not None and row.themes == ["human-rights", "visa-facilitation"]
     removed = await sb.click(READER_ID, other.message_id, added.button("✅"), user_id=READER_ID)
     assert removed is not None and removed.button("🔔 Следить за темой") and "убрана" in sb.callback_answers[-1]["text"]
     row = await app.services.store.call(subs_sql.get, READER_ID)
-    assert row is not None and row["themes"] == ["visa-facilitation"]
+    assert row is not None and row.themes == ["visa-facilitation"]
     again = await sb.ask("/theme visa-facilitation", user_id=READER_ID)  # a new card knows the state too
     assert again.button("✅ Вы следите за темой")
 
@@ -172,7 +172,7 @@ async def test_blocking_the_bot_stops_delivery_and_unblocking_restores_it(app: L
     assert await app.services.store.call(subs_sql.scheduled) == []
     app.sandbox.add_my_chat_member(READER_ID, user_id=READER_ID, new_status="member", old_status="kicked")
     for _ in range(100):
-        if [s["chat_id"] for s in await app.services.store.call(subs_sql.scheduled)] == [READER_ID]:
+        if [s.chat_id for s in await app.services.store.call(subs_sql.scheduled)] == [READER_ID]:
             break
         await asyncio.sleep(0.05)
-    assert [s["chat_id"] for s in await app.services.store.call(subs_sql.scheduled)] == [READER_ID]
+    assert [s.chat_id for s in await app.services.store.call(subs_sql.scheduled)] == [READER_ID]

@@ -73,7 +73,7 @@ async def test_a_topic_subscription_delivers_into_its_topic_and_a_deleted_topic_
     await digest_run(app, clock, SLOT + timedelta(days=14), UNRELATED, 3)
     assert not (await app.services.subscriptions.get(FORUM, trade)).active
     rows = await app.services.store.call(subs_sql.scheduled)
-    assert [(r["chat_id"], r["thread_id"]) for r in rows if r["chat_id"] == FORUM] == []
+    assert [(r.chat_id, r.thread_id) for r in rows if r.chat_id == FORUM] == []
 
 
 async def test_a_topic_closed_by_an_admin_ends_its_subscription_at_once(app: LocalBot) -> None:

@@ -26,8 +26,8 @@ from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
-from storage.rows import Theme
-from storage.timeutil import from_db, to_db
+from storage.rows import Subscription, Theme
+from storage.timeutil import to_db
 
 log = logging.getLogger(__name__)
 ON_DEMAND_LOOKBACK = timedelta(days=7)
@@ -77,7 +77,7 @@ class Outlook:
 @dataclass(frozen=True)
 class FollowupDraft:
     digest: compose.FollowupDigest
-    start: str | None  # the previous follow-up's end (None: none yet)
+    start: datetime | None  # the previous follow-up's end (None: none yet)
     themes: dict[str, Theme]
     claims: dict[str, str]  # per theme, the anchor's claim recapped above the new articles
     window: str = "all"  # the anchor's windows in digest_windows (the first anchor's kept their name)
@@ -115,7 +115,7 @@ class Digests:
         """/digest: what is new since the last delivered digest (or the last week); not recorded."""
         sub = await self.store.call(subs_sql.get, chat_id, thread)
         now = self.clock.now()
-        since = from_db(sub["last_sent_end"]) if sub and sub.get("last_sent_end") else now - ON_DEMAND_LOOKBACK
+        since = sub.last_sent_end if sub and sub.last_sent_end else now - ON_DEMAND_LOOKBACK
         if sub and since > now - timedelta(hours=1):
             since = now - ON_DEMAND_LOOKBACK
         order, by_slug = await self._themes()
@@ -139,14 +139,15 @@ class Digests:
             return
         order, by_slug = await self._themes()
         end = to_db(max(slot for _, slot in due))
-        windows: dict[str | None, list[dict]] = {}
-        for start in {sub["last_sent_end"] for sub, _ in due}:
-            windows[start] = await self.store.call(digests_sql.articles_between, start, end, limit=500)
-        widest = windows[min(windows, key=lambda start: start or "")]  # every window ends at `end`
+        windows: dict[datetime | None, list[dict]] = {}
+        for start in {sub.last_sent_end for sub, _ in due}:
+            windows[start] = await self.store.call(digests_sql.articles_between, to_db(start), end, limit=500)
+        # every window ends at `end`: the widest starts first (None: from the beginning)
+        widest = windows[min(windows, key=lambda start: (start is not None, start or now))]
 
-        def index() -> dict[str | None, compose.Window]:
+        def index() -> dict[datetime | None, compose.Window]:
             story = compose.story_map(widest)
-            return {start: compose.Window.build(rows, order, from_db(start), story) for start, rows in windows.items()}
+            return {start: compose.Window.build(rows, order, start, story) for start, rows in windows.items()}
 
         indexed = await asyncio.to_thread(index)
         matchers = await self.word_filters.matchers()
@@ -177,11 +178,11 @@ class Digests:
         ref, window, key = keyed
         until = until or self.clock.now()
         start = await self.store.call(digests_sql.last_window_end, "followup", window)
-        rows = await self.store.call(digests_sql.new_since_analysis, to_db(article.date) or "", start=start,
+        rows = await self.store.call(digests_sql.new_since_analysis, to_db(article.date) or "", start=to_db(start),
                                      until=to_db(until))
         catalog = await self.themes.catalog(ref.id)
         order, by_slug = [t.slug for t in catalog], {t.slug: t for t in catalog}
-        digest = compose.followup(rows, order, from_db(start) or article.date, until)
+        digest = compose.followup(rows, order, start or article.date, until)
         claims = {slug: ((article.theme(slug) or {}).get("sentences") or [""])[0] for slug in order}
         return FollowupDraft(digest, start, by_slug, claims, window, key, None if window == "all" else ref.title)
 
@@ -196,7 +197,7 @@ class Digests:
         if self.settings.channel_chat_id is not None:
             recipients.append((self.settings.channel_chat_id, 0, "ru"))
         subs = await self.store.call(subs_sql.followup_recipients)
-        return recipients + [(r["chat_id"], r["thread_id"], r.get("language") or "ru") for r in subs]
+        return recipients + [(chat, thread, language or "ru") for chat, thread, language in subs]
 
     async def followup(self, *, until: datetime | None = None, dry_run: bool = False,
                        chat_id: int | None = None, scheduled: bool = False,
@@ -231,8 +232,9 @@ class Digests:
         return run
 
     async def _record_followup(self, draft: FollowupDraft, end: str) -> bool:
-        return await self.store.call(digests_sql.record_window, kind="followup", recipient=draft.window, start=draft.start,
-                                     end=end, articles=draft.digest.count, now=self.clock.iso())
+        return await self.store.call(digests_sql.record_window, kind="followup", recipient=draft.window,
+                                     start=to_db(draft.start), end=end, articles=draft.digest.count,
+                                     now=self.clock.iso())
 
     async def start_schedule(self) -> None:
         """Called when the bot starts: the first scheduled follow-up is the first slot after the
@@ -253,10 +255,10 @@ class Digests:
         if keyed is None:
             return None
         ref, window, _ = keyed
-        since = max(filter(None, (from_db(started), ref.followup_since)))
+        since = max(filter(None, (started, ref.followup_since)))
         slot = cron_slot(parse_cron(self.schedule_of(ref), self.settings.timezone), now)
         last = await self.store.call(digests_sql.last_window_end, "followup", window)
-        if slot is None or slot <= since or (last and from_db(last) >= slot):
+        if slot is None or slot <= since or (last and last >= slot):
             return None
         return slot
 
@@ -265,11 +267,11 @@ class Digests:
         subs = await self.store.call(subs_sql.scheduled)
         upcoming = []
         for sub in subs:
-            period = timedelta(days=1 if sub["frequency"] == "daily" else 7)
-            slot = personal_slot(now + period, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
-                                 zone=sub["timezone"])
+            period = timedelta(days=1 if sub.frequency == "daily" else 7)
+            slot = personal_slot(now + period, frequency=sub.frequency, hour=sub.hour, weekday=sub.weekday,
+                                 zone=sub.timezone)
             if slot is not None:
-                upcoming.append((sub["chat_id"], slot))
+                upcoming.append((sub.chat_id, slot))
         followups = []
         for ref in await self.themes.anchors():
             keyed = await self._anchor_key(ref.slug)
@@ -277,7 +279,7 @@ class Digests:
             last = await self.store.call(digests_sql.last_window_end, "followup", keyed[1]) if keyed else None
             spec = self.schedule_of(ref)
             followups.append(FollowupOutlook(ref, spec, ref.followup_cron is not None,
-                                             next_cron_slot(spec, self.settings.timezone, now), from_db(last),
+                                             next_cron_slot(spec, self.settings.timezone, now), last,
                                              draft.digest.count if draft else 0))
         return Outlook(len(subs), tuple(sorted(upcoming, key=lambda x: x[1])), tuple(followups))
 
@@ -313,25 +315,24 @@ class Digests:
         return report
 
 
-def _select_due(subs: list[dict], now: datetime) -> list[tuple[dict, datetime]]:
+def _select_due(subs: list[Subscription], now: datetime) -> list[tuple[Subscription, datetime]]:
     """Subscriptions whose newest slot has not been handled yet, with that slot."""
     due = []
     for sub in subs:
         try:
-            slot = personal_slot(now, frequency=sub["frequency"], hour=sub["hour"], weekday=sub["weekday"],
-                                 zone=sub["timezone"])
+            slot = personal_slot(now, frequency=sub.frequency, hour=sub.hour, weekday=sub.weekday, zone=sub.timezone)
         except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
             # One row this process cannot schedule (a zone missing from this machine's tz
             # database, a value written by hand) must not stop everyone else's digests.
             log.warning("subscription skipped: cannot compute its slot",
-                        extra={"chat_id": sub.get("chat_id"), "timezone": sub.get("timezone"), "reason": str(exc)[:200]})
+                        extra={"chat_id": sub.chat_id, "timezone": sub.timezone, "reason": str(exc)[:200]})
             continue
-        if slot is not None and (not sub["last_slot"] or from_db(sub["last_slot"]) < slot):
+        if slot is not None and (sub.last_slot is None or sub.last_slot < slot):
             due.append((sub, slot))
     return due
 
 
-def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, compose.Window],
+def _render_due(due: list[tuple[Subscription, datetime]], indexed: dict[datetime | None, compose.Window],
                 by_slug: dict[str, Theme], bot_username: str | None,
                 matchers: dict[tuple[int, int], Matcher]) -> DueBatch:
     """Cut each subscriber's digest out of its shared window and render it from cached pieces."""
@@ -341,15 +342,15 @@ def _render_due(due: list[tuple[dict, datetime]], indexed: dict[str | None, comp
     empty = 0
     for sub, slot in due:
         end = to_db(slot) or ""
-        matcher = matchers.get((sub["chat_id"], sub["thread_id"]))
-        digest = indexed[sub["last_sent_end"]].digest(sub["themes"], until=end, allows=matcher.allows if matcher else None)
+        matcher = matchers.get((sub.chat_id, sub.thread_id))
+        digest = indexed[sub.last_sent_end].digest(sub.themes, until=end, allows=matcher.allows if matcher else None)
         if digest.empty:
             empty += 1
-            marks.append((sub["chat_id"], sub["thread_id"], end, None))
+            marks.append((sub.chat_id, sub.thread_id, end, None))
             continue
-        tr = translators.get(sub.get("language") or "ru", translators["ru"])
-        to = subs_sql.recipient(sub["chat_id"], sub["thread_id"])
-        envelopes.append(OutboxItem(sub["chat_id"], render.personal(digest, by_slug, tr, bot_username),
-                                    key=f"personal:{to}:{end}", thread_id=sub["thread_id"] or None))
-        marks.append((sub["chat_id"], sub["thread_id"], end, end))
+        tr = translators.get(sub.language or "ru", translators["ru"])
+        to = subs_sql.recipient(sub.chat_id, sub.thread_id)
+        envelopes.append(OutboxItem(sub.chat_id, render.personal(digest, by_slug, tr, bot_username),
+                                    key=f"personal:{to}:{end}", thread_id=sub.thread_id or None))
+        marks.append((sub.chat_id, sub.thread_id, end, end))
     return DueBatch(envelopes, marks, empty)

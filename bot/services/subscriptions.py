@@ -1,8 +1,9 @@
-"""Subscription settings: defaults, validation and changes (the /settings keyboard calls these)."""
+"""Subscription settings: defaults, validation and changes (the /settings keyboard calls these).
+
+`Subscription` (as stored, `storage.rows`) is re-exported for the layers above, which never import storage."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from bot.clock import Clock
@@ -12,6 +13,9 @@ from bot.zones import parse_zone
 from bot.services.themes import Themes
 from storage import subscriptions as subs_sql
 from storage.db import Store
+from storage.rows import Subscription
+
+__all__ = ["COMMON_ZONES", "FREQUENCIES", "SettingError", "Subscription", "Subscriptions", "normalize_zone"]
 
 FREQUENCIES = ("daily", "weekly", "off")
 COMMON_ZONES = (
@@ -23,28 +27,6 @@ COMMON_ZONES = (
 
 class SettingError(Refusal):
     """A refused setting value."""
-
-
-@dataclass(frozen=True)
-class Subscription:
-    chat_id: int
-    active: bool
-    frequency: str
-    weekday: int
-    hour: int
-    timezone: str
-    themes: list[str] | None  # None: all themes
-    followups: bool
-    thread_id: int = 0  # a forum topic subscribed on its own (0: the chat)
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "Subscription":
-        return cls(chat_id=row["chat_id"], active=bool(row["active"]), frequency=row["frequency"],
-                   weekday=row["weekday"], hour=row["hour"], timezone=row["timezone"], themes=row["themes"],
-                   followups=bool(row["followups"]), thread_id=row.get("thread_id") or 0)
-
-    def wants(self, slug: str) -> bool:
-        return self.themes is None or slug in self.themes
 
 
 # A typed zone is echoed in the refusal; an IANA name is at most ~30 characters.
@@ -78,8 +60,7 @@ class Subscriptions:
                 "themes": None, "followups": 1}
 
     async def get(self, chat_id: int, thread: int = 0) -> Subscription | None:
-        row = await self.store.call(subs_sql.get, chat_id, thread)
-        return Subscription.from_row(row) if row else None
+        return await self.store.call(subs_sql.get, chat_id, thread)
 
     async def zone_of(self, chat_id: int) -> str:
         """The chat's own time zone (its subscription settings), else TIMEZONE: what an admin's
@@ -89,8 +70,8 @@ class Subscriptions:
 
     async def subscribe(self, chat_id: int, thread: int = 0) -> tuple[Subscription, str]:
         """Returns the subscription and "new" | "restored" | "already"."""
-        row, state = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso(), thread)
-        return Subscription.from_row(row), state
+        sub, state = await self.store.call(subs_sql.subscribe, chat_id, self.defaults(), self.clock.iso(), thread)
+        return sub, state
 
     async def unsubscribe(self, chat_id: int, thread: int = 0) -> bool:
         return await self.store.call(subs_sql.unsubscribe, chat_id, self.clock.iso(), thread)
@@ -172,6 +153,6 @@ class Subscriptions:
         return current
 
     async def _write(self, chat_id: int, thread: int, **fields: Any) -> Subscription:
-        row = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, **fields)
-        assert row is not None
-        return Subscription.from_row(row)
+        sub = await self.store.call(subs_sql.update, chat_id, self.clock.iso(), thread=thread, **fields)
+        assert sub is not None
+        return sub

@@ -142,4 +142,4 @@ async def test_rapid_taps_are_answered_first_and_the_last_state_wins(delivery_ap
         assert len(answers_at) == taps
         assert len(edits) <= taps // 3, f"{len(edits)} edits for {taps} taps: not coalesced"
         assert max(answers_at) < edits[-1], "the last press was answered only after its edit"
-        assert (await store.call(subs_sql.get, uid))["hour"] == taps - 1
+        assert (await store.call(subs_sql.get, uid)).hour == taps - 1

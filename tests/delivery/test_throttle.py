@@ -131,7 +131,7 @@ async def test_migrated_group_moves_and_is_resent(throttled: tuple[Bot, Throttle
     assert [m.text for m in limited.messages(-1004500)] == ["после миграции", "и ещё"]
     assert sum(1 for c in limited.calls if c.error_code == 400) == 1  # the old id is asked once
     assert await store.call(chats_sql.get, -4500) is None
-    assert (await store.call(subs_sql.get, -1004500))["active"] == 1
+    assert (await store.call(subs_sql.get, -1004500)).active
     assert throttle.stats.migrations == 1
 
 
