@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage.db import reads
+from storage.rows import Job, OutboxRow
 
 Row = dict[str, Any]
 OPEN_STATES = ("pending", "sending")
@@ -48,13 +49,11 @@ def create_job(
 
 
 @reads
-def get_job(db: Database, job_id: int) -> Row | None:
+def get_job(db: Database, job_id: int) -> Job | None:
     try:
-        job = db["jobs"].get(job_id)
+        return Job.from_row(db["jobs"].get(job_id))
     except NotFoundError:
         return None
-    job["payload"] = json.loads(job["payload"] or "{}")
-    return job
 
 
 def transition_job(db: Database, job_id: int, old: str, new: str, now: str | None = None) -> bool:
@@ -96,7 +95,7 @@ def enqueue(
     return job_id, added, len(rows) - added
 
 
-def claim(db: Database, limit: int, now: str) -> list[Row]:
+def claim(db: Database, limit: int, now: str) -> list[OutboxRow]:
     """Up to `limit` pending rows in (priority, id) order, marked `sending` before any API call.
 
     Rows for chats known to be inactive (blocked the bot since the job was queued) fail here
@@ -112,7 +111,7 @@ def claim(db: Database, limit: int, now: str) -> list[Row]:
     dead = [r for r in rows if not r["chat_active"]]
     _set_state(db, [r["id"] for r in dead], "failed", now, error="chat inactive")
     _set_state(db, [r["id"] for r in live], "sending", now, attempts=True)
-    return live
+    return [OutboxRow.from_row(r) for r in live]
 
 
 def _set_state(db: Database, ids: list[int], state: str, now: str, *, error: str | None = None,
@@ -197,8 +196,8 @@ def top_errors(db: Database, job_id: int, limit: int = 5) -> list[tuple[str, int
 
 
 @reads
-def jobs_with_state(db: Database, state: str) -> list[Row]:
-    return list(db["jobs"].rows_where("state = ?", [state], order_by="id"))
+def jobs_with_state(db: Database, state: str) -> list[Job]:
+    return [Job.from_row(r) for r in db["jobs"].rows_where("state = ?", [state], order_by="id")]
 
 
 def set_progress_message(db: Database, job_id: int, chat_id: int, message_id: int) -> None:
@@ -217,8 +216,8 @@ def open_rows(db: Database, now: str | None = None) -> int:
 
 
 @reads
-def rows_of(db: Database, job_id: int) -> list[Row]:
-    return list(db["outbox"].rows_where("job_id = ?", [job_id], order_by="id"))
+def rows_of(db: Database, job_id: int) -> list[OutboxRow]:
+    return [OutboxRow.from_row(r) for r in db["outbox"].rows_where("job_id = ?", [job_id], order_by="id")]
 
 
 @reads

@@ -298,3 +298,55 @@ class Subscription:
 
     def wants(self, slug: str) -> bool:
         return self.themes is None or slug in self.themes
+
+
+@dataclass(frozen=True)
+class Job:
+    """A delivery job (`jobs`): a broadcast, a digest run, a channel post; `payload` decoded
+    (what its kind needs later, such as a broadcast's text and its admin's language)."""
+
+    id: int
+    kind: str
+    state: str  # draft | running | done | cancelled
+    payload: dict[str, Any]
+    created_by: int | None = None
+    total: int = 0
+    progress_chat_id: int | None = None  # the message that shows a broadcast's progress
+    progress_message_id: int | None = None
+    created_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Job:
+        return cls(id=row["id"], kind=row["kind"], state=row["state"], payload=json.loads(row.get("payload") or "{}"),
+                   created_by=row.get("created_by"), total=row.get("total") or 0,
+                   progress_chat_id=row.get("progress_chat_id"), progress_message_id=row.get("progress_message_id"),
+                   created_at=from_db(row.get("created_at")), finished_at=from_db(row.get("finished_at")))
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message of a job to one chat (`outbox`). `message_ids`: the parts already delivered
+    (a resumed row continues after them); `payload`: a typed delivery (a channel post) instead
+    of `html`; `markup` stays the keyboard's JSON (aiogram's model reads it)."""
+
+    id: int
+    job_id: int
+    key: str
+    chat_id: int
+    html: str
+    thread_id: int | None = None
+    markup: str | None = None
+    message_ids: tuple[int, ...] = ()
+    attempts: int = 0
+    payload: dict[str, Any] | None = None
+    state: str = "pending"  # pending | sending | sent | failed | cancelled
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> OutboxRow:
+        return cls(id=row["id"], job_id=row["job_id"], key=row["key"], chat_id=row["chat_id"], html=row["html"] or "",
+                   thread_id=row.get("thread_id"), markup=row.get("markup"),
+                   message_ids=tuple(json.loads(row.get("message_ids") or "[]")), attempts=row.get("attempts") or 0,
+                   payload=json.loads(row["payload"]) if row.get("payload") else None,
+                   state=row.get("state") or "pending", error=row.get("error"))

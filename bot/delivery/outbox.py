@@ -30,6 +30,7 @@ from bot.delivery.sender import PartHook, SendResult, Sender
 from bot.delivery.throttle import Throttle, bulk, delivery_context
 from storage import outbox as outbox_sql
 from storage.db import Store
+from storage.rows import Job, OutboxRow
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ class Outbox:
     async def cancel_draft(self, job_id: int) -> bool:
         return await self.store.call(outbox_sql.transition_job, job_id, "draft", "cancelled", self.clock.iso())
 
-    async def job(self, job_id: int) -> dict[str, Any] | None:
+    async def job(self, job_id: int) -> Job | None:
         return await self.store.call(outbox_sql.get_job, job_id)
 
     async def enqueue(
@@ -161,7 +162,7 @@ class Outbox:
             if elapsed > 0.5 and settled > 0:
                 rate = settled / elapsed
                 eta = left / rate
-        return JobProgress(job_id, job["kind"], job["state"], sent + failed + left, sent, failed, left, rate, eta)
+        return JobProgress(job_id, job.kind, job.state, sent + failed + left, sent, failed, left, rate, eta)
 
     async def _baseline(self, job_id: int) -> None:
         """Rate and ETA are measured from here (enqueue or resume), in this process."""
@@ -179,9 +180,9 @@ class Outbox:
         requeued = await self.store.call(outbox_sql.requeue_in_flight, self.clock.iso())
         running = await self.store.call(outbox_sql.jobs_with_state, "running")
         for job in running:
-            await self._baseline(job["id"])
+            await self._baseline(job.id)
         if requeued or running:
-            log.info("outbox resumed", extra={"requeued": requeued, "jobs": [j["id"] for j in running]})
+            log.info("outbox resumed", extra={"requeued": requeued, "jobs": [j.id for j in running]})
         self._stopping = False
         if self.throttle is not None:
             self.throttle.reopen_bulk()
@@ -231,7 +232,7 @@ class Outbox:
                     await asyncio.wait_for(self._wake.wait(), self.poll_interval)
                 continue
             for row in rows:
-                task = asyncio.create_task(self._deliver(row), name=f"outbox-{row['id']}")
+                task = asyncio.create_task(self._deliver(row), name=f"outbox-{row.id}")
                 self._inflight.add(task)
                 task.add_done_callback(self._settled)
 
@@ -239,43 +240,42 @@ class Outbox:
         self._inflight.discard(task)
         self._wake.set()
 
-    async def _deliver(self, row: dict[str, Any]) -> None:
-        job_id = row["job_id"]
-        done_ids: list[int] = json.loads(row["message_ids"] or "[]")
+    async def _deliver(self, row: OutboxRow) -> None:
+        job_id = row.job_id
+        done_ids = list(row.message_ids)
 
         async def on_part(ids: list[int], chat_id: int | str) -> None:
-            await self.store.call(outbox_sql.record_parts, row["id"], done_ids + ids, chat_id, self.clock.iso())
+            await self.store.call(outbox_sql.record_parts, row.id, done_ids + ids, chat_id, self.clock.iso())
 
         try:
-            with bulk(), delivery_context(f"{job_id}/{row['key']}"):
-                payload = json.loads(row.get("payload") or "null")
-                if payload is not None:
-                    deliver = self._deliverers[payload["type"]]
-                    result = await deliver(row["chat_id"], payload, list(done_ids), on_part)
+            with bulk(), delivery_context(f"{job_id}/{row.key}"):
+                if row.payload is not None:
+                    deliver = self._deliverers[row.payload["type"]]
+                    result = await deliver(row.chat_id, row.payload, list(done_ids), on_part)
                 else:
-                    markup = InlineKeyboardMarkup.model_validate_json(row["markup"]) if row["markup"] else None
+                    markup = InlineKeyboardMarkup.model_validate_json(row.markup) if row.markup else None
                     result = await self.sender.send(
-                        row["chat_id"], row["html"], reply_markup=markup, bulk=True, skip=len(done_ids),
-                        on_part=on_part, thread_id=row.get("thread_id"),
+                        row.chat_id, row.html, reply_markup=markup, bulk=True, skip=len(done_ids),
+                        on_part=on_part, thread_id=row.thread_id,
                     )
             if result.ok:
                 state, error = "sent", None
             else:
-                retry = result.transient and row["attempts"] < self.max_attempts
+                retry = result.transient and row.attempts < self.max_attempts
                 state, error = ("pending" if retry else "failed"), result.error
             chat_id = result.chat_id if isinstance(result.chat_id, int) else None
             await self.store.call(
-                outbox_sql.finish, row["id"], state=state, now=self.clock.iso(),
+                outbox_sql.finish, row.id, state=state, now=self.clock.iso(),
                 message_ids=done_ids + result.message_ids, chat_id=chat_id, error=error,
             )
         except Released:  # stopping: this row's next part was never sent; the next start sends it
-            await self.store.call(outbox_sql.release, row["id"], self.clock.iso())
+            await self.store.call(outbox_sql.release, row.id, self.clock.iso())
             return
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug for one row must not stall the job
-            log.exception("outbox row failed", extra={"row": row["id"], "job": job_id})
-            await self.store.call(outbox_sql.finish, row["id"], state="failed", now=self.clock.iso(),
+            log.exception("outbox row failed", extra={"row": row.id, "job": job_id})
+            await self.store.call(outbox_sql.finish, row.id, state="failed", now=self.clock.iso(),
                                   error=f"{type(exc).__name__}: {exc}"[:300])
         finished = await self.store.call(outbox_sql.finish_job_if_done, job_id, self.clock.iso())
         for listener in self._listeners:

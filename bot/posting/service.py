@@ -341,7 +341,7 @@ class Posting:
         settled = 0
         for row in await self.store.call(posts_sql.unsettled):
             job = await self.outbox.job(row.job_id) if row.job_id else None
-            if job is not None and job["state"] == "done":
+            if job is not None and job.state == "done":
                 await self._settle(Post.from_row(row))
                 settled += 1
         return settled
@@ -352,18 +352,18 @@ class Posting:
         runs (the outbox listener, and `resume` after a restart)."""
         rows = await self.store.call(outbox_sql.rows_of, post.job_id)
         outcome = rows[0] if rows else None
-        if outcome is None or outcome["state"] == "cancelled":
+        if outcome is None or outcome.state == "cancelled":
             return
         tr = Translator.for_code(await self.store.call(chats_sql.language, post.chat_id))
         fresh = await self.get(post.id) or post
-        if outcome["state"] == "failed" and fresh.state != "sent":
+        if outcome.state == "failed" and fresh.state != "sent":
             await self.store.call(posts_sql.update, post.id, self.clock.iso(), state="failed")
-            detail: dict[str, Any] = {"post_id": post.id, "error": outcome["error"]}
-            text = PostError("post_publish_failed", id=post.id, error=outcome["error"] or "?").text(tr)
+            detail: dict[str, Any] = {"post_id": post.id, "error": outcome.error}
+            text = PostError("post_publish_failed", id=post.id, error=outcome.error or "?").text(tr)
             markup = None
         else:
             if fresh.state != "sent":  # sent as plain HTML (a post queued by an older version)
-                fresh = await self._save(fresh, state="sent", message_ids=outcome["message_ids"] or "[]",
+                fresh = await self._save(fresh, state="sent", message_ids=json.dumps(list(outcome.message_ids)),
                                          published_at=self.clock.iso())
             detail = {"post_id": post.id, "message_ids": list(fresh.message_ids)}
             link = post_link(fresh.target, fresh.message_ids[0]) if fresh.message_ids else None

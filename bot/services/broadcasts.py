@@ -81,10 +81,10 @@ class Broadcasts:
     async def confirm(self, job_id: int, admin_id: int) -> int:
         """Start the drafted broadcast exactly once; returns the number of recipients."""
         job = await self.outbox.job(job_id)
-        if job is None or job["kind"] != KIND:
+        if job is None or job.kind != KIND:
             raise BroadcastError("broadcast_unknown")
         recipients = await self.store.call(outbox_sql.recipients)
-        items = [OutboxItem(chat_id, job["payload"]["html"]) for chat_id in recipients]
+        items = [OutboxItem(chat_id, job.payload["html"]) for chat_id in recipients]
         enqueued = await self.outbox.enqueue(KIND, items, job_id=job_id)
         if enqueued is None:
             raise BroadcastError("broadcast_already_done")
@@ -106,7 +106,7 @@ class Broadcasts:
         self._last_edit[job_id] = time.monotonic()
         await self.store.call(outbox_sql.set_progress_message, job_id, chat_id, message_id)
         job = await self.outbox.job(job_id)
-        if job is not None and job["state"] == "done":
+        if job is not None and job.state == "done":
             self._spawn(job_id, final=False)
 
     async def stop(self, timeout: float = 5.0) -> None:
@@ -123,7 +123,7 @@ class Broadcasts:
         kind = self._kinds.get(job_id)
         if kind is None:
             job = await self.outbox.job(job_id)
-            kind = self._kinds[job_id] = job["kind"] if job else ""
+            kind = self._kinds[job_id] = job.kind if job else ""
         if finished:
             self._kinds.pop(job_id, None)
         if kind != KIND:
@@ -155,19 +155,19 @@ class Broadcasts:
         progress = await self.outbox.progress(job_id)
         if job is None or progress is None:
             return
-        tr = Translator(job["payload"].get("language", "ru"))
+        tr = Translator(job.payload.get("language", "ru"))
         # One message per broadcast: the progress message becomes the final report. When the job
         # ends before the handler attached that message, attach_progress shows the report.
         text = await self._text(job_id, progress, tr)
-        if job["progress_message_id"]:
+        if job.progress_chat_id is not None and job.progress_message_id:
             throttle = self.outbox.throttle
-            if optional and throttle is not None and not throttle.has_budget(job["progress_chat_id"]):
+            if optional and throttle is not None and not throttle.has_budget(job.progress_chat_id):
                 return  # skipped: the next update, a few seconds on, tries again
             self._last_edit[job_id] = time.monotonic()
-            await self.sender.edit(job["progress_chat_id"], job["progress_message_id"], text)
+            await self.sender.edit(job.progress_chat_id, job.progress_message_id, text)
         if final:
             await self.audit.record(
-                job["created_by"], "broadcast.done", {"job_id": job_id, "sent": progress.sent, "failed": progress.failed}
+                job.created_by, "broadcast.done", {"job_id": job_id, "sent": progress.sent, "failed": progress.failed}
             )
             self._last_edit.pop(job_id, None)
 

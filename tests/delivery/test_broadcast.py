@@ -20,7 +20,7 @@ async def start_broadcast(app: LocalBot, text: str) -> int:
     await app.sandbox.click(ADMIN_ID, preview.message_id, preview.button("Отправить"), user_id=ADMIN_ID)
     jobs = await app.services.store.call(outbox_sql.jobs_with_state, "running")
     done = await app.services.store.call(outbox_sql.jobs_with_state, "done")
-    return (jobs or done)[-1]["id"]
+    return (jobs or done)[-1].id
 
 
 async def admin_message(app: LocalBot, prefix: str, contains: str = "", timeout: float = 20.0) -> str:
@@ -54,7 +54,7 @@ async def test_broadcast_reaches_every_subscriber_exactly_as_typed(delivery_app:
     assert len(shown) == 1 and shown[0].text.startswith("✅ Рассылка #") and "…" not in shown[0].text
     assert shown[0].edit_count >= 1  # the progress message became the report
     rows = await app.services.store.call(outbox_sql.rows_of, job_id)
-    assert all(r["state"] == "sent" and r["message_ids"] for r in rows)
+    assert all(r.state == "sent" and r.message_ids for r in rows)
     audit = await app.services.store.call(audit_sql.recent, 10)
     assert {"broadcast.draft", "broadcast.confirm", "broadcast.done"} <= {a.action for a in audit}
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import OutboxItem
@@ -29,7 +27,7 @@ async def test_long_text_arrives_in_order_within_limits(delivery_app: LocalBot) 
     assert all(utf16_len(m.text) <= 4096 for m in received)
     assert " ".join(m.text for m in received).split() == plain_text(source).split()
     (row,) = await app.services.store.call(outbox_sql.rows_of, enqueued.job_id)
-    assert row["state"] == "sent" and json.loads(row["message_ids"]) == [m.message_id for m in received]
+    assert row.state == "sent" and list(row.message_ids) == [m.message_id for m in received]
     assert app.sandbox.stats["rejected_429"] == 0
 
 
@@ -44,7 +42,7 @@ async def test_same_keys_enqueue_nothing_twice(delivery_app: LocalBot) -> None:
     await app.services.outbox.wait_idle(10)
     assert all(len(app.sandbox.messages(c)) == 1 for c in chats)
     job = await app.services.outbox.job(second.job_id)
-    assert job is not None and job["state"] == "done"
+    assert job is not None and job.state == "done"
 
 
 async def test_rows_left_in_flight_by_a_crash_are_resumed(delivery_app: LocalBot) -> None:
@@ -59,9 +57,9 @@ async def test_rows_left_in_flight_by_a_crash_are_resumed(delivery_app: LocalBot
     assert enqueued is not None
     claimed = await store.call(outbox_sql.claim, 100, clock.iso())
     assert len(claimed) == len(chats)
-    long_row = next(r for r in claimed if r["chat_id"] == chats[0])
+    long_row = next(r for r in claimed if r.chat_id == chats[0])
     first_part = await app.services.sender.send(chats[0], split_html(source)[0])
-    await store.call(outbox_sql.record_parts, long_row["id"], first_part.message_ids, chats[0], clock.iso())
+    await store.call(outbox_sql.record_parts, long_row.id, first_part.message_ids, chats[0], clock.iso())
     await outbox.start()  # what the next process does on startup
     await outbox.wait_idle(10)
     received = app.sandbox.messages(chats[0])
