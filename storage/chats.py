@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage.db import reads
+from storage.rows import Chat
 
 
 def _record(chat: dict[str, Any], now: str) -> dict[str, Any]:
@@ -43,12 +44,17 @@ def remember(db: Database, chat: dict[str, Any], now: str) -> None:
         db["chats"].update(chat["id"], {**changes, "updated_at": now})
 
 
-@reads
-def get(db: Database, chat_id: int) -> dict[str, Any] | None:
+def _row(db: Database, chat_id: int) -> dict[str, Any] | None:
     try:
         return db["chats"].get(chat_id)
     except NotFoundError:
         return None
+
+
+@reads
+def get(db: Database, chat_id: int) -> Chat | None:
+    row = _row(db, chat_id)
+    return Chat.from_row(row) if row else None
 
 
 def set_active(db: Database, chat_id: int, active: bool, now: str) -> None:
@@ -58,14 +64,14 @@ def set_active(db: Database, chat_id: int, active: bool, now: str) -> None:
 
 @reads
 def language(db: Database, chat_id: int) -> str | None:
-    row = get(db, chat_id)
-    return row["language"] if row else None
+    chat = get(db, chat_id)
+    return chat.language if chat else None
 
 
 def migrate(db: Database, old_id: int, new_id: int, now: str) -> None:
     """Group → supergroup: the chat keeps its history, settings and pending deliveries under the new id."""
-    row = get(db, old_id)
-    if row is not None and get(db, new_id) is None:
+    row = _row(db, old_id)
+    if row is not None and _row(db, new_id) is None:
         db["chats"].insert({**row, "id": new_id, "type": "supergroup", "updated_at": now})
     for table in ("subscriptions", "subscription_filters", "outbox"):
         if db[table].exists():

@@ -350,3 +350,23 @@ class OutboxRow:
                    message_ids=tuple(json.loads(row.get("message_ids") or "[]")), attempts=row.get("attempts") or 0,
                    payload=json.loads(row["payload"]) if row.get("payload") else None,
                    state=row.get("state") or "pending", error=row.get("error"))
+
+
+@dataclass(frozen=True)
+class Chat:
+    """A chat the bot has talked to (`chats`), as Telegram last described it."""
+
+    id: int
+    type: str | None
+    title: str | None = None
+    username: str | None = None
+    language: str | None = None  # a private chat's user's language (admin notices use it)
+    active: bool = True  # False: blocked the bot, left, or vanished
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @classmethod
+    def from_row(cls, row: Row) -> Chat:
+        return cls(id=row["id"], type=row.get("type"), title=row.get("title"), username=row.get("username"),
+                   language=row.get("language"), active=bool(row.get("active", 1)),
+                   created_at=from_db(row.get("created_at")), updated_at=from_db(row.get("updated_at")))

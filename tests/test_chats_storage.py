@@ -21,6 +21,6 @@ def test_known_unchanged_chat_is_only_read_and_a_returning_chat_is_active_again(
     chats_sql.set_active(db, 5, False, "2026-12-01T00:02:00+00:00")  # the reader blocked the bot
     assert not chats_sql.is_known(db, chat)
     chats_sql.remember(db, chat, "2026-12-01T00:03:00+00:00")  # and writes again
-    assert chats_sql.get(db, 5)["active"] == 1
+    assert chats_sql.get(db, 5).active
     chats_sql.remember(db, {**chat, "language": "en"}, "2026-12-01T00:04:00+00:00")
-    assert chats_sql.get(db, 5)["language"] == "en"
+    assert chats_sql.get(db, 5).language == "en"

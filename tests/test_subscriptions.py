@@ -165,10 +165,10 @@ async def test_blocking_the_bot_stops_delivery_and_unblocking_restores_it(app: L
     app.sandbox.add_my_chat_member(READER_ID, user_id=READER_ID, new_status="kicked", old_status="member")
     for _ in range(100):
         chat = await app.services.store.call(chats_sql.get, READER_ID)
-        if chat and not chat["active"]:
+        if chat and not chat.active:
             break
         await asyncio.sleep(0.05)
-    assert chat is not None and chat["active"] == 0
+    assert chat is not None and not chat.active
     assert await app.services.store.call(subs_sql.scheduled) == []
     app.sandbox.add_my_chat_member(READER_ID, user_id=READER_ID, new_status="member", old_status="kicked")
     for _ in range(100):

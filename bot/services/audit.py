@@ -29,6 +29,6 @@ class AuditLog:
         found: dict[int, str] = {}
         for user_id in sorted(user_ids):
             chat = await self.store.call(chats_sql.get, user_id)
-            if chat and chat.get("title"):
-                found[user_id] = f"{chat['title']} ({user_id})"
+            if chat and chat.title:
+                found[user_id] = f"{chat.title} ({user_id})"
         return found
