@@ -153,6 +153,31 @@ class Anchor:
 
 
 @dataclass(frozen=True)
+class AnchorProposal:
+    """An admin's /anchor proposal as stored (`anchor_proposals`): survives a restart, each edit
+    rewrites it. `themes` are the proposer's theme dicts, decoded (the text layer types them)."""
+
+    id: int
+    admin_id: int
+    chat_id: int
+    article_id: int
+    title: str
+    themes: tuple[dict[str, Any], ...]
+    state: str  # open | confirmed | cancelled
+    awaiting: int | None = None  # the theme whose new title the admin's next message is
+    awaiting_by: int | None = None
+    followup_cron: str | None = None  # the schedule the anchor will get (None: FOLLOWUP_CRON)
+    anchor_id: int | None = None  # once confirmed
+
+    @classmethod
+    def from_row(cls, row: Row) -> AnchorProposal:
+        return cls(id=row["id"], admin_id=row["admin_id"], chat_id=row["chat_id"], article_id=row["article_id"],
+                   title=row["title"] or "", themes=tuple(json.loads(row["themes"] or "[]")), state=row["state"],
+                   awaiting=row.get("awaiting"), awaiting_by=row.get("awaiting_by"),
+                   followup_cron=row.get("followup_cron"), anchor_id=row.get("anchor_id"))
+
+
+@dataclass(frozen=True)
 class Source:
     """A polled source (`sources`): what, how it went, when next."""
 

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from storage import articles as articles_sql
 from storage.db import reads
-from storage.rows import Anchor, Theme
+from storage.rows import Anchor, AnchorProposal, Theme
 
 Row = dict[str, Any]
 
@@ -60,12 +60,6 @@ def theme_slugs(db: Database) -> set[str]:
     return {r["slug"] for r in db.query("select slug from themes")}
 
 
-def _proposal(row: Row) -> Row:
-    row = dict(row)
-    row["themes"] = json.loads(row["themes"])
-    return row
-
-
 def add_proposal(db: Database, *, admin_id: int, chat_id: int, article_id: int, title: str,
                  themes: list[dict[str, Any]], now: str) -> int:
     return int(db["anchor_proposals"].insert({
@@ -76,18 +70,18 @@ def add_proposal(db: Database, *, admin_id: int, chat_id: int, article_id: int, 
 
 
 @reads
-def proposal(db: Database, proposal_id: int) -> Row | None:
+def proposal(db: Database, proposal_id: int) -> AnchorProposal | None:
     rows = list(db["anchor_proposals"].rows_where("id = ?", [proposal_id], limit=1))
-    return _proposal(rows[0]) if rows else None
+    return AnchorProposal.from_row(rows[0]) if rows else None
 
 
 @reads
-def awaiting_title(db: Database, admin_id: int) -> Row | None:
+def awaiting_title(db: Database, admin_id: int) -> AnchorProposal | None:
     """The open proposal whose theme awaits a new title from this admin (the newest, if several)."""
     rows = list(db["anchor_proposals"].rows_where(
         "awaiting_by = ? and state = 'open' and awaiting is not null", [admin_id], order_by="updated_at desc, id desc",
         limit=1))
-    return _proposal(rows[0]) if rows else None
+    return AnchorProposal.from_row(rows[0]) if rows else None
 
 
 def update_proposal(db: Database, proposal_id: int, *, themes: list[dict[str, Any]], awaiting: int | None,
@@ -112,13 +106,13 @@ def confirm_proposal(db: Database, proposal_id: int, *, slug: str, title: str, t
                      now: str) -> int | None:
     """Make an open proposal an anchor with its themes, in one transaction; None when it was
     already confirmed or cancelled (a second press of "confirm" adds nothing)."""
-    row = proposal(db, proposal_id)
-    if row is None or row["state"] != "open":
+    draft = proposal(db, proposal_id)
+    if draft is None or draft.state != "open":
         return None
-    anchor_id = add_anchor(db, slug, row["article_id"], title, themes)
+    anchor_id = add_anchor(db, slug, draft.article_id, title, themes)
     db.execute("update anchors set followup_cron = ?, followup_since = ? where id = ?",
-               [row.get("followup_cron"), now, anchor_id])
-    articles_sql.mark_as_anchor(db, row["article_id"], themes)
+               [draft.followup_cron, now, anchor_id])
+    articles_sql.mark_as_anchor(db, draft.article_id, themes)
     db.execute("update anchor_proposals set state = 'confirmed', awaiting = null, awaiting_by = null, "
                "anchor_id = ?, updated_at = ? "
                "where id = ?", [anchor_id, now, proposal_id])

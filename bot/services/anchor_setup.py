@@ -31,6 +31,7 @@ from bot.text import Theme
 from bot.text.proposer import ProposedTheme, theme_slug
 from storage import themes as themes_sql
 from storage.db import Store
+from storage.rows import AnchorProposal
 
 MAX_TITLE = 60
 MIN_TEXT = 400  # characters: shorter than a few paragraphs is not an analysis to build themes on
@@ -73,11 +74,11 @@ class AnchorDraft:
     awaiting: int | None = None  # the theme whose new title is awaited (SCHEDULE: the schedule is)
 
     @classmethod
-    def from_row(cls, row: dict[str, Any], schedule: FollowupSchedule) -> "AnchorDraft":
+    def of(cls, proposal: AnchorProposal, schedule: FollowupSchedule) -> "AnchorDraft":
         themes = tuple(ProposedTheme(**{k: tuple(v) if isinstance(v, list) else v for k, v in t.items()})
-                       for t in row["themes"])
-        return cls(id=row["id"], admin_id=row["admin_id"], article_id=row["article_id"], title=row["title"] or "",
-                   themes=themes, state=row["state"], schedule=schedule, awaiting=row.get("awaiting"))
+                       for t in proposal.themes)
+        return cls(id=proposal.id, admin_id=proposal.admin_id, article_id=proposal.article_id, title=proposal.title,
+                   themes=themes, state=proposal.state, schedule=schedule, awaiting=proposal.awaiting)
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,10 @@ class AnchorSetup:
     # -- editing ----------------------------------------------------------------------------
 
     async def _get(self, proposal_id: int) -> AnchorDraft:
-        row = await self.store.call(themes_sql.proposal, proposal_id)
-        if row is None:
+        proposal = await self.store.call(themes_sql.proposal, proposal_id)
+        if proposal is None:
             raise Refusal("anchor_gone")
-        return AnchorDraft.from_row(row, self.schedule(row.get("followup_cron")))
+        return AnchorDraft.of(proposal, self.schedule(proposal.followup_cron))
 
     async def _open(self, proposal_id: int, index: int | None = None) -> AnchorDraft:
         draft = await self._get(proposal_id)
@@ -212,8 +213,8 @@ class AnchorSetup:
                                 awaiting=index, awaiting_by=admin_id)
 
     async def awaiting(self, admin_id: int) -> AnchorDraft | None:
-        row = await self.store.call(themes_sql.awaiting_title, admin_id)
-        return AnchorDraft.from_row(row, self.schedule(row.get("followup_cron"))) if row else None
+        proposal = await self.store.call(themes_sql.awaiting_title, admin_id)
+        return AnchorDraft.of(proposal, self.schedule(proposal.followup_cron)) if proposal else None
 
     async def rename(self, admin_id: int, proposal_id: int, title: str) -> AnchorDraft:
         draft = await self._open(proposal_id)
