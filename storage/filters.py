@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlite_utils import Database
 
 from storage.db import reads
+from storage.rows import WordFilter
 
-Row = dict[str, Any]
 KINDS = ("only", "mute")
 
 
 @reads
-def of(db: Database, chat_id: int, thread_id: int = 0) -> list[Row]:
+def of(db: Database, chat_id: int, thread_id: int = 0) -> list[WordFilter]:
     """One subscription's filters, in the order they were added."""
-    return list(db.query(
+    return [WordFilter(r["kind"], r["phrase"]) for r in db.query(
         "select kind, phrase from subscription_filters where chat_id = ? and thread_id = ? order by created_at, rowid",
-        [chat_id, thread_id]))
+        [chat_id, thread_id])]
 
 
 def add(db: Database, chat_id: int, thread_id: int, kind: str, phrase: str, now: str, *, limit: int) -> str:
     """"added", "exists" or "full" (a subscription keeps at most `limit` filters)."""
     rows = of(db, chat_id, thread_id)
-    if any(r["kind"] == kind and r["phrase"] == phrase for r in rows):
+    if WordFilter(kind, phrase) in rows:
         return "exists"
     if len(rows) >= limit:
         return "full"
@@ -42,9 +40,9 @@ def remove(db: Database, chat_id: int, thread_id: int, kind: str, phrase: str) -
 
 
 @reads
-def all_filters(db: Database) -> dict[tuple[int, int], list[Row]]:
+def all_filters(db: Database) -> dict[tuple[int, int], list[WordFilter]]:
     """Every subscription's filters at once (a digest run needs them for all due subscribers)."""
-    out: dict[tuple[int, int], list[Row]] = {}
+    out: dict[tuple[int, int], list[WordFilter]] = {}
     for row in db.query("select chat_id, thread_id, kind, phrase from subscription_filters order by created_at, rowid"):
-        out.setdefault((row["chat_id"], row["thread_id"]), []).append({"kind": row["kind"], "phrase": row["phrase"]})
+        out.setdefault((row["chat_id"], row["thread_id"]), []).append(WordFilter(row["kind"], row["phrase"]))
     return out

@@ -395,3 +395,11 @@ class Chat:
         return cls(id=row["id"], type=row.get("type"), title=row.get("title"), username=row.get("username"),
                    language=row.get("language"), active=bool(row.get("active", 1)),
                    created_at=from_db(row.get("created_at")), updated_at=from_db(row.get("updated_at")))
+
+
+@dataclass(frozen=True)
+class WordFilter:
+    """A word or phrase a subscription mutes or requires (`subscription_filters`)."""
+
+    kind: str  # only | mute
+    phrase: str

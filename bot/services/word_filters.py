@@ -19,6 +19,7 @@ from bot.refusal import Refusal
 from bot.services.search import word_keys
 from storage import filters as filters_sql
 from storage.db import Store
+from storage.rows import WordFilter
 
 KINDS = filters_sql.KINDS  # "only" | "mute"
 MAX_FILTERS = 20
@@ -30,12 +31,6 @@ _ALLOWED = re.compile(r"^[0-9A-Za-zА-Яа-яЁё \-]+$")
 
 class FilterError(Refusal):
     """A refused filter word (the reason is shown to the user)."""
-
-
-@dataclass(frozen=True)
-class WordFilter:
-    kind: str  # only | mute
-    phrase: str
 
 
 @dataclass(frozen=True)
@@ -87,8 +82,7 @@ class WordFilters:
         self.clock = clock
 
     async def of(self, chat_id: int, thread: int = 0) -> list[WordFilter]:
-        rows = await self.store.call(filters_sql.of, chat_id, thread)
-        return [WordFilter(r["kind"], r["phrase"]) for r in rows]
+        return await self.store.call(filters_sql.of, chat_id, thread)
 
     async def add(self, chat_id: int, thread: int, kind: str, text: str) -> tuple[WordFilter, str]:
         """(filter, "added" | "exists"); a word already in the other list moves over."""
@@ -106,10 +100,10 @@ class WordFilters:
 
     async def matchers(self) -> dict[tuple[int, int], Matcher]:
         """Every subscription's compiled filters, for a digest run."""
-        rows = await self.store.call(filters_sql.all_filters)
+        every = await self.store.call(filters_sql.all_filters)
 
         def build() -> dict[tuple[int, int], Matcher]:  # morphology: off the event loop
-            compiled = {key: compile_filters(WordFilter(r["kind"], r["phrase"]) for r in fs) for key, fs in rows.items()}
+            compiled = {key: compile_filters(filters) for key, filters in every.items()}
             return {key: m for key, m in compiled.items() if m is not None}
 
         return await asyncio.to_thread(build)
