@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from storage.db import reads
-from storage.rows import Article, DigestWindow
+from storage.rows import Article, DigestRow, DigestWindow
 from storage.timeutil import from_db
 
 Row = dict[str, Any]
@@ -24,7 +24,7 @@ _THEMES = ("(select group_concat(slug, ' ') from (select slug from article_theme
 
 
 @reads
-def articles_between(db: Database, start: str | None, end: str, *, limit: int = 200) -> list[Row]:
+def articles_between(db: Database, start: str | None, end: str, *, limit: int = 200) -> list[DigestRow]:
     """Non-anchor, non-backfill articles that arrived in (start, end] (personal digests: what the
     subscriber has not been sent), newest first, each with `slugs`: its theme slugs by score."""
     sql = (f"select a.id, a.url, a.title, a.tldr, a.published, a.created_at, a.channel, a.search_lemmas, {_THEMES} "
@@ -36,18 +36,24 @@ def articles_between(db: Database, start: str | None, end: str, *, limit: int = 
         params.append(start)
     sql += "order by a.created_at desc, a.id desc limit ?"
     params.append(limit)
-    return [_with_slugs(r) for r in db.query(sql, params)]
+    return [DigestRow.from_row(r) for r in db.query(sql, params)]
 
 
 @reads
 def new_since_analysis(db: Database, analysis_date: str, *, start: str | None = None, until: str | None = None,
-                       slug: str | None = None, limit: int = 200) -> list[Row]:
+                       slug: str | None = None, limit: int = 200) -> list[DigestRow]:
     """Articles new since the analysis (NEW_SINCE_ANALYSIS), newest first, each with `slugs`.
 
     With `until`, only those dated and received by then; with `start` (the previous follow-up's
     end), only those dated or received after it. Dated-or-received: an article that arrives late
     (dated before the previous follow-up, received after it) goes into the next one instead of
     none, and nothing is listed twice. With `slug`, only articles on that theme."""
+    rows = _new_since_analysis(db, analysis_date, start=start, until=until, slug=slug, limit=limit)
+    return [DigestRow.from_row(r) for r in rows]
+
+
+def _new_since_analysis(db: Database, analysis_date: str, *, start: str | None = None, until: str | None = None,
+                        slug: str | None = None, limit: int = 200) -> list[Row]:
     sql = f"select a.*, {_THEMES} from articles a where {NEW_SINCE_ANALYSIS} "
     params: list[Any] = [analysis_date]
     if until:
@@ -61,19 +67,13 @@ def new_since_analysis(db: Database, analysis_date: str, *, start: str | None = 
         params.append(slug)
     sql += "order by coalesce(a.published, a.created_at) desc, a.id desc limit ?"
     params.append(limit)
-    return [_with_slugs(r) for r in db.query(sql, params)]
+    return list(db.query(sql, params))
 
 
 @reads
 def related(db: Database, analysis_date: str, *, slug: str, limit: int) -> list[Article]:
     """Articles on `slug` new since the analysis: what a theme card lists under "since then"."""
-    return [Article.from_row(r) for r in new_since_analysis(db, analysis_date, slug=slug, limit=limit)]
-
-
-def _with_slugs(row: Row) -> Row:
-    row = dict(row)
-    row["slugs"] = row["slugs"].split() if row.get("slugs") else []
-    return row
+    return [Article.from_row(r) for r in _new_since_analysis(db, analysis_date, slug=slug, limit=limit)]
 
 
 def schedule_start(db: Database, kind: str, now: str, *, record: bool = True) -> datetime:

@@ -233,10 +233,12 @@ def test_followup_never_calls_quiet_a_theme_an_article_also_covers() -> None:
     """The article is listed once, under its main theme; its second theme is named on its line and
     therefore not in the 'no news' line (the card of that theme lists the same article)."""
     from bot.digests.compose import followup
+    from storage.rows import DigestRow
 
     order = ["transport-corridors", "visa-facilitation", "human-rights"]
-    rows = [{"id": 7, "title": "Паромы и визы", "tldr": "", "url": None, "published": "2026-01-10T09:00:00+00:00",
-             "created_at": "2026-01-10T09:00:00+00:00", "slugs": ["transport-corridors", "visa-facilitation"]}]
+    day = datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)
+    rows = [DigestRow(id=7, title="Паромы и визы", tldr="", url=None, channel=None, published=day, received=day,
+                      slugs=("transport-corridors", "visa-facilitation"))]
     digest = followup(rows, order, datetime(2025, 12, 1, tzinfo=timezone.utc), datetime(2026, 1, 19, tzinfo=timezone.utc))
     assert [s.slug for s in digest.active] == ["transport-corridors"]
     assert digest.quiet == ("human-rights",)

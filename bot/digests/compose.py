@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Iterable
 
 from bot.services import stories
-from storage.timeutil import from_db
+from storage.rows import DigestRow
 
 OTHER = "_other"
 
@@ -23,18 +23,16 @@ class DigestItem:
     url: str | None
     published: datetime | None
     slugs: tuple[str, ...]
-    created: str = ""  # when the bot received it (ISO, UTC): what digest windows are cut by
+    created: datetime | None = None  # when the bot received it: what digest windows are cut by
     also: tuple[tuple[str, str | None], ...] = ()  # the same story from other sources: (name, link)
     source: str = field(default="", compare=False)  # who published it, as "также:" names it
     keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)  # search terms (filters)
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "DigestItem":
-        return cls(id=row["id"], title=row["title"], tldr=row.get("tldr") or "", url=row.get("url"),
-                   published=from_db(row.get("published")) or from_db(row.get("created_at")),
-                   slugs=tuple(row.get("slugs") or ()), created=row.get("created_at") or "",
-                   source=stories.source_name(row.get("url"), row.get("channel")),
-                   keys=frozenset((row.get("search_lemmas") or "").split()))
+    def of(cls, row: DigestRow) -> "DigestItem":
+        return cls(id=row.id, title=row.title, tldr=row.tldr, url=row.url, published=row.published or row.received,
+                   slugs=row.slugs, created=row.received, source=stories.source_name(row.url, row.channel),
+                   keys=frozenset(row.lemmas.split()))
 
 
 @dataclass(frozen=True)
@@ -85,17 +83,17 @@ class Window:
     story: dict[int, int] = field(default_factory=dict)  # article → the first article of its story
 
     @classmethod
-    def build(cls, rows: list[dict[str, Any]], order: list[str], since: datetime | None,
+    def build(cls, rows: list[DigestRow], order: list[str], since: datetime | None,
               story: dict[int, int] | None = None) -> "Window":
         """`story`: from story_map() of a window holding this one (windows of one run share their
         end, so the one starting earliest holds every other; its stories serve them all)."""
-        items = _one_per_title([DigestItem.from_row(r) for r in rows])
+        items = _one_per_title([DigestItem.of(r) for r in rows])
         known = set(order)
         return cls(since, tuple(order), {slug: tuple(i for i in items if slug in i.slugs) for slug in order},
                    tuple(i for i in items if not known.intersection(i.slugs)),
                    story if story is not None else story_map(rows))
 
-    def digest(self, themes: list[str] | None, *, until: str | None = None, per_theme: int = 8,
+    def digest(self, themes: list[str] | None, *, until: datetime | None = None, per_theme: int = 8,
                allows: Callable[[frozenset[str]], bool] | None = None) -> PersonalDigest:
         """Subscribers with all themes also see unthemed news; a theme filter means only those
         themes. `until` drops articles received after the subscriber's own slot; `allows` (the
@@ -105,7 +103,7 @@ class Window:
             """The first `per_theme` items received by `until` (lazily: a window holds thousands)."""
             chosen: list[DigestItem] = []
             for item in items:
-                if until is not None and item.created > until:
+                if until is not None and item.created is not None and item.created > until:
                     continue
                 if allows is not None and not allows(item.keys):
                     continue
@@ -129,19 +127,20 @@ class Window:
         filtered = self._filtered(wanted, until, allows) if allows is not None else 0
         return PersonalDigest(self.since, _fold(sections, self.story), filtered)
 
-    def _filtered(self, wanted: set[str] | None, until: str | None, allows: Callable[[frozenset[str]], bool]) -> int:
+    def _filtered(self, wanted: set[str] | None, until: datetime | None,
+                  allows: Callable[[frozenset[str]], bool]) -> int:
         """How many articles the subscriber would have got but for their word filters."""
         pools = [self.by_slug[s] for s in self.order if wanted is None or s in wanted]
         if wanted is None:
             pools.append(self.unthemed)
         return len({i.id for pool in pools for i in pool
-                    if (until is None or i.created <= until) and not allows(i.keys)})
+                    if (until is None or i.created is None or i.created <= until) and not allows(i.keys)})
 
 
-def story_map(rows: list[dict[str, Any]]) -> dict[int, int]:
+def story_map(rows: list[DigestRow]) -> dict[int, int]:
     """Which articles retell one story (bot.services.stories), as article id → the story's first id."""
-    items = [DigestItem.from_row(r) for r in rows]
-    prints = [_fingerprint(r.get("search_lemmas") or "", i.published.date() if i.published else None)
+    items = [DigestItem.of(r) for r in rows]
+    prints = [_fingerprint(r.lemmas, i.published.date() if i.published else None)
               for i, r in zip(items, rows)]
     groups = stories.group(items, prints, source=lambda i: i.source)
     return {m.id: g[0].id for g in groups if len(g) > 1 for m in g}
@@ -195,11 +194,11 @@ def _one_per_title(items: list[DigestItem]) -> list[DigestItem]:
     return [i for i in items if id(i) in keep]
 
 
-def personal(rows: list[dict[str, Any]], order: list[str], themes: list[str] | None, since: datetime | None) -> PersonalDigest:
+def personal(rows: list[DigestRow], order: list[str], themes: list[str] | None, since: datetime | None) -> PersonalDigest:
     return Window.build(rows, order, since).digest(themes)
 
 
-def followup(rows: list[dict[str, Any]], order: list[str], since: datetime | None, until: datetime) -> FollowupDigest:
+def followup(rows: list[DigestRow], order: list[str], since: datetime | None, until: datetime) -> FollowupDigest:
     """Only themed articles count; the period starts at the earliest date listed when a late
     arrival is dated before `since`, so every date shown lies inside the period shown."""
     sections = Window.build(rows, order, since).digest(None).sections

@@ -26,7 +26,7 @@ from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
-from storage.rows import Subscription, Theme
+from storage.rows import DigestRow, Subscription, Theme
 from storage.timeutil import to_db
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class Digests:
             return
         order, by_slug = await self._themes()
         end = to_db(max(slot for _, slot in due))
-        windows: dict[datetime | None, list[dict]] = {}
+        windows: dict[datetime | None, list[DigestRow]] = {}
         for start in {sub.last_sent_end for sub, _ in due}:
             windows[start] = await self.store.call(digests_sql.articles_between, to_db(start), end, limit=500)
         # every window ends at `end`: the widest starts first (None: from the beginning)
@@ -343,7 +343,7 @@ def _render_due(due: list[tuple[Subscription, datetime]], indexed: dict[datetime
     for sub, slot in due:
         end = to_db(slot) or ""
         matcher = matchers.get((sub.chat_id, sub.thread_id))
-        digest = indexed[sub.last_sent_end].digest(sub.themes, until=end, allows=matcher.allows if matcher else None)
+        digest = indexed[sub.last_sent_end].digest(sub.themes, until=slot, allows=matcher.allows if matcher else None)
         if digest.empty:
             empty += 1
             marks.append((sub.chat_id, sub.thread_id, end, None))

@@ -10,11 +10,11 @@ digest windows).
 """
 
 from storage.rows.audience import Chat, Subscription, WordFilter
-from storage.rows.content import (DEFAULT_THRESHOLD, Anchor, AnchorProposal, Article, Row, SearchText, Source,
-                                  Theme)
+from storage.rows.content import (DEFAULT_THRESHOLD, Anchor, AnchorProposal, Article, DigestRow, Row, SearchText,
+                                  Source, Theme)
 from storage.rows.records import AuditEntry, DigestWindow, Job, OutboxRow, PostRow
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "Anchor", "AnchorProposal", "Article", "AuditEntry", "Chat", "DigestWindow", "Job",
+    "DEFAULT_THRESHOLD", "Anchor", "AnchorProposal", "Article", "AuditEntry", "Chat", "DigestRow", "DigestWindow", "Job",
     "OutboxRow", "PostRow", "Row", "SearchText", "Source", "Subscription", "Theme", "WordFilter",
 ]

@@ -129,6 +129,29 @@ class SearchText:
 
 
 @dataclass(frozen=True)
+class DigestRow:
+    """An article as a digest lists it (`articles` with its theme slugs, best-scored first):
+    no text; its search terms drive word filters and same-story grouping."""
+
+    id: int
+    title: str
+    tldr: str
+    url: str | None
+    channel: str | None
+    published: datetime | None  # as the source dated it
+    received: datetime | None  # when the bot stored it: what digest windows are cut by
+    slugs: tuple[str, ...]
+    lemmas: str = ""
+
+    @classmethod
+    def from_row(cls, row: Row) -> DigestRow:
+        return cls(id=row["id"], title=row["title"], tldr=row.get("tldr") or "", url=row.get("url"),
+                   channel=row.get("channel"), published=from_db(row.get("published")),
+                   received=from_db(row.get("created_at")), slugs=tuple((row.get("slugs") or "").split()),
+                   lemmas=row.get("search_lemmas") or "")
+
+
+@dataclass(frozen=True)
 class Anchor:
     """An anchor analysis with a theme catalog of its own (`anchors`)."""
 
