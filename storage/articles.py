@@ -107,8 +107,8 @@ def search(db: Database, match_query: str, limit: int = 10) -> list[Article]:
 @reads
 def stale_search_terms(db: Database, version: int, limit: int = 200) -> list[SearchText]:
     """Articles whose search terms predate indexing `version`."""
-    return [SearchText.from_row(r) for r in db.query("select id, title, text, search_lemmas from articles where search_version < ? order by id "
-                         "limit ?", [version, limit])]
+    sql = "select id, title, text, search_lemmas from articles where search_version < ? order by id limit ?"
+    return [SearchText.from_row(r) for r in db.query(sql, [version, limit])]
 
 
 def set_search_terms(db: Database, updates: list[tuple[int, str]], version: int) -> None:
@@ -118,15 +118,18 @@ def set_search_terms(db: Database, updates: list[tuple[int, str]], version: int)
 
 
 @reads
-def counts_by_kind(db: Database) -> list[Row]:
-    return list(db.query("select kind, count(*) as n from articles group by kind order by n desc"))
+def counts_by_kind(db: Database) -> list[tuple[str, int]]:
+    """(kind, articles), most first."""
+    sql = "select kind, count(*) as n from articles group by kind order by n desc"
+    return [(r["kind"], r["n"]) for r in db.query(sql)]
 
 
 @reads
-def counts_by_theme(db: Database) -> list[Row]:
-    return list(db.query(
+def counts_by_theme(db: Database) -> list[tuple[str, int]]:
+    """(theme slug, articles other than anchors), most first."""
+    return [(r["slug"], r["n"]) for r in db.query(
         "select t.slug, count(*) as n from article_themes t join articles a on a.id = t.article_id "
-        "where a.kind != 'anchor' group by t.slug order by n desc"))
+        "where a.kind != 'anchor' group by t.slug order by n desc")]
 
 
 def mark_as_anchor(db: Database, article_id: int, themes: list[dict[str, Any]]) -> None:

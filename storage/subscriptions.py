@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from sqlite_utils.db import NotFoundError
 
 from storage.db import reads
-from storage.rows import Subscription
+from storage.rows import SubscriberCounts, Subscription
 
 Row = dict[str, Any]
 
@@ -101,10 +101,10 @@ def mark_slots(db: Database, marks: list[tuple[int, int, str, str | None]], now:
 
 
 @reads
-def counts(db: Database) -> Row:
+def counts(db: Database) -> SubscriberCounts:
     sql = (
         "select sum(s.active = 1 and c.active = 1) as active, sum(s.active = 0 or c.active = 0) as inactive, "
         "sum(s.active = 1 and s.frequency = 'daily') as daily, sum(s.active = 1 and s.frequency = 'weekly') as weekly, "
         "sum(s.active = 1 and s.frequency = 'off') as off from subscriptions s left join chats c on c.id = s.chat_id"
     )
-    return dict(next(iter(db.query(sql))))
+    return SubscriberCounts.from_row(next(iter(db.query(sql))))

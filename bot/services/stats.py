@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from bot.clock import Clock
 from storage import articles as articles_sql
@@ -13,15 +12,15 @@ from storage import outbox as outbox_sql
 from storage import sources as sources_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
-from storage.rows import DigestWindow, Source
+from storage.rows import DigestWindow, Source, SubscriberCounts
 from storage.timeutil import to_db
 
 
 @dataclass(frozen=True)
 class Stats:
-    subscribers: dict[str, Any]
-    articles_by_kind: list[dict[str, Any]]
-    articles_by_theme: list[dict[str, Any]]
+    subscribers: SubscriberCounts
+    articles_by_kind: list[tuple[str, int]]  # (kind, articles)
+    articles_by_theme: list[tuple[str, int]]  # (theme slug, articles)
     recent_windows: list[DigestWindow]
     deliveries_24h: dict[str, int]
     sources: list[Source]

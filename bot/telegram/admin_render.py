@@ -42,14 +42,14 @@ def kind_label(kind: str, tr: Translator) -> str:
 def stats(figures: Stats, themes: list[Theme], zone: str, tr: Translator) -> str:
     subs = figures.subscribers
     lines: list = [Bold(tr("stats_title"))]
-    lines.append(Text(tr("stats_subscribers", active=subs.get("active") or 0, inactive=subs.get("inactive") or 0,
-                         daily=subs.get("daily") or 0, weekly=subs.get("weekly") or 0, off=subs.get("off") or 0)))
-    kinds = ", ".join(f"{kind_label(r['kind'], tr)} — {r['n']}" for r in figures.articles_by_kind) or "—"
+    lines.append(Text(tr("stats_subscribers", active=subs.active, inactive=subs.inactive, daily=subs.daily,
+                         weekly=subs.weekly, off=subs.off)))
+    kinds = ", ".join(f"{kind_label(kind, tr)} — {n}" for kind, n in figures.articles_by_kind) or "—"
     lines.append(as_line(Bold(tr("stats_articles")), " ", kinds, end=""))
     for source in sorted(figures.sources, key=lambda x: -x.items)[:5]:
         lines.append(Italic(f"#{source.id} {clip(source.name or source.url, 60)} — {source.items}"))
     labels = {t.slug: theme_label(t, tr) for t in themes}
-    by_theme = ", ".join(f"{labels.get(r['slug'], r['slug'])} — {r['n']}" for r in figures.articles_by_theme) or "—"
+    by_theme = ", ".join(f"{labels.get(slug, slug)} — {n}" for slug, n in figures.articles_by_theme) or "—"
     lines.append(as_line(Bold(tr("stats_themes")), " ", by_theme, end=""))
     broken = [s for s in figures.sources if s.last_error]
     lines.append(as_line(Bold(tr("stats_sources")), " ", tr("stats_sources_line", total=len(figures.sources),

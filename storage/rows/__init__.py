@@ -9,12 +9,13 @@ sources), `audience` (chats, subscriptions, filters) and `records` (audit, posts
 digest windows).
 """
 
-from storage.rows.audience import Chat, Subscription, WordFilter
+from storage.rows.audience import Chat, SubscriberCounts, Subscription, WordFilter
 from storage.rows.content import (DEFAULT_THRESHOLD, Anchor, AnchorProposal, Article, DigestRow, Row, SearchText,
                                   Source, Theme)
 from storage.rows.records import AuditEntry, DigestWindow, Job, OutboxRow, PostRow
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "Anchor", "AnchorProposal", "Article", "AuditEntry", "Chat", "DigestRow", "DigestWindow", "Job",
-    "OutboxRow", "PostRow", "Row", "SearchText", "Source", "Subscription", "Theme", "WordFilter",
+    "DEFAULT_THRESHOLD", "Anchor", "AnchorProposal", "Article", "AuditEntry", "Chat", "DigestRow", "DigestWindow",
+    "Job", "OutboxRow", "PostRow", "Row", "SearchText", "Source", "SubscriberCounts", "Subscription", "Theme",
+    "WordFilter",
 ]

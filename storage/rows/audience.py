@@ -65,6 +65,21 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class SubscriberCounts:
+    """/stats: subscriptions by state and frequency (active: of a chat still active)."""
+
+    active: int = 0
+    inactive: int = 0
+    daily: int = 0
+    weekly: int = 0
+    off: int = 0
+
+    @classmethod
+    def from_row(cls, row: Row) -> SubscriberCounts:
+        return cls(**{name: row.get(name) or 0 for name in ("active", "inactive", "daily", "weekly", "off")})
+
+
+@dataclass(frozen=True)
 class WordFilter:
     """A word or phrase a subscription mutes or requires (`subscription_filters`)."""
 
