@@ -8,19 +8,19 @@ from aiogram import F, Router
 from aiogram.filters import JOIN_TRANSITION, LEAVE_TRANSITION, ChatMemberUpdatedFilter
 from aiogram.types import ChatMemberUpdated, Message
 
-from bot.delivery.chats import ChatRegistry
+from bot.delivery.chats import Chats
 
 
-async def left(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
+async def left(event: ChatMemberUpdated, chats: Chats) -> None:
     await chats.deactivate(event.chat.id, f"my_chat_member: {event.new_chat_member.status}")
 
 
-async def topic_closed(message: Message, chats: ChatRegistry) -> None:
+async def topic_closed(message: Message, chats: Chats) -> None:
     assert message.message_thread_id is not None
     await chats.topic_gone(message.chat.id, message.message_thread_id, "forum_topic_closed")
 
 
-async def joined(event: ChatMemberUpdated, chats: ChatRegistry) -> None:
+async def joined(event: ChatMemberUpdated, chats: Chats) -> None:
     """The chat was re-activated by the context middleware, which remembers every chat that
     sends an update; nothing else to do (a returning subscriber keeps their settings)."""
 

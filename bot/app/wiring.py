@@ -25,7 +25,7 @@ from bot.services.admin_notices import AdminNotices
 from bot.services.audit import AuditLog
 from bot.services.broadcasts import Broadcasts
 from bot.services.themes import Themes
-from bot.delivery.chats import ChatRegistry
+from bot.delivery.chats import Chats
 from bot.services.followups import Followups
 from bot.clock import Clock
 from bot.refusal import Refusal
@@ -80,7 +80,7 @@ class Services:
     ingestion: Ingestion
     # Delivery: every API call passes `throttle`; `sender` splits; `outbox` is the durable fan-out.
     throttle: Throttle
-    chats: ChatRegistry
+    chats: Chats
     sender: Sender
     outbox: Outbox
     broadcasts: Broadcasts
@@ -166,7 +166,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     audit = AuditLog(store, clock)
     themes = Themes(store, articles)
     word_filters = WordFilters(store, clock)
-    chats = ChatRegistry(store, clock)
+    chats = Chats(store, clock)
     sender = Sender(paid=settings.paid_broadcast)
     throttle = Throttle(RateLimits.from_settings(settings), chats)
     outbox = Outbox(store, clock, sender, throttle=throttle)

@@ -17,7 +17,10 @@ from storage.db import Store
 log = logging.getLogger(__name__)
 
 
-class ChatRegistry:
+class Chats:
+    """The chats the bot knows (`chats`): remembered from updates, changed by what Telegram's
+    errors say (the throttle calls migrate, deactivate, topic_gone)."""
+
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock

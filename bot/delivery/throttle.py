@@ -10,7 +10,7 @@ second path to Telegram that could flood it. Per call it:
 * on 429 pauses the chat for ``retry_after`` (the whole bot, with a lower rate, when several
   chats got one in a short time: see limiter.py) and retries;
 * retries 5xx and network errors with exponential backoff and jitter, a bounded number of times;
-* follows a group→supergroup migration (ChatRegistry.migrate) and re-issues the call;
+* follows a group→supergroup migration (Chats.migrate) and re-issues the call;
 * deactivates chats that blocked or removed the bot (403) or vanished ("chat not found");
 * resends text Telegram cannot parse as plain text (logged with the job) instead of losing it;
 * treats "message is not modified" as success.
@@ -43,7 +43,7 @@ from aiogram.exceptions import (
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from bot.delivery.chats import ChatRegistry
+from bot.delivery.chats import Chats
 from bot.delivery.limiter import BULK, INTERACTIVE, Limiter, RateLimits
 from bot.delivery.split import plain_text
 
@@ -144,10 +144,10 @@ class Throttle(BaseRequestMiddleware):
     def __init__(
         self,
         limits: RateLimits | None = None,
-        registry: ChatRegistry | None = None,
+        chats: Chats | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
-        self.registry = registry
+        self.chats = chats
         self.retry = retry or RetryPolicy()
         self.stats = ThrottleStats()
         self._migrated: dict[int, int] = {}
@@ -257,8 +257,8 @@ class Throttle(BaseRequestMiddleware):
             return None
         if any(gone in text for gone in TOPIC_GONE):
             chat_id, thread_id = getattr(method, "chat_id", None), getattr(method, "message_thread_id", None)
-            if self.registry is not None and isinstance(chat_id, int) and isinstance(thread_id, int):
-                await self.registry.topic_gone(chat_id, thread_id, exc.message)
+            if self.chats is not None and isinstance(chat_id, int) and isinstance(thread_id, int):
+                await self.chats.topic_gone(chat_id, thread_id, exc.message)
             return None
         if "message is not modified" in text and kind == "edit":
             self.stats.not_modified += 1
@@ -283,15 +283,15 @@ class Throttle(BaseRequestMiddleware):
     async def _migrate(self, old_id: int, new_id: int) -> None:
         self.stats.migrations += 1
         self._migrated[old_id] = new_id
-        if self.registry is not None:
-            await self.registry.migrate(old_id, new_id)
+        if self.chats is not None:
+            await self.chats.migrate(old_id, new_id)
 
     async def _deactivate(self, chat_id: Any, reason: str) -> None:
         if not isinstance(chat_id, int):
             return
         self.stats.deactivations += 1
-        if self.registry is not None:
-            await self.registry.deactivate(chat_id, reason)
+        if self.chats is not None:
+            await self.chats.deactivate(chat_id, reason)
 
 
 def _as_plain(bot: Bot, method: TelegramMethod[Any]) -> TelegramMethod[Any] | None:

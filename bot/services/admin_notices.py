@@ -8,11 +8,11 @@ from html import escape
 from bot.app.config import Settings
 from bot.delivery import Sender
 from bot.i18n import Translator
-from bot.delivery.chats import ChatRegistry
+from bot.delivery.chats import Chats
 
 
 class AdminNotices:
-    def __init__(self, settings: Settings, chats: ChatRegistry, sender: Sender) -> None:
+    def __init__(self, settings: Settings, chats: Chats, sender: Sender) -> None:
         self.settings = settings
         self.chats = chats
         self.sender = sender

@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
 from bot.app.config import Settings
 from bot.services.audit import AuditLog
-from bot.delivery.chats import ChatRegistry
+from bot.delivery.chats import Chats
 from bot.services.storage_alarm import StorageAlarm
 from bot.i18n import Translator
 from bot.telegram.permissions import ChatAdmins, is_admin
@@ -24,7 +24,7 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class ContextMiddleware(BaseMiddleware):
     """Gives every handler a `tr` in the user's language and remembers the chat for delivery."""
 
-    def __init__(self, chats: ChatRegistry, storage_alarm: StorageAlarm) -> None:
+    def __init__(self, chats: Chats, storage_alarm: StorageAlarm) -> None:
         self.chats = chats
         self.storage_alarm = storage_alarm
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from aiogram import Bot
 
-from bot.delivery.chats import ChatRegistry
+from bot.delivery.chats import Chats
 from bot.clock import Clock
 from bot.delivery import RateLimits, RetryPolicy, Throttle
 from bot.app.local import LocalBot
@@ -64,7 +64,7 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 async def throttled(limited: Sandbox, store: Store) -> AsyncIterator[tuple[Bot, Throttle]]:
     """A bare aiogram Bot with the throttle installed (no dispatcher: fast unit-level tests)."""
-    throttle = Throttle(scaled(), ChatRegistry(store, Clock()), FAST_RETRY)
+    throttle = Throttle(scaled(), Chats(store, Clock()), FAST_RETRY)
     bot = Bot(token=SANDBOX_TOKEN, session=SandboxSession(limited.base_url))
     throttle.install(bot)
     yield bot, throttle
