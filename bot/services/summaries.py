@@ -4,13 +4,11 @@ article a reader means, stored or — for an outside URL — fetched and analyse
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from bot.refusal import Refusal
 from bot.services.articles import Article, Articles
 from bot.services.ingestion import Ingestion
 from bot.services.lookup import parse_article_ref
-from bot.services.themes import Themes
+from bot.services.themes import Theme, Themes
 
 
 @dataclass(frozen=True)
@@ -19,7 +17,7 @@ class SummaryView:
     and whether English readers are offered a retelling (only stored articles, with an LLM)."""
 
     article: Article
-    themes: tuple[dict[str, Any], ...]
+    themes: tuple[Theme, ...]
     translatable: bool
 
 
