@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.refusal import Refusal
 from bot.services.search import word_keys
-from storage import filters as filters_sql
+from storage import word_filters as word_filters_sql
 from storage.db import Store
 from storage.rows import WordFilter
 
-KINDS = filters_sql.KINDS  # "only" | "mute"
+KINDS = word_filters_sql.KINDS  # "only" | "mute"
 MAX_FILTERS = 20
 MAX_LENGTH = 40
 MAX_WORDS = 3
@@ -82,25 +82,25 @@ class WordFilters:
         self.clock = clock
 
     async def of(self, chat_id: int, thread: int = 0) -> list[WordFilter]:
-        return await self.store.call(filters_sql.of, chat_id, thread)
+        return await self.store.call(word_filters_sql.of, chat_id, thread)
 
     async def add(self, chat_id: int, thread: int, kind: str, text: str) -> tuple[WordFilter, str]:
         """(filter, "added" | "exists"); a word already in the other list moves over."""
         if kind not in KINDS:
             raise FilterError("filter_empty")
         phrase = normalize(text)
-        state = await self.store.call(filters_sql.add, chat_id, thread, kind, phrase, self.clock.iso(),
+        state = await self.store.call(word_filters_sql.add, chat_id, thread, kind, phrase, self.clock.iso(),
                                       limit=MAX_FILTERS)
         if state == "full":
             raise FilterError("filter_full", limit=MAX_FILTERS)
         return WordFilter(kind, phrase), state
 
     async def remove(self, chat_id: int, thread: int, kind: str, phrase: str) -> bool:
-        return await self.store.call(filters_sql.remove, chat_id, thread, kind, phrase)
+        return await self.store.call(word_filters_sql.remove, chat_id, thread, kind, phrase)
 
     async def matchers(self) -> dict[tuple[int, int], Matcher]:
         """Every subscription's compiled filters, for a digest run."""
-        every = await self.store.call(filters_sql.all_filters)
+        every = await self.store.call(word_filters_sql.all_filters)
 
         def build() -> dict[tuple[int, int], Matcher]:  # morphology: off the event loop
             compiled = {key: compile_filters(filters) for key, filters in every.items()}
