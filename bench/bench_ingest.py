@@ -42,7 +42,7 @@ from aiohttp import web
 from sqlite_utils import Database
 
 from bot.services.anchors import ensure_anchors, stored_catalog
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.clock import Clock
 from bot.services.ingestion import Ingestion
 from bot.services.articles import Articles
@@ -186,7 +186,7 @@ async def measure(mode: str, items: int, feed_count: int, long_every: int) -> di
         await ensure_anchors(store, articles)
         engine.catalog = await stored_catalog(store)
         fetcher = HttpFetcher(allow_private=True)
-        ingestion = Ingestion(store, articles, fetcher, clock, AuditLog(store, clock))
+        ingestion = Ingestion(store, articles, fetcher, clock, Audit(store, clock))
         for path in feeds:
             await store.call(sources_sql.add, kind="feed", url=base + path, name="bench", interval_s=900,
                              added_by=None, now=clock.iso())

@@ -73,7 +73,7 @@ async def show_stats(message: Message, tr: Translator, statistics: Statistics, t
     await message.answer(admin_render.stats(figures, await themes.catalog(), zone, tr))
 
 
-async def show_audit(message: Message, tr: Translator, audit: AuditLog, subscriptions: Subscriptions) -> None:
+async def show_audit(message: Message, tr: Translator, audit: Audit, subscriptions: Subscriptions) -> None:
     rows = await audit.recent(15)
     names = await audit.names({r.user_id for r in rows if r.user_id})
     zone = await subscriptions.zone_of(message.chat.id)

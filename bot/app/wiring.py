@@ -22,7 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.services.anchor_setup import AnchorSetup
 from bot.services.anchors import ensure_anchors, stored_catalog
 from bot.services.admin_notices import AdminNotices
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.services.broadcasts import Broadcasts
 from bot.services.themes import Themes
 from bot.delivery.chats import Chats
@@ -68,7 +68,7 @@ class Services:
     engine: TextEngine
     articles: Articles
     themes: Themes
-    audit: AuditLog
+    audit: Audit
     posting: Posting
     subscriptions: Subscriptions
     word_filters: WordFilters  # per subscription: mute / only words
@@ -163,7 +163,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     engine = TextEngine()
     fetcher = make_fetcher(settings)
     articles = Articles(store, engine, clock, llm=LlmSummarizer(settings, fetcher))  # extractive-only when LLM_* unset
-    audit = AuditLog(store, clock)
+    audit = Audit(store, clock)
     themes = Themes(store, articles)
     word_filters = WordFilters(store, clock)
     chats = Chats(store, clock)

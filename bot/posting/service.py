@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramBadRequest
 
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.clock import Clock
 from bot.app.config import Settings, chat_ref
 from bot.delivery import Outbox, OutboxItem, SendResult, Sender
@@ -99,7 +99,7 @@ def post_link(target: str, message_id: int) -> str | None:
 
 
 class Posting:
-    def __init__(self, store: Store, clock: Clock, settings: Settings, audit: AuditLog, sender: Sender,
+    def __init__(self, store: Store, clock: Clock, settings: Settings, audit: Audit, sender: Sender,
                  outbox: Outbox) -> None:
         self.store = store
         self.clock = clock

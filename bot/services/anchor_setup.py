@@ -18,7 +18,7 @@ from typing import Any
 from bot.app.config import Settings
 from bot.digests.schedule import checked_cron, next_cron_slot
 from bot.services.anchors import stored_catalog
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.clock import Clock
 from bot.refusal import FetchRefused, Refusal
 from bot.services.ingestion import SOURCE_KINDS, Ingestion
@@ -104,7 +104,7 @@ def _merged(a: ProposedTheme, b: ProposedTheme) -> ProposedTheme:
 
 
 class AnchorSetup:
-    def __init__(self, store: Store, articles: Articles, engine: TextEngine, ingestion: Ingestion, audit: AuditLog,
+    def __init__(self, store: Store, articles: Articles, engine: TextEngine, ingestion: Ingestion, audit: Audit,
                  clock: Clock, settings: Settings) -> None:
         self.store = store
         self.articles = articles

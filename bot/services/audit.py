@@ -11,7 +11,9 @@ from storage.db import Store
 from storage.rows import AuditEntry
 
 
-class AuditLog:
+class Audit:
+    """The audit trail (`audit`, injected as `audit`): every service records its own admin actions here."""
+
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock

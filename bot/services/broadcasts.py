@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from aiogram.types import Message
 
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.delivery.outbox import JobProgress, Outbox, OutboxItem
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
@@ -57,7 +57,7 @@ class Broadcasts:
     """Drafts, confirmation and the live progress display of broadcasts."""
 
     def __init__(
-        self, store: Store, outbox: Outbox, sender: Sender, audit: AuditLog, *, progress_every: float = 3.0
+        self, store: Store, outbox: Outbox, sender: Sender, audit: Audit, *, progress_every: float = 3.0
     ) -> None:
         self.store = store
         self.outbox = outbox

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.digests.service import Digests, FollowupRun
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.services.themes import Themes
 
 
 class Followups:
-    def __init__(self, digests: Digests, themes: Themes, audit: AuditLog) -> None:
+    def __init__(self, digests: Digests, themes: Themes, audit: Audit) -> None:
         self.digests = digests
         self.themes = themes
         self.audit = audit

@@ -30,7 +30,7 @@ from bot.app.config import Settings
 from bot.cooldown import Cooldown
 from bot.refusal import FetchRefused, Refusal
 from bot.services.articles import Article, Articles
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.services.lookup import parse_article_ref
 from bot.net import FetchError, HttpFetcher
 from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_source,
@@ -112,7 +112,7 @@ async def _no_notice(key: str, params: dict[str, object]) -> None:
 
 
 class Ingestion:
-    def __init__(self, store: Store, articles: Articles, fetcher: HttpFetcher, clock: Clock, audit: AuditLog) -> None:
+    def __init__(self, store: Store, articles: Articles, fetcher: HttpFetcher, clock: Clock, audit: Audit) -> None:
         self.store = store
         self.articles = articles
         self.fetcher = fetcher

@@ -30,7 +30,7 @@ from bot.sources import SourceError
 from bot.sources.urls import canonical_url, detect_source
 
 if TYPE_CHECKING:
-    from bot.services.audit import AuditLog
+    from bot.services.audit import Audit
     from bot.clock import Clock
     from bot.services.ingestion import Ingestion
 
@@ -165,7 +165,7 @@ class SourceLists:
     A preview waits in memory under its message (the file itself stays on Telegram's side): after
     a restart the button says to send the file again, and nothing was changed meanwhile."""
 
-    def __init__(self, ingestion: "Ingestion", audit: "AuditLog", clock: "Clock") -> None:
+    def __init__(self, ingestion: "Ingestion", audit: "Audit", clock: "Clock") -> None:
         self.ingestion = ingestion
         self.audit = audit
         self.clock = clock

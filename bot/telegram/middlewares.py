@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
 from bot.app.config import Settings
-from bot.services.audit import AuditLog
+from bot.services.audit import Audit
 from bot.delivery.chats import Chats
 from bot.services.storage_alarm import StorageAlarm
 from bot.i18n import Translator
@@ -55,7 +55,7 @@ class AdminOnly(BaseMiddleware):
     `channel_admins`: the posting routers also let the channel's own administrators in when
     CHANNEL_ADMINS_POST is on (checked with getChatMember, cached for a few minutes)."""
 
-    def __init__(self, settings: Settings, chat_admins: ChatAdmins, audit: AuditLog, *,
+    def __init__(self, settings: Settings, chat_admins: ChatAdmins, audit: Audit, *,
                  channel_admins: bool = False) -> None:
         self.settings = settings
         self.chat_admins = chat_admins
