@@ -12,7 +12,7 @@ from bot.telegram import admin_render
 
 from bot.telegram import render
 
-from bot.services.stats import Statistics
+from bot.services.statistics import Statistics
 from bot.services.themes import Themes
 from bot.services.followups import Followups
 from bot.delivery import Sender

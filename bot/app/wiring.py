@@ -46,7 +46,7 @@ from bot.posting import Posting
 from bot.posting.channel import ChannelPosts
 from bot.app.scheduler import add_interval_job, build_scheduler
 from bot.services.storage_alarm import StorageAlarm
-from bot.services.stats import Statistics
+from bot.services.statistics import Statistics
 from bot.services.subscriptions import Subscriptions
 from bot.services.word_filters import WordFilters
 from bot.services.summaries import Summaries

@@ -15,7 +15,7 @@ from aiogram.utils.formatting import Bold, Italic, Text, as_line, as_list
 from bot.i18n import Translator
 from bot.sources.reasons import describe
 from bot.telegram.render import clip, theme_label
-from bot.services.stats import Stats
+from bot.services.statistics import Stats
 from bot.zones import zone_label
 from storage.rows import AuditEntry, Source, Theme
 
