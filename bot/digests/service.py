@@ -183,7 +183,8 @@ class Digests:
         catalog = await self.themes.catalog(ref.id)
         order, by_slug = [t.slug for t in catalog], {t.slug: t for t in catalog}
         digest = compose.followup(rows, order, start or article.date, until)
-        claims = {slug: ((article.theme(slug) or {}).get("sentences") or [""])[0] for slug in order}
+        hits = {slug: article.theme(slug) for slug in order}
+        claims = {slug: hit.sentences[0] if hit and hit.sentences else "" for slug, hit in hits.items()}
         return FollowupDraft(digest, start, by_slug, claims, window, key, None if window == "all" else ref.title)
 
     def render_followup(self, draft: FollowupDraft, language: str) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.services.articles import Article, Articles
 from storage import themes as themes_sql
 from storage.db import Store
-from storage.rows import Theme
+from storage.rows import NamedEntity, Theme
 
 __all__ = ["AnchorRef", "Theme", "ThemeCard", "Themes"]
 
@@ -24,7 +24,7 @@ class ThemeCard:
     claim: list[str]
     quotes: list[str]
     keywords: list[str]
-    entities: list[dict[str, str]]
+    entities: list[NamedEntity]
     related: list[Article] = field(default_factory=list)
     anchor_id: int = 0
     anchor_position: int = 0  # 0: the first anchor (the shipped one), whose cards' buttons stay as they were
@@ -113,13 +113,13 @@ class Themes:
         themes = await self.catalog(anchor_id)
         position = next(i for i, t in enumerate(themes) if t.slug == slug)
         theme = themes[position]
-        sentences = list((hit or {}).get("sentences", []))
-        entities = [e for e in subject.analysis.get("entities", []) if _mentions(sentences, e["text"])]
+        sentences = list(hit.sentences) if hit else []
+        entities = [e for e in subject.entities if _mentions(sentences, e.text)]
         related = [a for a in await self.articles.related(slug, since=anchor.date, limit=6) if a.id != subject.id]
         return ThemeCard(
             theme=theme, anchor=anchor, subject=subject, position=position, total=len(themes),
             claim=sentences[:2], quotes=sentences[2:4],
-            keywords=list((hit or {}).get("keywords", []))[:8] or list(theme.keywords)[:6],
+            keywords=list(hit.keywords if hit else ())[:8] or list(theme.keywords)[:6],
             entities=entities[:8], related=related[:5], anchor_id=anchor_id or 0,
             anchor_position=next((k for k, a in enumerate(await self.anchors()) if a.id == anchor_id), 0),
         )

@@ -101,7 +101,7 @@ def theme_card(card: ThemeCard, tr: Translator) -> str:
     if card.keywords:
         parts.append(as_line(Bold(tr("card_keywords")), " ", ", ".join(card.keywords), end=""))
     if card.entities:
-        parts.append(as_line(Bold(tr("card_entities")), " ", ", ".join(e["text"] for e in card.entities), end=""))
+        parts.append(as_line(Bold(tr("card_entities")), " ", ", ".join(e.text for e in card.entities), end=""))
     since = [Bold(tr("card_since", date=article_date(card.anchor, tr)))]
     if card.related:
         since += [Text("• ", format_date(a.date, tr), " — ", title_node(a)) for a in card.related]

@@ -10,12 +10,12 @@ digest windows).
 """
 
 from storage.rows.audience import Chat, SubscriberCounts, Subscription, WordFilter
-from storage.rows.content import (DEFAULT_THRESHOLD, Anchor, AnchorProposal, Article, DigestRow, Row, SearchText,
-                                  Source, Theme)
+from storage.rows.content import (DEFAULT_THRESHOLD, Anchor, AnchorProposal, Article, DigestRow, FoundTheme,
+                                  NamedEntity, Row, SearchText, Source, Theme)
 from storage.rows.records import AuditEntry, DigestWindow, Job, OutboxRow, PostRow
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "Anchor", "AnchorProposal", "Article", "AuditEntry", "Chat", "DigestRow", "DigestWindow",
-    "Job", "OutboxRow", "PostRow", "Row", "SearchText", "Source", "SubscriberCounts", "Subscription", "Theme",
+    "DEFAULT_THRESHOLD", "Anchor", "AnchorProposal", "Article", "AuditEntry", "Chat", "DigestRow", "DigestWindow", "FoundTheme",
+    "Job", "NamedEntity", "OutboxRow", "PostRow", "Row", "SearchText", "Source", "SubscriberCounts", "Subscription", "Theme",
     "WordFilter",
 ]

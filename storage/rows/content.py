@@ -66,6 +66,30 @@ class Theme:
 
 
 @dataclass(frozen=True)
+class FoundTheme:
+    """A theme the engine found in a stored article, with the sentences and keywords that show it."""
+
+    slug: str
+    title: str = ""
+    score: float = 0.0
+    sentences: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FoundTheme:
+        return cls(slug=data["slug"], title=data.get("title") or "", score=float(data.get("score") or 0.0),
+                   sentences=tuple(data.get("sentences") or ()), keywords=tuple(data.get("keywords") or ()))
+
+
+@dataclass(frozen=True)
+class NamedEntity:
+    """A named entity of a stored article in its normal form ("Казахстан"), type LOC | ORG | PER."""
+
+    text: str
+    type: str = ""
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as the bot shows it (`articles`): stored fields plus the engine's analysis
     (decoded JSON: summary, tl;dr, themes with their sentences, entities, the LLM's abstract)."""
@@ -101,8 +125,13 @@ class Article:
     def theme_slugs(self) -> list[str]:
         return [t["slug"] for t in self.analysis.get("themes", [])]
 
-    def theme(self, slug: str) -> dict[str, Any] | None:
-        return next((t for t in self.analysis.get("themes", []) if t["slug"] == slug), None)
+    def theme(self, slug: str) -> FoundTheme | None:
+        found = next((t for t in self.analysis.get("themes", []) if t["slug"] == slug), None)
+        return FoundTheme.from_dict(found) if found else None
+
+    @property
+    def entities(self) -> tuple[NamedEntity, ...]:
+        return tuple(NamedEntity(e["text"], e.get("type") or "") for e in self.analysis.get("entities", []))
 
     @classmethod
     def from_row(cls, row: Row) -> Article:
