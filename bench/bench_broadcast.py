@@ -42,9 +42,9 @@ from pathlib import Path
 from aiogram.exceptions import TelegramRetryAfter
 from sqlite_utils import Database
 
-from bot.app.config import Settings
-from bot.delivery import RateLimits
 from bot.app.local import LocalBot
+from bot.config import Settings
+from bot.delivery import RateLimits
 from bot.sandbox import Sandbox, SandboxLimits
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql

@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.app.config import Settings
 from bot.app.local import LocalBot
+from bot.config import Settings
 
 USER = 424242
 

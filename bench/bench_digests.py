@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bot.app.wiring import build_services
 from bot.clock import FrozenClock
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.digests import compose, render
 from bot.i18n import Translator
 from storage import digests as digests_sql

@@ -41,13 +41,13 @@ from xml.sax.saxutils import escape
 from aiohttp import web
 from sqlite_utils import Database
 
-from bot.services.anchors import ensure_anchors, stored_catalog
-from bot.services.audit import Audit
 from bot.clock import Clock
-from bot.services.ingestion import Ingestion
-from bot.services.articles import Articles
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
+from bot.services.anchors import ensure_anchors, stored_catalog
+from bot.services.articles import Articles
+from bot.services.audit import Audit
+from bot.services.ingestion import Ingestion
 from storage import sources as sources_sql
 from storage.db import Store
 

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from bot.services import stories
 from bot.text.lang import lemmas
-from bot.text.stopwords import is_stop
 from bot.text.models import warm_up
+from bot.text.stopwords import is_stop
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "stories_dev.jsonl"
 

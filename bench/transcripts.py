@@ -11,10 +11,10 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from bot.app.config import Settings
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
-from bot.sandbox import Sandbox, SentMessage
 from bot.app.terminal import format_message
+from bot.config import Settings
+from bot.sandbox import Sandbox, SentMessage
 
 RU, EN, ADMIN = 2001, 2002, 2003
 ARTICLE = (

@@ -9,16 +9,16 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message, MessageOriginChannel
 
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.digests.service import Digests
 from bot.telegram import anchor_view
 
-from bot.telegram import render
-from bot.services.anchor_setup import AnchorDraft, AnchorSetup
-from bot.refusal import Refusal
 from bot.i18n import Translator
+from bot.refusal import Refusal
+from bot.services.anchor_setup import AnchorDraft, AnchorSetup
 from bot.services.ingestion import Ingestion
 from bot.services.lookup import parse_article_ref
+from bot.telegram import render
 from bot.telegram.anchor_view import AnchorEdit
 from handlers.errors import in_place
 

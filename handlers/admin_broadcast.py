@@ -6,9 +6,9 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.services.broadcasts import Broadcasts, command_html
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
+from bot.services.broadcasts import Broadcasts, command_html
 from handlers import keyboards
 from handlers.errors import delivered
 from handlers.keyboards import BroadcastAction

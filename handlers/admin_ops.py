@@ -12,13 +12,13 @@ from bot.telegram import admin_render
 
 from bot.telegram import render
 
-from bot.services.statistics import Statistics
-from bot.services.themes import Themes
-from bot.services.followups import Followups
 from bot.delivery import Sender
+from bot.digests.followups import Followups
 from bot.digests.service import Digests
 from bot.i18n import Translator
+from bot.services.statistics import Statistics
 from bot.services.subscriptions import Subscriptions
+from bot.services.themes import Themes
 from handlers import keyboards
 from handlers.errors import delivered
 from handlers.keyboards import AnchorFollowupAction, FollowupAction

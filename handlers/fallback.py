@@ -10,8 +10,8 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram import render
 from bot.i18n import Translator
+from bot.telegram import render
 
 
 async def unknown_command(message: Message, bot: Bot, tr: Translator) -> None:

@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.telegram.permissions import ChatAdmins, is_admin
 
 

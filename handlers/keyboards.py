@@ -6,10 +6,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.services.themes import AnchorRef, Theme, ThemeCard
 from bot.i18n import Translator
-from bot.services.articles import Article
 from bot.numbers import ButtonId
+from bot.services.articles import Article
+from bot.services.themes import AnchorRef, Theme, ThemeCard
 from bot.telegram.render import clip, theme_label
 
 

@@ -7,10 +7,10 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
+from bot.services.subscriptions import COMMON_ZONES, FREQUENCIES, Subscription
 from bot.services.themes import Theme
 from bot.telegram.render import theme_label
 from bot.zones import zone_label
-from bot.services.subscriptions import COMMON_ZONES, FREQUENCIES, Subscription
 
 
 class Setting(CallbackData, prefix="st"):

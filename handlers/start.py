@@ -6,13 +6,13 @@ from aiogram import Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
+from bot.config import Settings
+from bot.i18n import Translator
+from bot.services.subscriptions import Subscriptions
+from bot.services.summaries import Summaries
 from bot.services.themes import Themes
 from bot.telegram.commands import admin_commands, reader_commands
-from bot.app.config import Settings
-from bot.i18n import Translator
-from bot.services.summaries import Summaries
 from bot.telegram.render import plain
-from bot.services.subscriptions import Subscriptions
 from handlers.articles import send_summary
 from handlers.themes import send_card
 

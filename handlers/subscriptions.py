@@ -8,15 +8,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.telegram import render
-from bot.services.themes import Theme, Themes
 from bot.delivery import Sender
 from bot.digests.service import Digests
 from bot.i18n import Translator
 from bot.numbers import parse_int
-from bot.telegram.permissions import ChatAdmins
 from bot.services.subscriptions import COMMON_ZONES, SettingError, Subscription, Subscriptions
+from bot.services.themes import Theme, Themes
 from bot.services.word_filters import WordFilters
+from bot.telegram import render
+from bot.telegram.permissions import ChatAdmins
 from handlers import settings_kb
 from handlers.errors import delivered
 from handlers.settings_kb import Setting

@@ -9,12 +9,12 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.telegram import render
-from bot.services.themes import ThemeCard, Themes
 from bot.i18n import Translator
 from bot.services.articles import Articles
-from bot.telegram.permissions import ChatAdmins
 from bot.services.subscriptions import Subscriptions
+from bot.services.themes import ThemeCard, Themes
+from bot.telegram import render
+from bot.telegram.permissions import ChatAdmins
 from handlers import keyboards
 from handlers.keyboards import (AnchorNav, AnchorPick, AnchorText, AnchorThemes, ArticleTheme, InEnglish, ThemeFollow,
                                ThemeList, ThemeNav, ThemeOpen)

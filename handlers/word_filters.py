@@ -12,10 +12,10 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.i18n import Translator
-from bot.telegram.permissions import ChatAdmins
-from bot.telegram.render import plain
 from bot.services.subscriptions import Subscription, Subscriptions
 from bot.services.word_filters import WordFilter, WordFilters
+from bot.telegram.permissions import ChatAdmins
+from bot.telegram.render import plain
 from handlers.settings_kb import Setting, WordFilterAction
 
 TYPED = {"mute": "mute", "скрыть": "mute", "only": "only", "только": "only"}

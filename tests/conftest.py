@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.app.config import Settings
 from bot.app.local import LocalBot
+from bot.config import Settings
 from bot.sandbox import Sandbox
 
 ADMIN_ID = 9001

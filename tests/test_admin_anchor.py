@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FrozenClock
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.clock import FrozenClock
 from bot.sandbox import Sandbox
 from bot.sandbox.models import SentMessage
 from storage import audit as audit_sql

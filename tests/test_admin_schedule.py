@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.clock import FrozenClock
-from bot.app.config import Settings
 from bot.app.local import LocalBot
+from bot.clock import FrozenClock
+from bot.config import Settings
 from bot.sandbox import Sandbox
 from storage import audit as audit_sql
 from storage import posts as posts_sql

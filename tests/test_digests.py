@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import FrozenClock
-from bot.app.config import Settings
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.clock import FrozenClock
+from bot.config import Settings
 from bot.sandbox import Sandbox
 from bot.zones import zone_label
 from storage import subscriptions as subs_sql

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from bot.clock import FrozenClock
 from bot.app.local import LocalBot
+from bot.clock import FrozenClock
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import READER_ID
 from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures

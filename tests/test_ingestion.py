@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-import bot.services.ingestion as ingestion_module
-from bot.clock import FrozenClock
-from bot.services.ingestion import MAX_BACKOFF, MAX_FAILURES
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.clock import FrozenClock
 from bot.sandbox import Sandbox
+from bot.services.ingestion import MAX_BACKOFF, MAX_FAILURES
 from storage import sources as sources_sql
 from storage.rows import Source
+import bot.services.ingestion as ingestion_module
 from tests.conftest import ADMIN_ID, READER_ID, make_settings
 from tests.sources.conftest import LoopbackServer, server  # noqa: F401 - the loopback site fixture
 

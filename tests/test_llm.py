@@ -15,11 +15,11 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import batch
-from bot.app.config import Settings
-from bot.text.llm import MAX_INPUT_CHARS, LlmSummarizer, parse_answer
 from bot.app.local import LocalBot
+from bot.config import Settings
 from bot.net import BlockedAddressError, FetchError, HttpFetcher
 from bot.sandbox import Sandbox
+from bot.text.llm import MAX_INPUT_CHARS, LlmSummarizer, parse_answer
 from tests.articles import CORRIDOR
 from tests.conftest import READER_ID, make_settings
 

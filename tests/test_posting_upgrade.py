@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.clock import FrozenClock
 from bot.app.local import LocalBot
+from bot.clock import FrozenClock
 from bot.sandbox import Sandbox
 from storage import posts as posts_sql
 from storage.db import open_database

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.app.batch import digest as digest_command
-from bot.clock import FrozenClock
-from bot.app.config import Settings
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.clock import FrozenClock
+from bot.config import Settings
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import ADMIN_ID, CHANNEL, READER_ID, make_settings

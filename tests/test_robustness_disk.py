@@ -24,11 +24,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.app.local import LocalBot
+from bot.app.web import health_app, serve
 from bot.clock import FrozenClock
 from bot.i18n import Translator
-from bot.app.local import LocalBot
 from bot.sandbox import Sandbox
-from bot.app.web import health_app, serve
 from tests.conftest import ADMIN_ID, READER_ID, make_settings
 
 RU = Translator("ru")

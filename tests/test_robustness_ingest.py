@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Translator
 from bot.app.local import LocalBot
+from bot.i18n import Translator
 from bot.sandbox import Sandbox
 from tests.conftest import ADMIN_ID, make_settings
 from tests.sources.conftest import LoopbackServer, server  # noqa: F401 - the loopback site fixture

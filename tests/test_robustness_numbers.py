@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from bot.i18n import Translator
 from bot.app.local import LocalBot
+from bot.i18n import Translator
 from bot.numbers import parse_id, parse_int
 from bot.sandbox import Sandbox
 from tests.conftest import ADMIN_ID, READER_ID

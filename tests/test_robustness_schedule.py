@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import FrozenClock
-from bot.digests.schedule import cron_slot, parse_cron, personal_slot
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
+from bot.clock import FrozenClock
 from bot.sandbox import Sandbox
+from bot.schedule import cron_slot, parse_cron, personal_slot
 from storage import subscriptions as subs_sql
 from tests.articles import CORRIDOR
 from tests.conftest import READER_ID, make_settings

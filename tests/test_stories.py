@@ -4,8 +4,8 @@ stays its own entry. The reports are invented (three retellings of one made-up e
 
 from __future__ import annotations
 
-from bot.clock import FrozenClock
 from bot.app.local import LocalBot
+from bot.clock import FrozenClock
 from tests.conftest import READER_ID
 from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures
 FERRY = [

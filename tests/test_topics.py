@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
-from bot.clock import FrozenClock
 from bot.app.local import LocalBot
+from bot.clock import FrozenClock
 from bot.sandbox.forums import add_forum, close_topic, create_topic, delete_topic, in_topic, say_in_topic
 from storage import subscriptions as subs_sql
 from tests.articles import CORRIDOR, UNRELATED, VISAS

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.app.web import serve, webhook_app
 from bot.app.wiring import build_bot, build_dispatcher, build_services
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
-from bot.app.web import serve, webhook_app
 from tests.conftest import READER_ID, make_settings
 
 

@@ -7,10 +7,10 @@ import logging
 import sys
 from typing import Awaitable, Callable
 
-from bot.app.config import Settings
-from bot.app.inputs import Document, InputError, is_url, read_file
+from bot.config import Settings
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
+from bot.sources.files import Document, InputError, is_url, read_file
 
 
 def _fail(name: str, reason: str) -> None:

@@ -9,8 +9,8 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.app.config import Settings
 from bot.app.logs import setup_logging
+from bot.config import Settings
 
 
 INPUT_HELP = (

@@ -9,11 +9,11 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from bot.app.config import Settings
-from bot.app.inputs import read_text_file
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
-from bot.sandbox import SentMessage
 from bot.app.terminal import format_message
+from bot.config import Settings
+from bot.sandbox import SentMessage
+from bot.sources.files import read_text_file
 
 READER = 2001
 ADMIN = 2002

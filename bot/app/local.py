@@ -14,7 +14,7 @@ from aiogram import Bot, Dispatcher
 
 from bot.app.wiring import Services, build_bot, build_dispatcher, build_services
 from bot.clock import Clock
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 
 SANDBOX_CHANNEL_ID = -1001000000001

@@ -17,10 +17,10 @@ from aiogram.exceptions import (
 )
 from aiogram.utils.token import TokenValidationError
 
-from bot.app.wiring import build_bot, build_dispatcher, build_services
-from bot.app.config import Settings
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.app.web import health_app, serve, stop_on_signals, webhook_app
+from bot.app.wiring import build_bot, build_dispatcher, build_services
+from bot.config import Settings
 
 log = logging.getLogger(__name__)
 TERMINAL_USER_ID = 100001

@@ -14,7 +14,7 @@ from typing import Any, Awaitable, Callable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.services.storage_alarm import StorageAlarm
 from storage.db import StorageUnwritable
 

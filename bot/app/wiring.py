@@ -19,37 +19,37 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.services.anchor_setup import AnchorSetup
-from bot.services.anchors import ensure_anchors, stored_catalog
-from bot.services.admin_notices import AdminNotices
-from bot.services.audit import Audit
-from bot.services.broadcasts import Broadcasts
-from bot.services.themes import Themes
-from bot.delivery.chats import Chats
-from bot.services.followups import Followups
+from bot.app.scheduler import add_interval_job, build_scheduler
 from bot.clock import Clock
-from bot.refusal import Refusal
-from bot.telegram.commands import admin_commands, reader_commands
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.delivery import Outbox, RateLimits, Sender, Throttle
+from bot.delivery.chats import Chats
+from bot.digests.followups import Followups
 from bot.digests.service import Digests
 from bot.i18n import LANGUAGES, Translator
-from bot.services.ingestion import Ingestion, make_fetcher
-from bot.services.articles import Articles
-from bot.text.llm import LlmSummarizer
-from bot.telegram.middlewares import AdminOnly, ContextMiddleware
 from bot.net import HttpFetcher
 from bot.nlp import TextEngine
-from bot.services.source_lists import SourceLists
-from bot.telegram.permissions import ChatAdmins
 from bot.posting import Posting
 from bot.posting.channel import ChannelPosts
-from bot.app.scheduler import add_interval_job, build_scheduler
-from bot.services.storage_alarm import StorageAlarm
+from bot.refusal import Refusal
+from bot.services.admin_notices import AdminNotices
+from bot.services.anchor_setup import AnchorSetup
+from bot.services.anchors import ensure_anchors, stored_catalog
+from bot.services.articles import Articles
+from bot.services.audit import Audit
+from bot.services.broadcasts import Broadcasts
+from bot.services.ingestion import Ingestion, make_fetcher
+from bot.services.source_lists import SourceLists
 from bot.services.statistics import Statistics
+from bot.services.storage_alarm import StorageAlarm
 from bot.services.subscriptions import Subscriptions
-from bot.services.word_filters import WordFilters
 from bot.services.summaries import Summaries
+from bot.services.themes import Themes
+from bot.services.word_filters import WordFilters
+from bot.telegram.commands import admin_commands, reader_commands
+from bot.telegram.middlewares import AdminOnly, ContextMiddleware
+from bot.telegram.permissions import ChatAdmins
+from bot.text.llm import LlmSummarizer
 from handlers import GATES, get_routers
 from handlers.errors import on_error, on_refusal
 from storage.db import Store

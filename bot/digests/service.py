@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Awaitable, Callable
 from zoneinfo import ZoneInfoNotFoundError
 
-from bot.services.articles import Articles
-from bot.services.themes import AnchorRef, Themes
 from bot.clock import Clock
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.delivery import OutboxItem
 from bot.digests import compose, render
-from bot.digests.schedule import cron_slot, next_cron_slot, parse_cron, personal_slot
 from bot.i18n import LANGUAGES, Translator
+from bot.schedule import cron_slot, next_cron_slot, parse_cron, personal_slot
+from bot.services.articles import Articles
+from bot.services.themes import AnchorRef, Themes
 from bot.services.word_filters import Matcher, WordFilters, compile_filters
 from storage import digests as digests_sql
 from storage import subscriptions as subs_sql

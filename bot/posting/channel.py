@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from aiogram.types import Chat, Message
 
-from bot.app.config import Settings
-from bot.services.ingestion import Ingestion, Stored
+from bot.config import Settings
 from bot.posting.service import post_link
+from bot.services.ingestion import Ingestion, Stored
 from bot.sources import ParsedArticle, canonical_url
 from bot.sources.text import make_title
 

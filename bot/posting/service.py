@@ -18,17 +18,17 @@ from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramBadRequest
 
-from bot.services.audit import Audit
 from bot.clock import Clock
-from bot.app.config import Settings, chat_ref
+from bot.config import Settings, chat_ref
 from bot.delivery import Outbox, OutboxItem, SendResult, Sender
 from bot.delivery.sender import PartHook, describe
-from bot.refusal import Refusal
 from bot.i18n import Translator
 from bot.posting.content import Media, PostContent
 from bot.posting.markup import published_keyboard
 from bot.posting.options import Buttons, PostOptions
 from bot.posting.publisher import Publisher
+from bot.refusal import Refusal
+from bot.services.audit import Audit
 from storage import chats as chats_sql
 from storage import outbox as outbox_sql
 from storage import posts as posts_sql

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from html import escape
 
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.delivery import Sender
-from bot.i18n import Translator
 from bot.delivery.chats import Chats
+from bot.i18n import Translator
 
 
 class AdminNotices:

@@ -15,18 +15,18 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.app.config import Settings
-from bot.digests.schedule import checked_cron, next_cron_slot
-from bot.services.anchors import stored_catalog
-from bot.services.audit import Audit
 from bot.clock import Clock
-from bot.refusal import FetchRefused, Refusal
-from bot.services.ingestion import SOURCE_KINDS, Ingestion
-from bot.app.inputs import InputError, parse_text
-from bot.services.articles import Article, Articles
+from bot.config import Settings
 from bot.net import FetchError
 from bot.nlp import TextEngine
+from bot.refusal import FetchRefused, Refusal
+from bot.schedule import checked_cron, next_cron_slot
+from bot.services.anchors import stored_catalog
+from bot.services.articles import Article, Articles
+from bot.services.audit import Audit
+from bot.services.ingestion import SOURCE_KINDS, Ingestion
 from bot.sources import SourceError, detect_source
+from bot.sources.files import InputError, parse_text
 from bot.text import Theme
 from bot.text.proposer import ProposedTheme, theme_slug
 from storage import themes as themes_sql

@@ -9,14 +9,14 @@ import json
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.text.llm import LlmSummarizer
-from bot.services.lookup import ArticleRef
 from bot.nlp import TextEngine
+from bot.services.lookup import ArticleRef
 from bot.services.search import INDEX_VERSION, match_query, name_terms
 from bot.sources import canonical_url, content_hash
+from bot.text.llm import LlmSummarizer
 from storage import articles as articles_sql
-from storage import themes as themes_sql
 from storage import digests as digests_sql
+from storage import themes as themes_sql
 from storage.db import Store
 from storage.rows import Article
 from storage.timeutil import to_db

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 from aiogram.types import Message
 
-from bot.services.audit import Audit
 from bot.delivery.outbox import JobProgress, Outbox, OutboxItem
 from bot.delivery.sender import Sender
 from bot.i18n import Translator
 from bot.refusal import Refusal
+from bot.services.audit import Audit
 from storage import outbox as outbox_sql
 from storage.db import Store
 

@@ -26,13 +26,13 @@ from typing import AsyncIterator, Awaitable, Callable
 from urllib.parse import urlsplit
 
 from bot.clock import Clock
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.cooldown import Cooldown
+from bot.net import FetchError, HttpFetcher
 from bot.refusal import FetchRefused, Refusal
 from bot.services.articles import Article, Articles
 from bot.services.audit import Audit
 from bot.services.lookup import parse_article_ref
-from bot.net import FetchError, HttpFetcher
 from bot.sources import (ParsedArticle, SourceError, SourceRef, collect, detect_source,
                          resolve_source)
 from storage import sources as sources_sql

@@ -23,9 +23,9 @@ import defusedxml
 import defusedxml.ElementTree as DefusedET
 import listparser
 
+from bot.net import FetchError
 from bot.refusal import Refusal
 from bot.services.ingestion import IngestStopped
-from bot.net import FetchError
 from bot.sources import SourceError
 from bot.sources.urls import canonical_url, detect_source
 

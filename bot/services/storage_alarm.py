@@ -8,6 +8,7 @@ again only after the database had recovered and failed anew.
 from __future__ import annotations
 
 import logging
+
 from bot.services.ingestion import Notify
 from storage.db import Store, StorageUnwritable
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from bot.clock import Clock
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.refusal import Refusal
-from bot.zones import parse_zone
 from bot.services.themes import Themes
+from bot.zones import parse_zone
 from storage import subscriptions as subs_sql
 from storage.db import Store
 from storage.rows import Subscription

@@ -4,6 +4,7 @@ article a reader means, stored or — for an outside URL — fetched and analyse
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from bot.refusal import Refusal
 from bot.services.articles import Article, Articles
 from bot.services.ingestion import Ingestion

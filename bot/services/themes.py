@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+
 from bot.services.articles import Article, Articles
 from storage import themes as themes_sql
 from storage.db import Store

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from aiogram.utils.formatting import Bold, Italic, Text, as_line, as_list
 
 from bot.i18n import Translator
+from bot.services.statistics import Stats
 from bot.sources.reasons import describe
 from bot.telegram.render import clip, theme_label
-from bot.services.statistics import Stats
 from bot.zones import zone_label
 from storage.rows import AuditEntry, Source, Theme
 

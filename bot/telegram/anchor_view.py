@@ -11,9 +11,9 @@ from aiogram.utils.formatting import BlockQuote, Bold, Code, Italic, Text, as_li
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.digests.service import FollowupOutlook
-from bot.services.anchor_setup import AnchorDraft, FollowupSchedule, NewAnchor, Rescheduled
 from bot.i18n import Translator
 from bot.numbers import ButtonId
+from bot.services.anchor_setup import AnchorDraft, FollowupSchedule, NewAnchor, Rescheduled
 from bot.telegram.render import clip, format_datetime, theme_label
 
 

@@ -8,11 +8,11 @@ from typing import Any, Awaitable, Callable
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, User
 
-from bot.app.config import Settings
-from bot.services.audit import Audit
+from bot.config import Settings
 from bot.delivery.chats import Chats
-from bot.services.storage_alarm import StorageAlarm
 from bot.i18n import Translator
+from bot.services.audit import Audit
+from bot.services.storage_alarm import StorageAlarm
 from bot.telegram.permissions import ChatAdmins, is_admin
 from storage.db import StorageUnwritable
 

@@ -8,7 +8,7 @@ from aiogram import Bot
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 
-from bot.app.config import Settings
+from bot.config import Settings
 
 CACHE_SECONDS = 300.0
 

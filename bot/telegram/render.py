@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from aiogram.utils.formatting import BlockQuote, Bold, Italic, Text, TextLink, as_line, as_list
 
-from bot.services.themes import ThemeCard
 from bot.i18n import Translator
 from bot.services.articles import Article, without_tldr
 from bot.services.subscriptions import Subscription
+from bot.services.themes import ThemeCard
 from bot.zones import zone_label
 from storage.rows import Theme
 

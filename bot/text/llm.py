@@ -19,7 +19,7 @@ import re
 import time
 from typing import Any
 
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.net import FetchError, HttpFetcher
 from bot.text.lang import sentences
 

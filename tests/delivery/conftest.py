@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from aiogram import Bot
 
-from bot.delivery.chats import Chats
+from bot.app.local import LocalBot
 from bot.clock import Clock
 from bot.delivery import RateLimits, RetryPolicy, Throttle
-from bot.app.local import LocalBot
+from bot.delivery.chats import Chats
 from bot.sandbox import SANDBOX_TOKEN, Sandbox, SandboxLimits, SandboxSession
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql

@@ -13,7 +13,7 @@ import logging
 import os
 
 from bot.app.wiring import build_bot, build_dispatcher, build_services
-from bot.app.config import Settings
+from bot.config import Settings
 from bot.delivery import RateLimits
 
 

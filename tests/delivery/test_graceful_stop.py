@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from bot.app.web import serve, webhook_app
 from bot.app.wiring import build_bot, build_dispatcher, build_services
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
-from bot.app.web import serve, webhook_app
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql
 from tests.conftest import ADMIN_ID, make_settings

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.app.local import LocalBot
 from bot.delivery import OutboxItem
 from bot.delivery.split import plain_text, split_html
-from bot.app.local import LocalBot
 from bot.sandbox.text import utf16_len
 from storage import outbox as outbox_sql
 from tests.delivery.conftest import add_subscribers

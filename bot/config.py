@@ -10,8 +10,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from typing_extensions import Annotated
 
-from bot.digests.schedule import checked_cron
 from bot.numbers import parse_int
+from bot.schedule import checked_cron
 
 
 class Settings(BaseSettings):
