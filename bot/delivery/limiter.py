@@ -24,7 +24,7 @@ import logging
 import math
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -116,15 +116,19 @@ class Limiter:
 
     MAX_LANES = 20_000
 
-    def __init__(self, limits: RateLimits) -> None:
+    def __init__(self, limits: RateLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        """``clock`` is read for every stamp and deadline; waits are ``asyncio.sleep``, so it
+        must be the event loop's time base: ``time.monotonic`` for asyncio's loops, the loop's
+        own ``time`` for a loop running virtual time (tests drive the limiter that way)."""
         self.limits = limits
+        self.clock = clock
         self.rate = limits.global_per_sec  # the global rate now (AIMD moves it)
-        self.gate = PriorityGate(limits.window(self.rate, paced=True))
-        self.paid_gate = PriorityGate(limits.window(limits.paid_per_sec, paced=True))
+        self.gate = PriorityGate(limits.window(self.rate, paced=True), clock)
+        self.paid_gate = PriorityGate(limits.window(limits.paid_per_sec, paced=True), clock)
         self.rate_changes: list[tuple[float, float, str]] = []  # (old, new, cause), for tests and /stats
         self._lanes: dict[int | str, _Lane] = {}
         self._floods: deque[tuple[float, int | str]] = deque()  # (when, chat) of recent 429s
-        self._steady_since = time.monotonic()
+        self._steady_since = self.clock()
         # Grant to answer of recent calls; the 0 (stamp at the answer) holds until there are enough
         # to trust their minimum: the first burst's calls are all slow together.
         self._latencies: deque[float] = deque([0.0], maxlen=64)
@@ -143,7 +147,7 @@ class Limiter:
         return lane
 
     def _prune(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         for key in [k for k, lane in self._lanes.items() if not lane.lock.locked() and lane.window.idle(now)]:
             del self._lanes[key]
 
@@ -166,7 +170,7 @@ class Limiter:
         try:
             yield
         finally:
-            answered = time.monotonic()
+            answered = self.clock()
             lane.window.inflight -= 1
             lane.window.take(answered)
             lane.answered.set()
@@ -196,7 +200,7 @@ class Limiter:
         """Wait for the chat's window, then for the gate; returns the gate's grant time."""
         async with lane.lock:
             while True:
-                now = time.monotonic()
+                now = self.clock()
                 at = lane.window.ready_at(now)
                 if at == math.inf:
                     lane.answered.clear()
@@ -207,7 +211,7 @@ class Limiter:
                     continue
                 self._recover(now)
                 granted = await gate.acquire(priority)
-                now = time.monotonic()
+                now = self.clock()
                 if lane.window.ready_at(now) > now:  # the chat was paused meanwhile
                     gate.settle(granted, granted)  # the slot goes unused
                     continue
@@ -232,7 +236,7 @@ class Limiter:
 
         For optional calls (progress edits): skipping one is fine, a 429 is not.
         """
-        now = time.monotonic()
+        now = self.clock()
         lane = self._lanes.get(chat_id)
         if lane is not None and (lane.lock.locked() or lane.window.ready_at(now) > now):
             return False
@@ -242,7 +246,7 @@ class Limiter:
         """Honour a 429 (``seconds`` real): pause the chat that got it; if 429s came from several
         chats in a short time, the bot's rate was the cause: cut it and pause every send. Returns
         the scope paused ("chat" or "global")."""
-        now = time.monotonic()
+        now = self.clock()
         until = now + seconds
         if chat_id is not None:
             self._lane(chat_id).window.pause(until)

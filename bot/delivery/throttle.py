@@ -22,7 +22,8 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,8 +147,11 @@ class Throttle(BaseRequestMiddleware):
         limits: RateLimits | None = None,
         chats: Chats | None = None,
         retry: RetryPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``clock``: the limiter's time base, the event loop's (see :class:`Limiter`)."""
         self.chats = chats
+        self.clock = clock
         self.retry = retry or RetryPolicy()
         self.stats = ThrottleStats()
         self._migrated: dict[int, int] = {}
@@ -167,7 +171,7 @@ class Throttle(BaseRequestMiddleware):
     def configure(self, limits: RateLimits, retry: RetryPolicy | None = None) -> None:
         """Replace the limits (tests and benchmarks with a time-scaled sandbox); not mid-traffic."""
         self.limits = limits
-        self.limiter = Limiter(limits)
+        self.limiter = Limiter(limits, self.clock)
         if retry is not None:
             self.retry = retry
 

@@ -13,6 +13,7 @@ import itertools
 import math
 import time
 from collections import deque
+from collections.abc import Callable
 
 
 class Window:
@@ -92,8 +93,9 @@ class Window:
 class PriorityGate:
     """A window granted to waiters in (priority, arrival) order by one dispatcher task."""
 
-    def __init__(self, window: Window) -> None:
+    def __init__(self, window: Window, clock: Callable[[], float] = time.monotonic) -> None:
         self.window = window
+        self.clock = clock  # the event loop's time base (see Limiter)
         self._heap: list[tuple[int, int, asyncio.Future[float]]] = []
         self._seq = itertools.count()
         self._task: asyncio.Task[None] | None = None
@@ -124,7 +126,7 @@ class PriorityGate:
 
     async def _dispatch(self) -> None:
         while self._heap:
-            now = time.monotonic()
+            now = self.clock()
             at = self.window.ready_at(now)
             if at == math.inf:
                 self._answered.clear()

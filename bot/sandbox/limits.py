@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,9 +105,12 @@ class _Window:
 class RateLimiter:
     """Counts rate-limited calls and rejects the ones Telegram would flood-limit."""
 
-    def __init__(self, limits: SandboxLimits) -> None:
+    def __init__(self, limits: SandboxLimits, clock: Callable[[], float] = time.monotonic) -> None:
+        """``clock`` gives real seconds: a virtual one lets a test check a client's pacing by
+        the same accounting without waiting for it (tests/delivery/virtual.py)."""
         self.limits = limits
-        self._origin = time.monotonic()
+        self._clock = clock
+        self._origin = clock()
         self._global = _Window(1.0)
         self._paid = _Window(1.0)
         self._chats: dict[int, tuple[_Window, str]] = {}
@@ -115,7 +119,7 @@ class RateLimiter:
         self.violations = 0  # would-be 429s while enforcement is off
 
     def _now(self) -> float:
-        return (time.monotonic() - self._origin) * self.limits.time_scale
+        return (self._clock() - self._origin) * self.limits.time_scale
 
     def _chat_window(self, chat_id: int, chat_type: str) -> tuple[_Window, str]:
         """Per-chat window: private chats per ``private_window``; groups, channels per minute."""

@@ -1,7 +1,8 @@
 """Pacing under the strict reading of Telegram's limits: every rate-limited call counted, 429s
 handled where they belong, paid broadcasts, and rapid taps on a settings keyboard.
 
-Outcomes are what the sandbox recorded (429s answered, calls made, their order), never durations.
+Outcomes are what the sandbox recorded (429s answered, calls made, their order), never durations;
+how fast calls go is checked on a fake clock (tests/delivery/virtual.py), never waited for.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import logging
 import pytest
 from aiogram import Bot
 
-from bot.delivery import Throttle, bulk
+from bot.delivery import RateLimits, Throttle, bulk
 from bot.app.local import LocalBot
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, SandboxLimits
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql
-from tests.delivery.conftest import STRICT
+from tests.delivery.conftest import FAST_RETRY, STRICT, texts
+from tests.delivery.virtual import Telegram, VirtualLoop, busiest, run
 from tests.delivery.test_throttle import send_all, users
 
 FLOOD = {"description": "Too Many Requests: retry after 2", "parameters": {"retry_after": 2}}
@@ -56,34 +58,69 @@ async def test_a_429_pauses_its_chat_only(
     assert all(len(limited.messages(uid)) == 1 for uid in [first, *others])
 
 
-async def test_429s_from_several_chats_cut_the_global_rate_which_climbs_back(
-    throttled: tuple[Bot, Throttle], limited: Sandbox, caplog: pytest.LogCaptureFixture
-) -> None:
-    bot, throttle = throttled
-    ids = users(limited, 6100, 40)
-    limited.fail_next("sendMessage", 429, count=3, **FLOOD)
-    with caplog.at_level(logging.WARNING, logger="bot.delivery.limiter"):
-        await send_all(bot, ids[:10])
-        cut = throttle.limiter.rate_changes[0]
-        assert cut[0] == 30 and cut[1] < 30 and "429 from 3 chats" in cut[2]
+def test_429s_from_several_chats_cut_the_global_rate_which_climbs_back(caplog: pytest.LogCaptureFixture) -> None:
+    """Three chats answered 429 at once: the global rate is cut, and by the fake clock the sends
+    that follow keep to the lower rate; while traffic goes on without a storm it climbs back one
+    message per second per quiet stretch to 30, every change logged with its cause."""
+
+    async def main(loop: VirtualLoop) -> tuple[Telegram, Throttle, float]:
+        telegram = Telegram(loop, SandboxLimits.model("strict"))
+        throttle = Throttle(RateLimits(), retry=FAST_RETRY, clock=loop.time)
+        telegram.refuse_next(3, retry_after=2)
+        await asyncio.gather(*(telegram.send(throttle, uid, "первые") for uid in range(6100, 6110)))
+        await asyncio.gather(*(telegram.send(throttle, uid, "после среза") for uid in range(6200, 6260)))
+        climbed = throttle.limiter.rate  # the rate only rose while these went out
         for rounds in range(30):  # traffic goes on; every quiet stretch adds rate back
             if throttle.limiter.rate == 30:
                 break
-            await send_all(bot, ids[10 + rounds % 30:11 + rounds % 30])
+            await telegram.send(throttle, 6300 + rounds, "потихоньку")
             await asyncio.sleep(throttle.limits.real(throttle.limits.recover_every))
-        await bot.send_message(ids[0], "после паузы")
+        await telegram.send(throttle, 6100, "после паузы")
+        return telegram, throttle, climbed
+
+    with caplog.at_level(logging.WARNING, logger="bot.delivery.limiter"):
+        telegram, throttle, climbed = run(main)
     changes = throttle.limiter.rate_changes
+    old, cut, cause = changes[0]
+    assert old == 30 and cut < 30 and "429 from 3 chats" in cause
+    after = [c.at for c in telegram.calls if c.text == "после среза"]
+    assert climbed < 30 and busiest(after, 1.0) <= int(climbed), "the cut rate was not kept"
     assert changes[-1][1] == 30 and all(new > old for old, new, _ in changes[1:])
     assert all("no 429 storm" in cause for _, _, cause in changes[1:])
     logged = [r.getMessage() for r in caplog.records if "delivery rate" in r.getMessage()]
     assert len(logged) == len(changes) and "429 from 3 chats" in logged[0]
-    assert throttle.stats.flood_scopes.get("global") == 1
+    assert throttle.stats.flood_scopes.get("global") == 1 and len(telegram.refused) == 3
+    delivered = telegram.delivered()
+    assert delivered.pop(6100) == ["первые", "после паузы"] and all(len(got) == 1 for got in delivered.values())
+
+
+def test_paid_sends_use_their_own_budget_beyond_the_free_30_per_second() -> None:
+    """PAID_BROADCAST: sends with allow_paid_broadcast go faster than 30 per second (by the fake
+    clock) on their own budget, while free bulk sends beside them keep to 30; no 429 either way."""
+
+    async def main(loop: VirtualLoop) -> Telegram:
+        telegram = Telegram(loop, SandboxLimits.model("strict"))
+        throttle = Throttle(RateLimits(), retry=FAST_RETRY, clock=loop.time)
+        await asyncio.gather(
+            *(telegram.send(throttle, uid, "платная", bulk_send=True, paid=True) for uid in range(7000, 7120)),
+            *(telegram.send(throttle, uid, "бесплатная", bulk_send=True) for uid in range(7200, 7320)),
+        )
+        return telegram
+
+    telegram = run(main)
+    assert telegram.refused == []
+    delivered = telegram.delivered()
+    assert [delivered[uid] for uid in range(7000, 7120)] == [["платная"]] * 120
+    assert [delivered[uid] for uid in range(7200, 7320)] == [["бесплатная"]] * 120
+    assert busiest([c.at for c in telegram.calls if c.paid], 1.0) > 30, "paid sends held to the free rate"
+    assert busiest([c.at for c in telegram.calls if not c.paid], 1.0) <= 30
 
 
 @STRICT
 async def test_paid_broadcast_uses_the_paid_budget(delivery_app: LocalBot) -> None:
-    """PAID_BROADCAST: bulk sends ask for allow_paid_broadcast and go faster than the free 30/s;
-    replies stay on the free budget."""
+    """PAID_BROADCAST: the bot's bulk sends ask for allow_paid_broadcast, replies do not, each
+    reader gets the broadcast once and nothing is answered 429 (how fast the paid budget lets
+    them go: test_paid_sends_use_their_own_budget_beyond_the_free_30_per_second)."""
     app, sb = delivery_app, delivery_app.sandbox
     app.services.sender.paid = True
     ids = users(sb, 7000, 120)
@@ -94,9 +131,7 @@ async def test_paid_broadcast_uses_the_paid_budget(delivery_app: LocalBot) -> No
     paid = [c for c in sends if c.params.get("allow_paid_broadcast") == "true"]
     assert len(paid) == 120 and sends[-1].params.get("allow_paid_broadcast") is None
     assert sb.stats["rejected_429"] == 0
-    stamps = sorted(c.at * sb.limits.time_scale for c in paid)  # nominal seconds
-    busiest = max(sum(1 for t in stamps if s <= t < s + 1.0) for s in stamps)
-    assert busiest > 30, "paid messages should exceed the free 30 per second"
+    assert all(len(texts(sb, uid)) == 2 for uid in ids[:1]) and all(texts(sb, uid) == ["платная рассылка"] for uid in ids[1:])
 
 
 @STRICT

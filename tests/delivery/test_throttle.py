@@ -14,7 +14,8 @@ from bot.sandbox import SANDBOX_TOKEN, Sandbox, SandboxLimits, SandboxSession
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql
 from storage.db import Store
-from tests.delivery.conftest import BOTH_MODELS, FAST_RETRY, SCALE
+from tests.delivery.conftest import BOTH_MODELS, FAST_RETRY
+from tests.delivery.virtual import Telegram, VirtualLoop, run
 
 NOW = "2025-12-20T10:00:00+00:00"
 
@@ -52,18 +53,31 @@ async def test_group_window_of_twenty_per_minute() -> None:
         assert [m.text for m in sb.messages(-700)] == [f"g{i}" for i in range(24)]
 
 
-async def test_429_storm_pauses_every_send_for_retry_after(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
-    bot, throttle = throttled
-    ids = users(limited, 6000, 40)
-    limited.fail_next("sendMessage", 429, count=6, description="Too Many Requests: retry after 3",
-                      parameters={"retry_after": 3})
-    await send_all(bot, ids)
-    assert all(len(limited.messages(uid)) == 1 for uid in ids)
-    assert throttle.stats.flood_waits == 6
-    floods = [c.at for c in limited.calls if c.error_code == 429]
-    pause = 3 / SCALE
-    quiet = [c for c in limited.calls if c.method == "sendMessage" and floods[0] + 0.05 < c.at < floods[0] + pause - 0.02]
-    assert quiet == [], "sends went out while Telegram asked to wait"
+def test_429s_pause_their_chat_and_a_storm_pauses_every_send_for_retry_after() -> None:
+    """Six sends answered 429 "retry after 3": by the fake clock no call reaches a chat inside the
+    quiet window its 429 set, and once three chats got one (a storm: the bot's own rate is the
+    likely cause) no call reaches Telegram at all until the window ends — but for one already on
+    the wire when the 429 came back. Every reader still gets the message exactly once."""
+    ids = list(range(6000, 6040))
+
+    async def main(loop: VirtualLoop) -> tuple[Telegram, Throttle]:
+        telegram = Telegram(loop, SandboxLimits.model("default"))
+        throttle = Throttle(RateLimits(), retry=FAST_RETRY, clock=loop.time)
+        telegram.refuse_next(6, retry_after=3)
+        await asyncio.gather(*(telegram.send(throttle, uid, "hi") for uid in ids))
+        return telegram, throttle
+
+    telegram, throttle = run(main)
+    assert telegram.delivered() == {uid: ["hi"] for uid in ids}
+    refused = telegram.refused
+    assert len(refused) == 6 and throttle.stats.flood_waits == 6  # the injected ones, no genuine 429
+    for flood in refused:
+        again = next(c for c in telegram.calls if c.chat_id == flood.chat_id and c.at > flood.at)
+        assert again.at >= flood.at + 3, f"chat {flood.chat_id} was sent to {again.at - flood.at:.3f}s after its 429"
+    storm = refused[2]
+    assert throttle.stats.flood_scopes["global"] >= 1
+    inside = [c for c in telegram.calls if storm.at + telegram.round_trip < c.at < storm.at + 3]
+    assert inside == [], "sends went out while Telegram asked the bot to wait"
 
 
 async def test_5xx_and_dropped_connections_are_retried(throttled: tuple[Bot, Throttle], limited: Sandbox) -> None:
