@@ -3,8 +3,9 @@ channel has each post exactly once, the admin is told once, and the stale Publis
 the post is done — not that its time has passed.
 
 Three kills in one run (each start of the real process loads the text engine): while the channel
-send is held by Telegram (the sandbox's hold: answered only on release, dropped with its client); right after the post was recorded as sent; and while a scheduled album,
-whose time has come, is being sent.
+send is held by Telegram (the sandbox's hold: answered only on release, dropped with its client);
+right after the post was recorded as sent; and while a scheduled album, whose time has come, is
+being sent.
 """
 
 from __future__ import annotations
