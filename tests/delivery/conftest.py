@@ -100,3 +100,16 @@ async def add_subscribers(app: LocalBot, ids: Iterable[int], *, chat_type: str =
 
 def texts(sandbox: Sandbox, chat_id: int) -> list[str]:
     return [m.text for m in sandbox.messages(chat_id)]
+
+
+def floods(sandbox: Sandbox) -> str:
+    """For a failed "no 429" assertion: every call answered 429 with the calls around it (sandbox
+    time in nominal seconds since the first call), enough to tell which window was overrun."""
+    calls = [c for c in sandbox.calls if c.method != "getUpdates"]
+    scale, origin = sandbox.limits.time_scale, calls[0].at if calls else 0.0
+    lines = []
+    for refused in (c for c in calls if c.error_code == 429):
+        lines.append(f"429 {refused.method} to {refused.params.get('chat_id')} at {(refused.at - origin) * scale:.3f}")
+        lines += [f"  {(c.at - origin) * scale:.3f} {c.method} to {c.params.get('chat_id')}: {c.error_code or 200}"
+                  for c in calls if abs(c.at - refused.at) * scale < 1.0]
+    return "\n".join(lines)
