@@ -39,7 +39,9 @@ class Window:
         # timers fire a little late, and spacing from the actual grant would add that lateness
         # to every interval. The sliding window, kept on actual grant times, stays the hard limit.
         self.next_paced = 0.0
-        self.unsettled: set[float] = set()
+        # Grant time -> calls granted then and not answered yet: two grants can share an instant
+        # (a clock of coarse resolution, a virtual one), and the first answer must not settle both.
+        self.unsettled: dict[float, int] = {}
 
     def ready_at(self, now: float) -> float:
         """Earliest time one more grant fits (≤ now: it fits now; inf: after an answer)."""
@@ -67,7 +69,9 @@ class Window:
         jitter); counted from its real arrival, the window must then open later too.
         """
         stamps = self.stamps
-        self.unsettled.discard(granted)
+        left = self.unsettled.pop(granted, 0) - 1
+        if left > 0:
+            self.unsettled[granted] = left
         if counted <= granted:
             return
         i = bisect.bisect_left(stamps, granted)
@@ -139,5 +143,5 @@ class PriorityGate:
             if future.done():  # the waiter was cancelled
                 continue
             self.window.take(now)
-            self.window.unsettled.add(now)
+            self.window.unsettled[now] = self.window.unsettled.get(now, 0) + 1
             future.set_result(now)

@@ -10,6 +10,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramForbiddenError, TelegramServerError
 
 from bot.delivery import RateLimits, Throttle, bulk, delivery_context
+from bot.delivery.limiter import INTERACTIVE
+from bot.delivery.window import PriorityGate, Window
 from bot.sandbox import SANDBOX_TOKEN, Sandbox, SandboxLimits, SandboxSession
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql
@@ -186,3 +188,25 @@ async def test_interactive_sends_jump_ahead_of_bulk(throttled: tuple[Bot, Thrott
     order = [int(c.params["chat_id"]) for c in limited.calls if c.method == "sendMessage"]
     assert order.index(1001) < 30, order.index(1001)
     assert limited.stats["rejected_429"] == 0
+
+
+def test_a_call_granted_in_the_same_instant_as_another_counts_until_its_own_answer() -> None:
+    """Two calls granted at one instant (a coarse clock, or this virtual one): the first one's
+    answer must not settle the second, still on its way, so that the window, limit 2, never
+    lets more than one further call go while it is unanswered."""
+
+    async def main(loop: VirtualLoop) -> list[float]:
+        gate = PriorityGate(Window(2, 1.0), loop.time)
+        first, second = await gate.acquire(INTERACTIVE), await gate.acquire(INTERACTIVE)
+        assert first == second
+        gate.settle(first, first)  # answered at once; the second stays on the wire
+        later = [asyncio.create_task(gate.acquire(INTERACTIVE)) for _ in range(2)]
+        await asyncio.sleep(5)
+        granted = [task.result() for task in later if task.done()]
+        gate.settle(second, loop.time())
+        for task in asyncio.as_completed(later):  # the rest answered at once
+            stamp = await task
+            gate.settle(stamp, stamp)
+        return granted
+
+    assert len(run(main)) <= 1
