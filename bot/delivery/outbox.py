@@ -89,8 +89,11 @@ class Outbox:
     def __init__(
         self, store: Store, clock: Clock, sender: Sender, *, throttle: Throttle | None = None,
         concurrency: int = 24, poll_interval: float = 1.0, max_attempts: int = 3,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``monotonic`` times the progress rate and ETA (``clock`` gives the rows' dates)."""
         self.store = store
+        self.monotonic = monotonic
         self.throttle = throttle
         self.clock = clock
         self.sender = sender
@@ -157,7 +160,7 @@ class Outbox:
         rate = eta = None
         base = self._baselines.get(job_id)
         if base is not None:
-            elapsed = time.monotonic() - base[0]
+            elapsed = self.monotonic() - base[0]
             settled = sent + failed - base[1]
             if elapsed > 0.5 and settled > 0:
                 rate = settled / elapsed
@@ -167,7 +170,7 @@ class Outbox:
     async def _baseline(self, job_id: int) -> None:
         """Rate and ETA are measured from here (enqueue or resume), in this process."""
         counts = await self.store.call(outbox_sql.counts, job_id)
-        self._baselines[job_id] = (time.monotonic(), counts.get("sent", 0) + counts.get("failed", 0))
+        self._baselines[job_id] = (self.monotonic(), counts.get("sent", 0) + counts.get("failed", 0))
         while len(self._baselines) > 1000:  # finished jobs' rates are not asked for forever
             self._baselines.pop(next(iter(self._baselines)))
 
@@ -208,9 +211,9 @@ class Outbox:
 
     async def wait_idle(self, timeout: float = 60.0) -> None:
         """Until nothing due is pending or in flight (tests, benchmarks, the CLI's digest command)."""
-        deadline = time.monotonic() + timeout
+        deadline = self.monotonic() + timeout
         while await self.store.call(outbox_sql.open_rows, self.clock.iso()) or self._inflight:
-            if time.monotonic() > deadline:
+            if self.monotonic() > deadline:
                 raise TimeoutError("outbox still busy")
             await asyncio.sleep(0.05)
 
