@@ -19,8 +19,8 @@ from bot.sandbox import Sandbox, SandboxLimits
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql
 from tests.delivery.conftest import FAST_RETRY, STRICT, floods, texts
-from tests.delivery.virtual import Telegram, VirtualLoop, busiest, run
 from tests.delivery.test_throttle import send_all, users
+from tests.delivery.virtual import Telegram, VirtualLoop, busiest, run
 
 
 @STRICT
