@@ -159,17 +159,18 @@ class Broadcasts:
         # One message per broadcast: the progress message becomes the final report. When the job
         # ends before the handler attached that message, attach_progress shows the report.
         text = await self._text(job_id, progress, tr)
-        if job.progress_chat_id is not None and job.progress_message_id:
-            throttle = self.outbox.throttle
-            if optional and throttle is not None and not throttle.has_budget(job.progress_chat_id):
-                return  # skipped: the next update, a few seconds on, tries again
-            self._last_edit[job_id] = time.monotonic()
-            await self.sender.edit(job.progress_chat_id, job.progress_message_id, text)
-        if final:
+        if final:  # recorded before the admin reads the report, so the audit never lags what was shown
             await self.audit.record(
                 job.created_by, "broadcast.done", {"job_id": job_id, "sent": progress.sent, "failed": progress.failed}
             )
             self._last_edit.pop(job_id, None)
+        if job.progress_chat_id is not None and job.progress_message_id:
+            throttle = self.outbox.throttle
+            if optional and throttle is not None and not throttle.has_budget(job.progress_chat_id):
+                return  # skipped: the next update, a few seconds on, tries again
+            if not final:
+                self._last_edit[job_id] = time.monotonic()
+            await self.sender.edit(job.progress_chat_id, job.progress_message_id, text)
 
     async def _text(self, job_id: int, progress: JobProgress, tr: Translator) -> str:
         if progress.done:

@@ -13,8 +13,8 @@ import logging
 import pytest
 from aiogram import Bot
 
-from bot.delivery import RateLimits, Throttle, bulk
 from bot.app.local import LocalBot
+from bot.delivery import RateLimits, Throttle, bulk
 from bot.sandbox import Sandbox, SandboxLimits
 from storage import chats as chats_sql
 from storage import subscriptions as subs_sql
