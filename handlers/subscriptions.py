@@ -110,12 +110,9 @@ async def settings(message: Message, command: CommandObject, bot: Bot, tr: Trans
     await _show(message, sub, tr, themes, edit=False)
 
 
-async def digest(message: Message, tr: Translator, subscriptions: Subscriptions, digests: Digests,
-                 sender: Sender) -> None:
+async def digest(message: Message, tr: Translator, digests: Digests, sender: Sender) -> None:
     thread = topic_of(message)
-    sub = await subscriptions.get(message.chat.id, thread)
-    themes = sub.themes if sub and sub.active else None
-    html, since = await digests.on_demand(message.chat.id, themes, tr.language, thread)
+    html, since = await digests.on_demand(message.chat.id, tr.language, thread)
     if html is None:
         await message.answer(tr("digest_nothing", date=render.format_date(since, tr)))
         return

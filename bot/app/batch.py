@@ -174,8 +174,7 @@ async def _compose(services, *, followup: bool, chat_id: int | None, dry_run: bo
         if not report.envelopes and not (report.followup and report.followup.envelopes):
             await _explain_nothing_due(services)
         return report.envelopes + (report.followup.envelopes if report.followup else [])
-    sub = await services.subscriptions.get(chat_id)
-    html, since = await digests.on_demand(chat_id, sub.themes if sub else None, "ru")
+    html, since = await digests.on_demand(chat_id, "ru")
     if html is None:
         print(f"zendigest: nothing new for chat {chat_id} since {since:%Y-%m-%d %H:%M} UTC", file=sys.stderr)
         return []

@@ -118,6 +118,11 @@ class Outbox:
         same claiming, pacing, retries and crash recovery as text rows, another message shape."""
         self._deliverers[payload_type] = deliverer
 
+    def has_budget(self, chat_id: int | str) -> bool:
+        """Whether an optional message to this chat (a progress edit) would go out without waiting
+        for the pacing budget; always true without a throttle."""
+        return self.throttle is None or self.throttle.has_budget(chat_id)
+
     def wake(self) -> None:
         """Look for due rows now (a scheduled row's time came; the clock was moved in a test)."""
         self._wake.set()

@@ -110,10 +110,11 @@ class Digests:
 
     # -- personal ---------------------------------------------------------------------------
 
-    async def on_demand(self, chat_id: int, themes: list[str] | None, language: str,
-                        thread: int = 0) -> tuple[str | None, datetime]:
-        """/digest: what is new since the last delivered digest (or the last week); not recorded."""
+    async def on_demand(self, chat_id: int, language: str, thread: int = 0) -> tuple[str | None, datetime]:
+        """/digest: what is new since the last delivered digest (or the last week), on the themes
+        of the chat's active subscription (all themes without one); not recorded."""
         sub = await self.store.call(subs_sql.get, chat_id, thread)
+        themes = sub.themes if sub and sub.active else None
         now = self.clock.now()
         since = sub.last_sent_end if sub and sub.last_sent_end else now - ON_DEMAND_LOOKBACK
         if sub and since > now - timedelta(hours=1):

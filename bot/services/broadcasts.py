@@ -165,8 +165,7 @@ class Broadcasts:
             )
             self._last_edit.pop(job_id, None)
         if job.progress_chat_id is not None and job.progress_message_id:
-            throttle = self.outbox.throttle
-            if optional and throttle is not None and not throttle.has_budget(job.progress_chat_id):
+            if optional and not self.outbox.has_budget(job.progress_chat_id):
                 return  # skipped: the next update, a few seconds on, tries again
             if not final:
                 self._last_edit[job_id] = time.monotonic()
