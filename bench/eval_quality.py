@@ -135,6 +135,9 @@ def proposer_check() -> None:
     titles = {t.slug: f"{t.emoji} {t.title}" for t in proposal.themes}
     for theme in catalog:
         print(f"  {theme.emoji} {theme.title:<38} <- {titles.get(found.get(theme.slug, ''), '(none)')}")
+    print("  Each proposal's title and its most central claim (the title should name what the claim says):")
+    for t in proposal.themes:
+        print(f"    {t.emoji} {t.title:<40} | {t.description[:90]}")
 
 
 def main() -> int:

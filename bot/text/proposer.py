@@ -8,7 +8,14 @@ inside sentences), and place (same paragraph). A sentence that opens with a link
 it; the thesis and the summing-up conclusion are the whole text's point, not a theme, so they are
 left out. Average-linkage merging runs until the closest two groups are no longer alike, within 3
 to 8 themes. Each theme gets the analysis's own sentences as claims, keywords and entities of
-those sentences, a title from its top keyword and an emoji from a small table of subjects.
+those sentences, a title and an emoji from a small table of subjects.
+
+The title is a key phrase of the group said in one of its claims, the one with the best claim
+centrality divided by phrase rank: a group's top keyword can be a neighbouring idea its sentences
+mention in passing, while its central claims are what the card will be read as. A phrase is
+never taken from under a negation ("не …", "а не …", "нельзя назвать …"): an analysis names what
+a relationship is NOT as often as what it is. Titles sharing a noun with an earlier proposal's
+title are skipped, so two cards never read alike.
 
 ``bench/eval_quality.py`` checks the proposals against the eight hand-made themes of the December
 2025 analysis (``recovered``).
@@ -24,9 +31,9 @@ import numpy as np
 
 from .catalog import Theme, ThemeCatalog
 from .discourse import is_topic_sentence, leans_back, states_thesis
-from .document import Document
+from .document import Document, Sentence
 from .entities import document_entities
-from .keywords import extract_keywords
+from .keywords import MAX_KEYWORDS, extract_keywords
 from .semantic import background_idf, in_vocabulary, sentence_vectors
 from .summarize import _conclusion, shorten, summarize, tfidf_matrix
 
@@ -36,6 +43,12 @@ MAX_CLAIMS = 4
 LEXICAL, SEMANTIC, ENTITY, SAME_PARAGRAPH = 0.4, 0.3, 0.15, 0.25
 MERGE_MIN = 0.3
 DESCRIPTION_CHARS = 160
+TITLE_CANDIDATES = 20  # key phrases of a group considered for its title (the first MAX_KEYWORDS are kept)
+# Words that put the phrase after them (in the same clause, within NEGATION_REACH words) under negation.
+NEGATIONS = frozenset({"не", "нет", "ни", "нельзя", "никакой", "отнюдь", "без", "перестать"})
+NEGATION_REACH = 6
+CLAUSE_STARTS = frozenset({"но", "а", "однако", "зато", "что", "который", "которые", "которая", "которое"})
+NOT_NEGATING = frozenset({"только", "лишь", "просто", "столько"})  # "не только X, но и Y" affirms X
 # Stems of subject words → emoji; the first stem found in a theme's keywords and claims wins.
 EMOJI = (
     ("виз", "🛂"), ("коридор", "🚆"), ("транзит", "🚆"), ("логист", "🚆"), ("транспорт", "🚆"),
@@ -169,6 +182,70 @@ def _salient_nouns(part: Document, limit: int = 3) -> list[str]:
     return sorted(nouns, key=lambda lemma: (-background_idf(lemma), lemma))[:limit]
 
 
+def _lemmas(phrase: str) -> tuple[str, ...]:
+    """Lemmas of a key phrase as displayed (nominative, so its lemmas are the text's)."""
+    return tuple(w.lemma for w in Document.build("", phrase).sentences[0].words) if phrase.strip() else ()
+
+
+def _negated(sentence: Sentence, start: int) -> bool:
+    """True if the word at ``start`` is under a negation: "не"/"нельзя"/"без"… a few words before it
+    in the same clause (no comma, colon or dash between), and not "не только"; the rejected side of
+    "скорее X, чем Y"; or named by a negated predicate after it ("X-ом назвать нельзя")."""
+    words = sentence.words
+    for k in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        if words[k].text.lower() == "чем" and any(w.text.lower() == "скорее" for w in words[:k]):
+            return True
+    for k in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        between = sentence.text[words[k].stop:words[k + 1].start]
+        if any(mark in between for mark in ",;:—–()") or words[k].text.lower() in CLAUSE_STARTS:
+            return False
+        if words[k].lemma in NEGATIONS or words[k].text.lower() in NEGATIONS:
+            return not (k + 1 < len(words) and words[k + 1].text.lower() in NOT_NEGATING)
+    # After it: "X-ом назвать нельзя", "X-ом это не станет" (a negated predicate naming it).
+    for k in range(start + 1, min(len(words), start + 1 + NEGATION_REACH)):
+        between = sentence.text[words[k - 1].stop:words[k].start]
+        if any(mark in between for mark in ",;:—–()") or words[k].text.lower() in CLAUSE_STARTS:
+            return False
+        lowered = words[k].text.lower()
+        if lowered == "нельзя" or lowered in {"не", "нет"} and words[start].case == "ablt":
+            return True
+    return False
+
+
+def _occurrences(sentence: Sentence, lemmas: tuple[str, ...]) -> list[int]:
+    """Word positions where the phrase (as a run of lemmas) starts in the sentence."""
+    seq = [w.lemma for w in sentence.words]
+    n = len(lemmas)
+    return [k for k in range(len(seq) - n + 1) if n and tuple(seq[k:k + n]) == lemmas]
+
+
+def _nouns(phrase: str) -> set[str]:
+    """Noun lemmas of a phrase (all its lemmas if none is a noun): two titles sharing one read alike."""
+    words = Document.build("", phrase).sentences[0].words if phrase.strip() else ()
+    return {w.lemma for w in words if w.pos == "NOUN"} or {w.lemma for w in words}
+
+
+def _title(doc: Document, centrality: dict[int, float], phrases: list[str], taken: list[set[str]]) -> str | None:
+    """The group's title: among the phrases its claims say affirmatively, the one with the best
+    claim centrality / phrase rank (a top phrase in a central claim); else its best phrase not said
+    only under negation. Phrases sharing a noun with a title already ``taken`` are skipped."""
+    parsed = [(p, _lemmas(p)) for p in phrases]
+    fresh = [(p, lem) for p, lem in parsed if lem and not any(_nouns(p) & t for t in taken)]
+    best, choice = 0.0, None
+    for i, weight in centrality.items():
+        sentence = doc.sentences[i]
+        for rank, (phrase, lemmas) in enumerate(fresh, 1):
+            if weight / rank > best and any(not _negated(sentence, k) for k in _occurrences(sentence, lemmas)):
+                best, choice = weight / rank, phrase
+    if choice is not None:
+        return choice
+    for phrase, lemmas in fresh:
+        said = [(s, k) for s in doc.sentences for k in _occurrences(s, lemmas)]
+        if not said or any(not _negated(s, k) for s, k in said):
+            return phrase
+    return None
+
+
 def propose_themes(title: str, text: str) -> Proposal:
     """3–8 themes of an analysis (fewer if it has fewer claim sentences)."""
     doc = Document.build(title, text)
@@ -185,18 +262,25 @@ def propose_themes(title: str, text: str) -> Proposal:
     groups = _cluster(doc, members) if len(members) > 1 else [members]
     relevance = summary.relevance
     used: set[str] = set()
+    taken: list[set[str]] = []
     themes = []
     for group in groups:
         centrality = {i: float(relevance[i]) for i in group}
-        claims = [doc.sentences[i].text for i in _claims(doc, group, centrality)]
+        quoted = _claims(doc, group, centrality)
+        claims = [doc.sentences[i].text for i in quoted]
         part = Document.build("", "\n\n".join(doc.sentences[i].text for i in group))
-        keywords = extract_keywords(part) or _salient_nouns(part)
-        if not keywords:
-            continue  # nothing a title could name
-        entities = [e.text for e in document_entities(part)][:8]
-        name = keywords[0][:1].upper() + keywords[0][1:]
+        phrases = extract_keywords(part, TITLE_CANDIDATES) or _salient_nouns(part)
+        keywords = phrases[:MAX_KEYWORDS]
         standalone = [i for i in group if not leans_back(doc.sentences[i].text)] or group
-        central = doc.sentences[max(standalone, key=lambda i: centrality[i])].text
+        ranked = sorted(standalone, key=lambda i: -centrality[i])
+        said = set(quoted) & set(standalone) or set(standalone)  # the card's own claims first
+        phrase = _title(doc, {i: centrality[i] for i in sorted(said)}, phrases, taken)
+        if phrase is None:
+            continue  # nothing a title could name
+        taken.append(_nouns(phrase))
+        entities = [e.text for e in document_entities(part)][:8]
+        name = phrase[:1].upper() + phrase[1:]
+        central = doc.sentences[ranked[0]].text
         themes.append(ProposedTheme(
             slug=_slug(name, used), title=name, emoji=_emoji(keywords, claims),
             description=shorten(central, DESCRIPTION_CHARS), claims=tuple(claims),

@@ -8,6 +8,7 @@ import pytest
 
 from bot.text import CleanedPage, analyze, load_catalog
 from bot.text.discourse import leans_back
+from bot.text.document import Document
 from bot.text.proposer import MAX_THEMES, MIN_THEMES, Proposal, propose_themes, recovered
 
 TWO_SUBJECTS = "\n\n".join([
@@ -19,6 +20,38 @@ TWO_SUBJECTS = "\n\n".join([
     "Железная дорога до порта Курык расширена, транзит грузов из Китая в Европу растёт.",
     "Европейские банки выделили кредиты на модернизацию терминалов порта Актау и паромного флота.",
 ])
+
+# Made up for the test: the salmon-farm paragraph keeps naming what the deal is NOT ("оборонный
+# пакт", its most frequent phrase) while its claims are about joint monitoring of the farms.
+NOT_A_PACT = "\n\n".join([
+    "Норвегия и Чили подписали соглашение о рыболовстве, и оно меняет отношения двух стран.",
+    "Главное в соглашении — совместный мониторинг лососевых ферм в южных фьордах Чили. "
+    "Норвежские инспекторы будут ежемесячно проверять лососевые фермы вместе с чилийскими коллегами. "
+    "Оборонным пактом такое сотрудничество не станет. "
+    "Назвать соглашение оборонным пактом нельзя, хотя флоты двух стран вместе патрулируют фьорды. "
+    "Речь идёт скорее о санитарном надзоре, чем об оборонном пакте.",
+    "Отдельная глава посвящена квотам на вылов трески в Южной Атлантике. "
+    "Квоты на вылов трески будут пересматривать каждые два года по данным учёных. "
+    "Рыбаки Патагонии опасаются, что квоты сократятся уже в следующем сезоне.",
+    "Третья часть касается обучения: чилийские студенты поедут в Берген изучать аквакультуру. "
+    "Университет Бергена примет сорок студентов, стипендии оплатит норвежский фонд.",
+    "В итоге соглашение делает Норвегию главным партнёром Чили в морской отрасли.",
+])
+
+
+def _lemmas(text: str) -> list[str]:
+    return [w.lemma for s in Document.build("", text).sentences for w in s.words]
+
+
+def _said_in(title: str, claims: tuple[str, ...]) -> bool:
+    """The title's words, as a run of lemmas, occur in one of the claims."""
+    phrase = _lemmas(title)
+    runs = [_lemmas(c) for c in claims]
+    return any(run[k:k + len(phrase)] == phrase for run in runs for k in range(len(run)))
+
+
+def _nouns(title: str) -> set[str]:
+    return {w.lemma for s in Document.build("", title).sentences for w in s.words if w.pos == "NOUN"}
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +89,26 @@ def test_a_proposal_becomes_a_catalog_that_finds_its_themes(proposal: Proposal, 
     assert catalog.slugs == [t.slug for t in proposal.themes]
     found = {h.slug for h in analyze(anchor_page.title, anchor_page.text, catalog=catalog).themes}
     assert len(found) >= len(catalog) // 2
+
+
+def test_titles_name_what_the_claims_say_never_what_the_text_denies() -> None:
+    result = propose_themes("Норвегия и Чили", NOT_A_PACT)
+    farms = next(t for t in result.themes if any("лососев" in c for c in t.claims))
+    assert "оборонный пакт" in farms.keywords  # the group's most frequent phrase…
+    assert not any("пакт" in t.title.lower() for t in result.themes)  # …said only to deny it
+    assert farms.title == "Мониторинг лососевых ферм"  # the phrase of its claims, not its top keyword
+    for theme in result.themes:
+        assert _said_in(theme.title, theme.claims), theme.title
+
+
+def test_anchor_titles_come_from_their_claims_and_differ(proposal: Proposal) -> None:
+    titles = [t.title for t in proposal.themes]
+    for theme in proposal.themes:
+        assert _said_in(theme.title, theme.claims), theme.title
+    # What the analysis says the relationship is NOT is no theme's name.
+    assert not any("альянс" in t.lower() for t in titles)
+    nouns = [_nouns(t) for t in titles]
+    assert all(not (nouns[a] & nouns[b]) for a in range(len(titles)) for b in range(a + 1, len(titles)))
 
 
 def test_two_subjects_make_two_themes() -> None:
