@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.app.local import LocalBot
+from bot.clock import Clock
 from bot.config import Settings
 from bot.sandbox import Sandbox
 
@@ -51,6 +52,13 @@ async def sandbox() -> AsyncIterator[Sandbox]:
 
 
 @pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings) -> AsyncIterator[LocalBot]:
-    async with LocalBot(settings, sandbox=sandbox) as local:
+def clock() -> Clock | None:
+    """The bot's clock: None is real time. A module that moves through days overrides this with
+    a FrozenClock and gets the same `app` on it."""
+    return None
+
+
+@pytest.fixture
+async def app(sandbox: Sandbox, settings: Settings, clock: Clock | None) -> AsyncIterator[LocalBot]:
+    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
         yield local

@@ -7,7 +7,7 @@ from bot.app.local import LocalBot
 from bot.clock import FrozenClock
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import READER_ID
-from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures
+from tests.weekly import clock, run_slot, subscribe  # noqa: F401 - fixtures
 
 SANCTIONS = (
     "Брюссель готовит новый пакет ограничений",

@@ -3,15 +3,12 @@ publishing the post can be edited (buttons kept) and deleted within Telegram's 4
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import pytest
 
 from bot.app.local import LocalBot
 from bot.clock import FrozenClock
-from bot.config import Settings
-from bot.sandbox import Sandbox
 from storage import audit as audit_sql
 from tests.conftest import ADMIN_ID
 from tests.posting import channel, control, note, post_preview, press, publish, toggle
@@ -23,12 +20,6 @@ BUTTONS = "Сайт - https://example.org/site | Канал - https://t.me/zen\n
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(NOW)
-
-
-@pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
-        yield local
 
 
 async def actions(app: LocalBot) -> list[str]:

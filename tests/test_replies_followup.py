@@ -4,7 +4,6 @@ before its first slot, previewed before /followup publishes, and the same "new" 
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from bot.app.batch import digest as digest_command
 from bot.app.local import SANDBOX_CHANNEL_ID, LocalBot
 from bot.clock import FrozenClock
-from bot.config import Settings
 from bot.sandbox import SANDBOX_TOKEN, Sandbox
 from tests.articles import CORRIDOR, VISAS
 from tests.conftest import ADMIN_ID, CHANNEL, READER_ID, make_settings
@@ -26,12 +24,6 @@ SECOND_SLOT = datetime(2026, 12, 14, 7, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)
-
-
-@pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
-        yield local
 
 
 async def tick(app: LocalBot) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.app.local import LocalBot
 from bot.clock import FrozenClock
 from tests.conftest import READER_ID
-from tests.weekly import app, clock, run_slot, subscribe  # noqa: F401 - fixtures
+from tests.weekly import clock, run_slot, subscribe  # noqa: F401 - fixtures
 FERRY = [
     ("https://portnews.example/aktau-ferry", "В порт Актау пришёл первый паром линии Актау – Баку",
      "Первый паром новой линии Актау – Баку пришёл в порт Актау с 52 контейнерами из Китая. Линия "

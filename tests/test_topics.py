@@ -13,7 +13,7 @@ from bot.sandbox.forums import add_forum, close_topic, create_topic, delete_topi
 from storage import subscriptions as subs_sql
 from tests.articles import CORRIDOR, UNRELATED, VISAS
 from tests.conftest import READER_ID
-from tests.weekly import SLOT, app, clock, run_slot  # noqa: F401 - fixtures
+from tests.weekly import SLOT, clock, run_slot  # noqa: F401 - fixtures
 
 FORUM = -1001234567
 

@@ -3,15 +3,12 @@ subscribing with the defaults (weekly, Monday 10:00 Moscow), and the run of the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timezone
 
 import pytest
 
 from bot.app.local import LocalBot
 from bot.clock import FrozenClock
-from bot.config import Settings
-from bot.sandbox import Sandbox
 from tests.conftest import READER_ID
 
 START = datetime(2026, 1, 12, 3, 0, tzinfo=timezone.utc)  # Monday 06:00 Moscow
@@ -21,12 +18,6 @@ SLOT = datetime(2026, 1, 12, 7, 1, tzinfo=timezone.utc)  # just after the defaul
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)
-
-
-@pytest.fixture
-async def app(sandbox: Sandbox, settings: Settings, clock: FrozenClock) -> AsyncIterator[LocalBot]:
-    async with LocalBot(settings, sandbox=sandbox, clock=clock) as local:
-        yield local
 
 
 async def subscribe(app: LocalBot, user_id: int = READER_ID) -> None:
