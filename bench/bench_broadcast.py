@@ -33,9 +33,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +106,10 @@ def seed(db: Database, ids: list[int], now: str) -> None:
         subs_sql.subscribe(db, chat_id, {"frequency": "off", "hour": 10, "timezone": "UTC"}, now)
 
 
-async def bot_broadcast(model: str, subscribers: list[int], scale: float) -> Outcome:
-    sandbox = sandbox_for(model, scale, subscribers)
+@contextlib.asynccontextmanager
+async def bench_bot(sandbox: Sandbox, ids: list[int], scale: float) -> AsyncIterator[LocalBot]:
+    """The real bot on `sandbox` with a throwaway database, its pacing scaled like the sandbox's
+    limits, and `ids` seeded as subscribers; the sandbox is stopped on the way out."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(_env_file=None, database_path=Path(tmp) / "bench.sqlite3",  # type: ignore[call-arg]
                             admin_ids=str(ADMIN), channel_id=None)
@@ -114,12 +118,18 @@ async def bot_broadcast(model: str, subscribers: list[int], scale: float) -> Out
         await sandbox.start()
         try:
             async with local:
-                await local.services.store.call(seed, subscribers, local.services.clock.iso())
-                preview = await sandbox.ask(f"/broadcast {TEXT}", user_id=ADMIN)
-                await sandbox.click(ADMIN, preview.message_id, preview.button("Отправить"), user_id=ADMIN)
-                latencies = await replies_until_done(local)
+                await local.services.store.call(seed, ids, local.services.clock.iso())
+                yield local
         finally:
             await sandbox.stop()
+
+
+async def bot_broadcast(model: str, subscribers: list[int], scale: float) -> Outcome:
+    sandbox = sandbox_for(model, scale, subscribers)
+    async with bench_bot(sandbox, subscribers, scale) as local:
+        preview = await sandbox.ask(f"/broadcast {TEXT}", user_id=ADMIN)
+        await sandbox.click(ADMIN, preview.message_id, preview.button("Отправить"), user_id=ADMIN)
+        latencies = await replies_until_done(local)
     return outcome("outbox + throttle", sandbox, subscribers, scale, latencies)
 
 
@@ -140,29 +150,19 @@ async def rapid_taps(model: str, readers: int, scale: float, taps: int = 14) -> 
     """``readers`` open /settings → Час, then press 14 hour buttons each at once."""
     ids = list(range(200_000, 200_000 + readers))
     sandbox = sandbox_for(model, scale, ids)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, database_path=Path(tmp) / "taps.sqlite3",  # type: ignore[call-arg]
-                            admin_ids=str(ADMIN), channel_id=None)
-        local = LocalBot(settings, sandbox=sandbox)
-        local.services.throttle.configure(RateLimits.from_settings(settings, time_scale=scale))
-        await sandbox.start()
-        try:
-            async with local:
-                local.services.scheduler.pause()
-                await local.services.store.call(seed, ids, local.services.clock.iso())
-                menus = [await sandbox.ask("/settings", user_id=uid, timeout=30) for uid in ids]
-                for uid, menu in zip(ids, menus):
-                    await sandbox.click(uid, menu.message_id, "st:menu:hr", user_id=uid, timeout=30)
-                mark = len(sandbox.calls)
-                pressed = {sandbox.press_button(uid, menu.message_id, f"st:hr:{hour}", user_id=uid): time.monotonic()
-                           for hour in range(taps) for uid, menu in zip(ids, menus)}
-                deadline = time.monotonic() + 120
-                while not all(f"{taps - 1:02d}:00" in sandbox.message(uid, m.message_id).text for uid, m in zip(ids, menus)):
-                    if time.monotonic() > deadline:
-                        break
-                    await asyncio.sleep(0.05)
-        finally:
-            await sandbox.stop()
+    async with bench_bot(sandbox, ids, scale) as local:
+        local.services.scheduler.pause()
+        menus = [await sandbox.ask("/settings", user_id=uid, timeout=30) for uid in ids]
+        for uid, menu in zip(ids, menus):
+            await sandbox.click(uid, menu.message_id, "st:menu:hr", user_id=uid, timeout=30)
+        mark = len(sandbox.calls)
+        pressed = {sandbox.press_button(uid, menu.message_id, f"st:hr:{hour}", user_id=uid): time.monotonic()
+                   for hour in range(taps) for uid, menu in zip(ids, menus)}
+        deadline = time.monotonic() + 120
+        while not all(f"{taps - 1:02d}:00" in sandbox.message(uid, m.message_id).text for uid, m in zip(ids, menus)):
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
     calls = sandbox.calls[mark:]
     waits = [c.at - pressed[c.params["callback_query_id"]] for c in calls
              if c.method == "answerCallbackQuery" and c.params.get("callback_query_id") in pressed]
