@@ -17,6 +17,7 @@ from bot.posting import PostContent, PostError, Posting, after_command, content_
 from bot.posting.markup import PostAction
 from bot.posting.options import TOGGLES
 from bot.posting.preview import queue_text, refresh_control, show_preview
+from bot.refusal import Refusal
 from bot.services.subscriptions import Subscriptions
 
 
@@ -29,10 +30,14 @@ async def draft_and_preview(message: Message, content: PostContent, tr: Translat
     await show_preview(posting, draft, message.chat.id, tr, await subscriptions.zone_of(message.chat.id))
 
 
-def post_id(text: str | None) -> int | None:
-    """The post number a command starts with ("/edit 12 New text"): None for "²", 25 digits, "abc"."""
+def post_id(text: str | None, usage: str) -> int:
+    """The post number a command starts with ("/edit 12 New text"); "²", 25 digits, "abc" or
+    nothing is refused with the command's `usage` line (answered by the one refusal handler)."""
     words = (text or "").split(maxsplit=1)
-    return parse_id(words[0]) if words else None
+    number = parse_id(words[0]) if words else None
+    if number is None:
+        raise Refusal(usage)
+    return number
 
 
 def _replied(message: Message) -> PostContent | None:
@@ -66,10 +71,7 @@ async def queue(message: Message, tr: Translator, posting: Posting, subscription
 
 
 async def cancel(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
-    number = post_id(command.args)
-    if number is None:
-        await message.answer(tr("cancel_usage"))
-        return
+    number = post_id(command.args, "cancel_usage")
     assert message.from_user is not None
     await posting.cancel(number, message.from_user.id)
     await message.answer(tr("post_cancelled_id", id=number))
@@ -77,10 +79,7 @@ async def cancel(message: Message, command: CommandObject, tr: Translator, posti
 
 async def edit(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
     """/edit ID New text (formatting kept); as a reply, the replied text; bare, asks for it."""
-    number = post_id(command.args)
-    if number is None:
-        await message.answer(tr("post_edit_usage"))
-        return
+    number = post_id(command.args, "post_edit_usage")
     assert message.from_user is not None
     text = after_command(message, skip_words=1)
     if not text.text:
@@ -95,10 +94,7 @@ async def edit(message: Message, command: CommandObject, tr: Translator, posting
 
 
 async def delete(message: Message, command: CommandObject, tr: Translator, posting: Posting) -> None:
-    number = post_id(command.args)
-    if number is None:
-        await message.answer(tr("post_delete_usage"))
-        return
+    number = post_id(command.args, "post_delete_usage")
     assert message.from_user is not None
     await posting.delete_published(number, message.from_user.id)
     await message.answer(tr("post_deleted", id=number))
